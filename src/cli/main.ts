@@ -1,0 +1,104 @@
+import { Command, CommanderError, Option } from 'commander';
+import { ExitCode, SpecError, isViokError } from '../core/errors';
+import type { CliContext } from './context';
+import { TerminalOutput, TerminalPrompter, colorWanted, isInteractive } from './terminal';
+import { commandModules } from './commands';
+
+/** A command's action: gets the context and its parsed arguments, returns the exit code. */
+export type Action = (ctx: CliContext, ...args: unknown[]) => Promise<number>;
+/** Wraps an action so it runs with the context; every command module registers through it. */
+export type Act = (action: Action) => (...args: unknown[]) => Promise<void>;
+
+interface GlobalOptions {
+  debug?: boolean;
+  color: boolean;
+}
+
+/** The whole CLI. Returns the exit code; the only place that prints errors and chooses codes. */
+export async function main(argv: string[], io: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<number> {
+  const env = io.env ?? process.env;
+  const stdoutIsTTY = Boolean(process.stdout.isTTY);
+  let exitCode: number = ExitCode.ok;
+  let out = new TerminalOutput({ debug: argv.includes('--debug'), color: colorWanted(env, true, Boolean(process.stderr.isTTY)) });
+
+  const aborter = new AbortController();
+  const onSignal = (): void => aborter.abort(new Error('interrupted'));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const program = new Command('viok')
+    .description('Provision Kubernetes clusters on VMware Integrated OpenStack (backends: vds, nsx-v, nsx-t)')
+    .version(require('../../package.json').version as string, '-V, --version', 'print the version')
+    .addOption(new Option('--debug', 'log every API request and response (secrets redacted) and show stack traces'))
+    .addOption(new Option('--no-color', 'disable colours (NO_COLOR is honoured too)'))
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => process.stdout.write(s),
+      writeErr: (s) => process.stderr.write(s),
+    });
+  program.addHelpText(
+    'after',
+    `
+Examples:
+  $ viok validate -f examples/vds.yaml
+  $ viok schema > cluster.schema.json
+
+Exit codes: 0 ok, 1 failure, 2 invalid input or usage, 130 interrupted.`,
+  );
+
+  const act: Act = (action) => async (...args) => {
+    const globals = program.opts<GlobalOptions>();
+    const color = colorWanted(env, globals.color, Boolean(process.stderr.isTTY));
+    out = new TerminalOutput({ debug: Boolean(globals.debug), color });
+    const interactive = isInteractive(env, stdoutIsTTY);
+    const ctx: CliContext = {
+      out,
+      prompter: new TerminalPrompter(interactive),
+      env,
+      cwd: io.cwd ?? process.cwd(),
+      interactive,
+      debug: Boolean(globals.debug),
+      color,
+      signal: aborter.signal,
+    };
+    exitCode = await action(ctx, ...args);
+  };
+
+  for (const register of commandModules) register(program, act);
+
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    exitCode = reportError(e, out, argv.includes('--debug'));
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+  if (aborter.signal.aborted && exitCode === ExitCode.ok) exitCode = ExitCode.interrupted;
+  return exitCode;
+}
+
+function reportError(e: unknown, out: TerminalOutput, debug: boolean): number {
+  if (e instanceof CommanderError) {
+    // help and version "errors" are how commander says it printed what was asked
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') {
+      return ExitCode.ok;
+    }
+    return ExitCode.invalidInput; // commander already printed the usage problem
+  }
+  if (e instanceof SpecError) {
+    for (const p of e.message.split('\n')) out.error(p);
+    out.info(`${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found`);
+    return e.exitCode;
+  }
+  if (isViokError(e)) {
+    out.error(e.message);
+    if (debug && e.stack) out.debug(e.stack);
+    return e.exitCode;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  out.error(`internal error: ${message}${debug ? '' : ' (run with --debug for details, and please report it)'}`);
+  if (debug && e instanceof Error && e.stack) out.debug(e.stack);
+  return ExitCode.failure;
+}

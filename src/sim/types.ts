@@ -1,0 +1,69 @@
+/**
+ * The contract between the simulator's server (`src/sim/server.ts`) and its service modules.
+ */
+import type { Router, SimEventBus } from './framework';
+
+/** Latency and fault knobs; every random choice comes from `rng` so a seed reproduces a run. */
+export interface SimConfig {
+  /** Added to every API call, in ms. @default 0 */
+  latencyMs: number;
+  /** Time a Nova server stays in BUILD before ACTIVE, in ms. @default 0 */
+  serverBuildMs: number;
+  /** Keystone token lifetime, in seconds. @default 3600 */
+  tokenLifetimeSeconds: number;
+  faults: {
+    /** Share (0..1) of requests answered 503 before acting. */
+    error503: number;
+    /** Share of requests answered 500 before acting. */
+    error500: number;
+    /** Share of requests answered 429 with Retry-After before acting. */
+    throttle429: number;
+    /** Share of mutating requests whose connection is reset *after* the server acted (the response is lost). */
+    resetAfterAct: number;
+    /** Share of requests that stall for `stallMs` before being answered. */
+    stall: number;
+    stallMs: number;
+    /** Names (or name prefixes ending in '*') of servers that boot into ERROR with a fault. */
+    errorServers: string[];
+  };
+  seed: number;
+}
+
+export interface TokenInfo {
+  token: string;
+  userId: string;
+  userName: string;
+  projectId: string;
+  projectName: string;
+  expiresAt: number;
+  roles: string[];
+}
+
+/** What every service module receives. */
+export interface Sim {
+  readonly config: SimConfig;
+  readonly events: SimEventBus;
+  /** Milliseconds; injected so tests can move time. */
+  now(): number;
+  /** Deterministic random in [0,1) from config.seed. */
+  rng(): number;
+  /** Base URLs, e.g. { openstack: 'http://127.0.0.1:5000', nsxt: 'https://127.0.0.1:5443', nsxv: 'https://127.0.0.1:5444' }. */
+  readonly urls: { openstack: string; nsxt: string; nsxv: string };
+  /** Keystone's token check, used by every OpenStack service: undefined when missing, unknown or expired. */
+  validateToken(token: string | undefined): TokenInfo | undefined;
+  /** Project id of the seeded default project (admin). */
+  readonly defaultProjectId: string;
+}
+
+/** A simulated service. OpenStack services are mounted under a path prefix on the OpenStack port. */
+export interface SimService {
+  readonly name: 'keystone' | 'neutron' | 'nova' | 'glance' | 'nsxt' | 'nsxv';
+  /** Mount point: '/identity', '/network', '/compute', '/image' on the OpenStack port; '' for the NSX ports. */
+  readonly prefix: string;
+  register(router: Router, sim: Sim): void;
+  /** The seeded default cloud (called once on a fresh state, after every service registered). */
+  seed(sim: Sim): void;
+  /** JSON-serialisable state, for `viok sim serve --state FILE`. */
+  snapshot(): unknown;
+  restore(data: unknown): void;
+}
