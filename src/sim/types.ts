@@ -67,3 +67,35 @@ export interface SimService {
   snapshot(): unknown;
   restore(data: unknown): void;
 }
+
+/**
+ * What Neutron offers other simulated services in-process (Nova attaches ports to servers; NSX-T mirrors
+ * ports as logical ports; NSX-V mirrors routers as Edges). Implemented by `src/sim/neutron`.
+ */
+export interface SimNeutronPort {
+  id: string;
+  network_id: string;
+  project_id: string;
+  name: string;
+  mac_address: string;
+  fixed_ips: { subnet_id: string; ip_address: string }[];
+  device_id: string;
+  device_owner: string;
+  status: string;
+  tags: string[];
+}
+
+export interface SimNeutronApi {
+  getPort(id: string): SimNeutronPort | undefined;
+  getNetwork(id: string): { id: string; name: string; project_id: string; 'router:external': boolean } | undefined;
+  /** Nova boot: sets device_id/device_owner ('compute:<az>'), binding host, status ACTIVE. 409-worthy conflicts throw. */
+  bindPort(portId: string, serverId: string, availabilityZone: string): void;
+  /** Nova delete / interface detach: clears device_id and device_owner. */
+  unbindPort(portId: string): void;
+  /** Nova boot with `{"networks":[{"uuid": net}]}`: creates a port on that network owned by the server. */
+  createServerPort(networkId: string, serverId: string, projectId: string): SimNeutronPort;
+  /** Deletes a port Nova created for a server (on server delete). */
+  deletePort(portId: string): void;
+  /** Ports whose device_id is the server, in creation order. */
+  portsOfDevice(deviceId: string): SimNeutronPort[];
+}
