@@ -1,0 +1,165 @@
+import { promises as fsp, constants as fsConstants } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { OperationError, UserInputError } from '../core/errors';
+import type { ClusterState, Lock, LockHolder, StateStore } from './types';
+
+/**
+ * `$XDG_STATE_HOME/viok` (default `~/.local/state/viok`): the state directory, unless --state-dir says
+ * otherwise.
+ */
+export function defaultStateDir(env: NodeJS.ProcessEnv, homeDir: string): string {
+  const base =
+    env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME)
+      ? env.XDG_STATE_HOME
+      : path.join(homeDir, '.local', 'state');
+  return path.join(base, 'viok');
+}
+
+const CLUSTER_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * State in a local directory: one 0700 folder per cluster with `state.json` (0600, written atomically)
+ * and a `lock` file created exclusively. A lock left by a dead process on this host is taken over.
+ */
+export class LocalStateStore implements StateStore {
+  constructor(
+    readonly root: string,
+    private readonly isAlive: (pid: number) => boolean = processIsAlive,
+    private readonly hostname: string = os.hostname(),
+  ) {}
+
+  get location(): string {
+    return this.root;
+  }
+
+  private dir(cluster: string): string {
+    if (!CLUSTER_NAME.test(cluster))
+      throw new UserInputError(`invalid cluster name "${cluster}": use a DNS label`);
+    return path.join(this.root, cluster);
+  }
+
+  private async ensureDir(cluster: string): Promise<string> {
+    await fsp.mkdir(this.root, { recursive: true, mode: 0o700 });
+    const dir = this.dir(cluster);
+    await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
+    await fsp.chmod(dir, 0o700);
+    return dir;
+  }
+
+  async lock(cluster: string, holder: LockHolder): Promise<Lock> {
+    const dir = await this.ensureDir(cluster);
+    const file = path.join(dir, 'lock');
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const handle = await fsp.open(
+          file,
+          fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY,
+          0o600,
+        );
+        await handle.writeFile(JSON.stringify(holder));
+        await handle.close();
+        return {
+          holder,
+          release: async () => {
+            await fsp.rm(file, { force: true });
+          },
+        };
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        const current = await readHolder(file);
+        if (current && current.host === this.hostname && !this.isAlive(current.pid)) {
+          await fsp.rm(file, { force: true }); // its holder died without releasing it
+          continue;
+        }
+        throw new OperationError(
+          `cluster ${cluster} is locked by ${describeHolder(current)}; wait for it to finish` +
+            ` (or, if that process is gone, remove ${file})`,
+        );
+      }
+    }
+    throw new OperationError(`cluster ${cluster}: could not take the lock at ${file}`);
+  }
+
+  async read(cluster: string): Promise<ClusterState | undefined> {
+    const file = path.join(this.dir(cluster), 'state.json');
+    let text: string;
+    try {
+      text = await fsp.readFile(file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+    try {
+      return JSON.parse(text) as ClusterState;
+    } catch {
+      throw new OperationError(
+        `state file ${file} is not valid JSON; move it away to rebuild state from the cloud's tags`,
+      );
+    }
+  }
+
+  async write(state: ClusterState): Promise<void> {
+    const dir = await this.ensureDir(state.name);
+    await writeFileAtomic(path.join(dir, 'state.json'), `${JSON.stringify(state, null, 2)}\n`);
+  }
+
+  async remove(cluster: string): Promise<void> {
+    await fsp.rm(path.join(this.dir(cluster), 'state.json'), { force: true });
+  }
+
+  async list(): Promise<string[]> {
+    let entries: string[];
+    try {
+      entries = await fsp.readdir(this.root);
+    } catch {
+      return [];
+    }
+    const names: string[] = [];
+    for (const name of entries.sort()) {
+      if (!CLUSTER_NAME.test(name)) continue;
+      try {
+        await fsp.access(path.join(this.root, name, 'state.json'));
+        names.push(name);
+      } catch {
+        // a folder with only a lock, or left empty by a delete
+      }
+    }
+    return names;
+  }
+}
+
+/** Writes a file readable by its owner only, atomically: temp file (0600), fsync, rename. */
+export async function writeFileAtomic(file: string, content: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  const handle = await fsp.open(tmp, 'w', 0o600);
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await fsp.rename(tmp, file);
+}
+
+async function readHolder(file: string): Promise<LockHolder | undefined> {
+  try {
+    return JSON.parse(await fsp.readFile(file, 'utf8')) as LockHolder;
+  } catch {
+    return undefined; // being written right now, or damaged
+  }
+}
+
+function describeHolder(h: LockHolder | undefined): string {
+  if (!h) return 'another run';
+  return `pid ${h.pid} on ${h.host} (user ${h.user}, "${h.command}", since ${h.since})`;
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
