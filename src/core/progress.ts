@@ -1,0 +1,72 @@
+/**
+ * Progress of a long operation (create, delete) as events. The CLI picks a renderer: plain timestamped
+ * lines (no TTY, or CI set), a JSON event stream (`--output json`), or a live view on a terminal.
+ * Core code only emits events; it never knows which renderer listens.
+ */
+
+export type ProgressEvent =
+  | { type: 'phase'; phase: string; message: string }
+  | {
+      type: 'resource';
+      key: string;
+      status: 'started' | 'created' | 'found' | 'deleted' | 'absent' | 'failed';
+      id?: string;
+      message?: string;
+    }
+  | { type: 'node'; node: string; status: string; message?: string }
+  | { type: 'warning'; message: string }
+  | { type: 'summary'; message: string; data?: Record<string, unknown> };
+
+export interface ProgressSink {
+  emit(event: ProgressEvent): void;
+}
+
+/** Swallows events: for commands that only want the result. */
+export const silentProgress: ProgressSink = { emit: () => undefined };
+
+/** Keeps events, for tests. */
+export class RecordingProgress implements ProgressSink {
+  readonly events: ProgressEvent[] = [];
+  emit(event: ProgressEvent): void {
+    this.events.push(event);
+  }
+}
+
+/** One line per event, prefixed with an ISO timestamp: what CI logs want. */
+export class PlainProgress implements ProgressSink {
+  constructor(
+    private readonly write: (line: string) => void,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  emit(event: ProgressEvent): void {
+    this.write(`${this.now().toISOString()} ${describe(event)}`);
+  }
+}
+
+/** One JSON object per line (with a `time` field): a machine-readable event stream. */
+export class JsonProgress implements ProgressSink {
+  constructor(
+    private readonly write: (line: string) => void,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  emit(event: ProgressEvent): void {
+    this.write(JSON.stringify({ time: this.now().toISOString(), ...event }));
+  }
+}
+
+export function describe(event: ProgressEvent): string {
+  switch (event.type) {
+    case 'phase':
+      return `[${event.phase}] ${event.message}`;
+    case 'resource':
+      return `${event.status.padEnd(7)} ${event.key}${event.id ? ` (${event.id})` : ''}${event.message ? `: ${event.message}` : ''}`;
+    case 'node':
+      return `node ${event.node}: ${event.status}${event.message ? ` (${event.message})` : ''}`;
+    case 'warning':
+      return `warning: ${event.message}`;
+    case 'summary':
+      return event.message;
+  }
+}
