@@ -1,0 +1,43 @@
+/**
+ * The typed NSX-T Manager API client. `http` is bound to the manager's root URL
+ * (e.g. `https://nsx-manager`); paths under `/api/v1` and `/api/session/create` are added here.
+ *
+ * ```ts
+ * const nsx = createNsxtClient(http, { auth: { type: 'session', username, password }, allowOverwrite: true });
+ * const [port] = await nsx.logicalPorts.findByAttachmentId(neutronPortId);
+ * await nsx.logicalPorts.mergeTags(port.id, [{ scope: 'ncp/node_name', tag: 'worker-0' }]);
+ * ```
+ */
+import type { HttpClient } from '../http/types';
+import { NsxtConnection, type NsxtClientOptions } from './connection';
+import { firewallSections } from './firewall-sections';
+import { ipBlocks } from './ip-blocks';
+import { ipPools } from './ip-pools';
+import { loadBalancer } from './load-balancer';
+import { logicalPorts } from './logical-ports';
+import { logicalRouters } from './logical-routers';
+import { natRules } from './nat-rules';
+import { transportZones } from './transport-zones';
+
+export function createNsxtClient(http: HttpClient, options: NsxtClientOptions) {
+  const c = new NsxtConnection(http, options);
+  return {
+    connection: c,
+    logicalPorts: logicalPorts(c),
+    ipBlocks: ipBlocks(c),
+    ipPools: ipPools(c),
+    logicalRouters: logicalRouters(c),
+    transportZones: transportZones(c),
+    natRules: natRules(c),
+    firewallSections: firewallSections(c),
+    loadBalancer: loadBalancer(c),
+  };
+}
+
+export type NsxtClient = ReturnType<typeof createNsxtClient>;
+
+export { parseNsxtError } from './error-body';
+export { isStaleRevision, type NsxtClientOptions, type WriteOptions } from './connection';
+export type { NsxtAuthOptions } from './session';
+export { mergeTagList, removeTagScopes, hasTag } from './tags';
+export type * from './types';

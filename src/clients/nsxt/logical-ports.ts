@@ -1,0 +1,46 @@
+/** Logical ports (`/logical-ports`): the NSX side of a Neutron port, found by its VIF attachment id. */
+import type { NsxtConnection, WriteOptions } from './connection';
+import { mergeTagList, removeTagScopes } from './tags';
+import type { LogicalPort, NsxTag, Stored } from './types';
+
+const PATH = '/logical-ports';
+
+export interface LogicalPortFilter {
+  attachment_id?: string;
+  attachment_type?: string;
+  logical_switch_id?: string;
+  transport_zone_id?: string;
+}
+
+export function logicalPorts(c: NsxtConnection) {
+  return {
+    get: (id: string) => c.get<Stored<LogicalPort>>(`${PATH}/${encodeURIComponent(id)}`),
+    list: (filter: LogicalPortFilter = {}) => c.list<Stored<LogicalPort>>(PATH, { ...filter }),
+    /** With VIO's NSX-T plugin the attachment id is the Neutron port id. */
+    findByAttachmentId: (attachmentId: string) =>
+      c.list<Stored<LogicalPort>>(PATH, { attachment_id: attachmentId }),
+    /**
+     * Sets `tags` on the port, keeping its other tags (same scope = replaced). Read-modify-write with
+     * the current `_revision`; no PUT when the tags are already there.
+     */
+    mergeTags: (id: string, tags: NsxTag[], write?: WriteOptions) =>
+      c.readModifyWrite<Stored<LogicalPort>>(
+        `${PATH}/${encodeURIComponent(id)}`,
+        (port) => {
+          const merged = mergeTagList(port.tags, tags);
+          return merged ? { ...port, tags: merged } : undefined;
+        },
+        write,
+      ),
+    /** Removes the tags with these scopes (e.g. viok's `ncp/*` tags when a cluster is deleted). */
+    removeTags: (id: string, scopes: string[], write?: WriteOptions) =>
+      c.readModifyWrite<Stored<LogicalPort>>(
+        `${PATH}/${encodeURIComponent(id)}`,
+        (port) => {
+          const kept = removeTagScopes(port.tags, scopes);
+          return kept ? { ...port, tags: kept } : undefined;
+        },
+        write,
+      ),
+  };
+}

@@ -1,0 +1,13 @@
+/** Logical routers (`/logical-routers`): the tier-0 NCP attaches to, and tier-1s. */
+import { collection } from './collection';
+import type { NsxtConnection } from './connection';
+import type { LogicalRouter } from './types';
+
+export function logicalRouters(c: NsxtConnection) {
+  const col = collection<LogicalRouter>(c, '/logical-routers');
+  return {
+    get: col.get,
+    list: (filter: { router_type?: LogicalRouter['router_type'] } = {}) => col.list({ ...filter }),
+    findByName: col.findByName,
+  };
+}
