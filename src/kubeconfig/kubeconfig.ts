@@ -1,0 +1,82 @@
+import YAML from 'yaml';
+
+/**
+ * The subset of the kubeconfig format (clientcmd `v1.Config`) viok writes. Unknown fields of an
+ * existing file are kept when merging, so this type lists only what viok sets.
+ */
+export interface Kubeconfig {
+  apiVersion: 'v1';
+  kind: 'Config';
+  clusters: { name: string; cluster: { server: string; 'certificate-authority-data': string } }[];
+  users: { name: string; user: { 'client-certificate-data': string; 'client-key-data': string } }[];
+  contexts: { name: string; context: { cluster: string; user: string; namespace?: string } }[];
+  'current-context': string;
+  preferences: Record<string, never>;
+}
+
+export interface KubeconfigInput {
+  /** Cluster name: names the context, the cluster entry and (with `-admin`) the user entry. */
+  clusterName: string;
+  /** API endpoint, e.g. `https://203.0.113.10:6443` (the load balancer's address). */
+  server: string;
+  caCertPem: string;
+  clientCertPem: string;
+  clientKeyPem: string;
+}
+
+const b64 = (pem: string): string => Buffer.from(pem, 'utf8').toString('base64');
+
+/** The user entry's name: per cluster, so merging several clusters' kubeconfigs never clashes. */
+export const kubeconfigUserName = (clusterName: string): string => `${clusterName}-admin`;
+
+/** A kubeconfig with one cluster, one user and one context, all named after the cluster. */
+export function buildKubeconfig(input: KubeconfigInput): Kubeconfig {
+  const user = kubeconfigUserName(input.clusterName);
+  return {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [
+      {
+        name: input.clusterName,
+        cluster: { server: input.server, 'certificate-authority-data': b64(input.caCertPem) },
+      },
+    ],
+    users: [
+      {
+        name: user,
+        user: {
+          'client-certificate-data': b64(input.clientCertPem),
+          'client-key-data': b64(input.clientKeyPem),
+        },
+      },
+    ],
+    contexts: [{ name: input.clusterName, context: { cluster: input.clusterName, user } }],
+    'current-context': input.clusterName,
+    preferences: {},
+  };
+}
+
+/** `https://host:port`, bracketing an IPv6 literal. */
+export function apiServerUrl(host: string, port = 6443): string {
+  return host.includes(':') ? `https://[${host}]:${port}` : `https://${host}:${port}`;
+}
+
+/** Serialises a kubeconfig (or any merged document) as YAML. */
+export function kubeconfigToYaml(config: Kubeconfig | Record<string, unknown>): string {
+  return YAML.stringify(config, { lineWidth: 0 });
+}
+
+/** The admin kubeconfig of a cluster: server = the API load balancer, credentials = viok's admin certificate. */
+export function adminKubeconfig(
+  pki: { ca: { certPem: string }; admin: { certPem: string; keyPem: string } },
+  clusterName: string,
+  endpoint: { host: string; port: number },
+): Kubeconfig {
+  return buildKubeconfig({
+    clusterName,
+    server: apiServerUrl(endpoint.host, endpoint.port),
+    caCertPem: pki.ca.certPem,
+    clientCertPem: pki.admin.certPem,
+    clientKeyPem: pki.admin.keyPem,
+  });
+}

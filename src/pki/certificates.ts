@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import { x509 } from './crypto';
+import type { KeyPair } from './keys';
+import { generateKeyPair, importKeyPair, signingAlgorithm } from './keys';
+
+/** A certificate with its private key, both PEM: what the state store keeps and nodes receive. */
+export interface CertificateAndKey {
+  certPem: string;
+  keyPem: string;
+}
+
+/** A CA ready to sign: its stored form plus the parsed certificate and usable keys. */
+export interface SigningCa {
+  pem: CertificateAndKey;
+  cert: x509.X509Certificate;
+  keyPair: KeyPair;
+}
+
+/** Validity window; `now` is injected so tests and re-runs are deterministic about time. */
+export interface Validity {
+  now: Date;
+  /** Lifetime in days. */
+  days: number;
+}
+
+/** CAs live ten years, like kubeadm's; leaf certificates one year, like kubeadm's. */
+export const caValidityDays = 3650;
+export const leafValidityDays = 365;
+
+/**
+ * Backdated by five minutes so a node whose clock is slightly behind does not reject a
+ * certificate as "not yet valid" right after creation.
+ */
+const clockSkewMs = 5 * 60 * 1000;
+
+function window(v: Validity): { notBefore: Date; notAfter: Date } {
+  const notBefore = new Date(v.now.getTime() - clockSkewMs);
+  const notAfter = new Date(v.now.getTime() + v.days * 24 * 60 * 60 * 1000);
+  return { notBefore, notAfter };
+}
+
+/** A positive 128-bit serial (high bit cleared so DER needs no sign byte and it stays positive). */
+function serialNumber(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = (bytes[0] ?? 0) & 0x7f;
+  return bytes.toString('hex');
+}
+
+/** Distinguished-name text for @peculiar/x509, escaping what RFC 4514 requires. */
+function dn(commonName: string, organizations: readonly string[] = []): string {
+  const esc = (s: string): string => s.replace(/([,+"\\<>;=])/g, '\\$1');
+  return [...organizations.map((o) => `O=${esc(o)}`), `CN=${esc(commonName)}`].join(', ');
+}
+
+/** Creates a self-signed CA (basicConstraints CA:true critical; keyCertSign, cRLSign, digitalSignature). */
+export async function createCa(commonName: string, validity: Validity): Promise<SigningCa> {
+  const keyPair = await generateKeyPair();
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serialNumber(),
+    name: dn(commonName),
+    ...window(validity),
+    signingAlgorithm,
+    keys: keyPair.keys,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
+        true,
+      ),
+      await x509.SubjectKeyIdentifierExtension.create(keyPair.keys.publicKey),
+    ],
+  });
+  return { pem: { certPem: `${cert.toString('pem')}\n`, keyPem: keyPair.privateKeyPem }, cert, keyPair };
+}
+
+/** Loads a stored CA so it can sign again (e.g. a second run that needs one more leaf). */
+export async function loadCa(pem: CertificateAndKey): Promise<SigningCa> {
+  return { pem, cert: new x509.X509Certificate(pem.certPem), keyPair: await importKeyPair(pem.keyPem) };
+}
+
+/** Subject alternative names of a serving certificate. */
+export interface SubjectAltNames {
+  dns?: readonly string[];
+  ips?: readonly string[];
+}
+
+export interface LeafRequest {
+  commonName: string;
+  organizations?: readonly string[];
+  usage: 'client' | 'server' | 'client-server';
+  altNames?: SubjectAltNames;
+  validity: Validity;
+}
+
+/** Issues a leaf certificate (CA:false; digitalSignature + keyEncipherment; clientAuth and/or serverAuth). */
+export async function issueLeaf(ca: SigningCa, req: LeafRequest): Promise<CertificateAndKey> {
+  const keyPair = await generateKeyPair();
+  const ekus: string[] = [];
+  if (req.usage !== 'client') ekus.push(x509.ExtendedKeyUsage.serverAuth);
+  if (req.usage !== 'server') ekus.push(x509.ExtendedKeyUsage.clientAuth);
+  const extensions: x509.Extension[] = [
+    new x509.BasicConstraintsExtension(false, undefined, true),
+    new x509.KeyUsagesExtension(
+      x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+      true,
+    ),
+    new x509.ExtendedKeyUsageExtension(ekus, false),
+    await x509.AuthorityKeyIdentifierExtension.create(ca.cert, false),
+  ];
+  const names = [
+    ...(req.altNames?.dns ?? []).map((value) => ({ type: 'dns' as const, value })),
+    ...(req.altNames?.ips ?? []).map((value) => ({ type: 'ip' as const, value })),
+  ];
+  if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names, false));
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: serialNumber(),
+    subject: dn(req.commonName, req.organizations),
+    issuer: ca.cert.subject,
+    ...window(req.validity),
+    signingAlgorithm,
+    publicKey: keyPair.keys.publicKey,
+    signingKey: ca.keyPair.keys.privateKey,
+    extensions,
+  });
+  return { certPem: `${cert.toString('pem')}\n`, keyPem: keyPair.privateKeyPem };
+}

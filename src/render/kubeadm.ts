@@ -1,0 +1,107 @@
+import YAML from 'yaml';
+import type { KubernetesVersion } from './kubernetes-version';
+import { kubeadmApiVersion, kubeadmVersion } from './kubernetes-version';
+import type { ClusterRenderInput, NodeRenderInput } from './types';
+
+/** Where kubeadm's config lands on a node (0600: it holds the bootstrap token). */
+export const kubeadmConfigPath = '/etc/kubernetes/viok/kubeadm.yaml';
+const criSocket = 'unix:///run/containerd/containerd.sock';
+
+/** v1beta4 turned extra-args maps into `{name, value}` lists. */
+function extraArgs(v: KubernetesVersion, args: Record<string, string>): unknown {
+  return kubeadmApiVersion(v).endsWith('v1beta4')
+    ? Object.entries(args).map(([name, value]) => ({ name, value }))
+    : args;
+}
+
+function nodeRegistration(v: KubernetesVersion, node: NodeRenderInput): Record<string, unknown> {
+  // node-ip pins the address the node registers with: on nsx-t nodes with several NICs the
+  // kubelet would otherwise pick whichever has the default route (management).
+  return { name: node.name, criSocket, kubeletExtraArgs: extraArgs(v, { 'node-ip': node.address }) };
+}
+
+const endpoint = (c: ClusterRenderInput): string =>
+  `${c.apiEndpoint.host.includes(':') ? `[${c.apiEndpoint.host}]` : c.apiEndpoint.host}:${c.apiEndpoint.port}`;
+
+const kubeletConfiguration = {
+  apiVersion: 'kubelet.config.k8s.io/v1beta1',
+  kind: 'KubeletConfiguration',
+  // containerd is configured with SystemdCgroup = true; both must agree.
+  cgroupDriver: 'systemd',
+};
+
+function clusterConfiguration(c: ClusterRenderInput, v: KubernetesVersion): Record<string, unknown> {
+  const networking: Record<string, string> = { serviceSubnet: c.serviceCidr, dnsDomain: 'cluster.local' };
+  // Flannel needs the controller manager to hand out per-node pod CIDRs; NCP does its own IPAM
+  // from the NSX IP block, so nsx-t leaves podSubnet unset.
+  if (c.backend !== 'nsx-t') networking.podSubnet = c.podCidr;
+  return {
+    apiVersion: kubeadmApiVersion(v),
+    kind: 'ClusterConfiguration',
+    clusterName: c.clusterName,
+    kubernetesVersion: kubeadmVersion(v),
+    controlPlaneEndpoint: endpoint(c),
+    networking,
+    apiServer: { certSANs: [...new Set([c.apiEndpoint.host, ...(c.extraApiCertSans ?? [])])] },
+  };
+}
+
+const stringify = (docs: readonly unknown[]): string =>
+  docs.map((d) => YAML.stringify(d, { lineWidth: 0 })).join('---\n');
+
+/** InitConfiguration + ClusterConfiguration + KubeletConfiguration for the first control-plane node. */
+export function kubeadmInitConfig(
+  c: ClusterRenderInput,
+  v: KubernetesVersion,
+  node: NodeRenderInput,
+): string {
+  return stringify([
+    {
+      apiVersion: kubeadmApiVersion(v),
+      kind: 'InitConfiguration',
+      bootstrapTokens: [
+        {
+          token: c.pki.bootstrapToken,
+          description: `viok: joins nodes of ${c.clusterName}`,
+          ttl: '24h0m0s',
+          usages: ['signing', 'authentication'],
+          groups: ['system:bootstrappers:kubeadm:default-node-token'],
+        },
+      ],
+      localAPIEndpoint: { advertiseAddress: node.address, bindPort: 6443 },
+      nodeRegistration: nodeRegistration(v, node),
+    },
+    clusterConfiguration(c, v),
+    kubeletConfiguration,
+  ]);
+}
+
+/**
+ * JoinConfiguration for a worker, or for a further control-plane node when `controlPlane` is set.
+ * Control-plane nodes receive the CAs and service-account keys in their user data (the same files
+ * as the first node), so they join without `--certificate-key`: the uploaded-certs secret expires
+ * after two hours, pre-distributed certificates let a replacement node join at any time.
+ */
+export function kubeadmJoinConfig(
+  c: ClusterRenderInput,
+  v: KubernetesVersion,
+  node: NodeRenderInput,
+  controlPlane: boolean,
+): string {
+  const join: Record<string, unknown> = {
+    apiVersion: kubeadmApiVersion(v),
+    kind: 'JoinConfiguration',
+    discovery: {
+      bootstrapToken: {
+        apiServerEndpoint: endpoint(c),
+        token: c.pki.bootstrapToken,
+        caCertHashes: [c.pki.caCertHash],
+      },
+    },
+    nodeRegistration: nodeRegistration(v, node),
+  };
+  if (controlPlane)
+    join.controlPlane = { localAPIEndpoint: { advertiseAddress: node.address, bindPort: 6443 } };
+  // The kubelet configuration comes from the cluster (kubeadm's kubelet-config ConfigMap) on join.
+  return stringify([join]);
+}

@@ -1,0 +1,39 @@
+import { UserInputError } from '../core/errors';
+
+/** A parsed Kubernetes version. */
+export interface KubernetesVersion {
+  major: number;
+  minor: number;
+  patch: number;
+}
+
+export function parseKubernetesVersion(v: string): KubernetesVersion {
+  const m = /^v?(\d+)\.(\d+)\.(\d+)$/.exec(v);
+  if (!m) throw new UserInputError(`kubernetesVersion '${v}' is not MAJOR.MINOR.PATCH`);
+  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) };
+}
+
+/** `v1.31`: the pkgs.k8s.io repository path component (one repository per minor). */
+export const repositoryMinor = (v: KubernetesVersion): string => `v${v.major}.${v.minor}`;
+
+/** `1.31.4-1.1`: the Debian package version on pkgs.k8s.io (every release is revision 1.1). */
+export const packageVersion = (v: KubernetesVersion): string => `${v.major}.${v.minor}.${v.patch}-1.1`;
+
+/** `v1.31.4` for kubeadm's kubernetesVersion. */
+export const kubeadmVersion = (v: KubernetesVersion): string => `v${v.major}.${v.minor}.${v.patch}`;
+
+/** kubeadm config API: v1beta4 from 1.31 (v1beta3 is deprecated there), v1beta3 before. */
+export const kubeadmApiVersion = (v: KubernetesVersion): string =>
+  v.major > 1 || v.minor >= 31 ? 'kubeadm.k8s.io/v1beta4' : 'kubeadm.k8s.io/v1beta3';
+
+/** The oldest minor pkgs.k8s.io publishes packages for. */
+export const oldestSupportedMinor = 24;
+
+/** Refuses versions viok cannot install (no packages on pkgs.k8s.io). */
+export function assertInstallable(v: KubernetesVersion): void {
+  if (v.major !== 1 || v.minor < oldestSupportedMinor) {
+    throw new UserInputError(
+      `kubernetesVersion ${v.major}.${v.minor}.${v.patch} cannot be installed: packages exist from 1.${oldestSupportedMinor} on`,
+    );
+  }
+}

@@ -1,0 +1,243 @@
+import YAML from 'yaml';
+import { InternalError, UserInputError } from '../../../src/core/errors';
+import {
+  flannelImages,
+  renderFlannelManifest,
+  renderHaproxyCfg,
+  renderKeepalivedConf,
+  renderNcpIni,
+  renderNcpManifest,
+  renderNodeAgentIni,
+  virtualRouterIdFor,
+  vrrpPriority,
+} from '../../../src/render';
+import { readdirSync } from 'node:fs';
+import { renderText, templateNames, templatesDir } from '../../../src/render/template';
+import { ncpInput, nsxPassword } from './fixtures';
+
+/** A minimal ini reader: section → key → value, comments dropped. */
+function parseIni(text: string): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  let section = '';
+  for (const line of text.split('\n')) {
+    const t = line.trim();
+    if (t === '' || t.startsWith('#')) continue;
+    const s = /^\[(.+)\]$/.exec(t);
+    if (s?.[1]) {
+      section = s[1];
+      out[section] ??= {};
+      continue;
+    }
+    const kv = /^([A-Za-z0-9_]+)\s*=\s*(.*)$/.exec(t);
+    if (!kv?.[1]) throw new Error(`bad ini line: ${line}`);
+    (out[section] ??= {})[kv[1]] = kv[2] ?? '';
+  }
+  return out;
+}
+
+describe('template renderer', () => {
+  it('fills placeholders and refuses missing or unused values', () => {
+    expect(renderText('t', 'a={{ a }} b={{b}}', { a: '1', b: '2' })).toBe('a=1 b=2');
+    expect(() => renderText('t', 'a={{ a }}', {})).toThrow(InternalError);
+    expect(() => renderText('t', 'a={{ a }}', { a: '1', c: '3' })).toThrow(/never used: c/);
+  });
+
+  it('knows every file in templates/', () => {
+    expect(readdirSync(templatesDir).sort()).toEqual([...templateNames].sort());
+  });
+});
+
+describe('haproxy.cfg', () => {
+  const cfg = renderHaproxyCfg({
+    clusterName: 'demo',
+    apiPort: 6443,
+    controlPlane: [
+      { name: 'demo-cp-0', address: '10.0.0.11' },
+      { name: 'demo-cp-1', address: '10.0.0.12' },
+      { name: 'demo-cp-2', address: 'fd00::13' },
+    ],
+  });
+
+  it('listens on the API port in TCP mode and health-checks every control-plane node', () => {
+    expect(cfg).toMatch(/^\s+mode tcp$/m);
+    expect(cfg).toMatch(/^\s+bind :6443$/m);
+    expect(cfg).toMatch(/^\s+default-server .*\bcheck\b.*$/m);
+    expect(cfg).toMatch(/^\s+option httpchk GET \/readyz$/m);
+    const servers = cfg.split('\n').filter((l) => l.trim().startsWith('server '));
+    expect(servers.map((s) => s.trim())).toEqual([
+      'server demo-cp-0 10.0.0.11:6443',
+      'server demo-cp-1 10.0.0.12:6443',
+      'server demo-cp-2 [fd00::13]:6443',
+    ]);
+  });
+});
+
+describe('keepalived.conf', () => {
+  const conf = (index: number): string =>
+    renderKeepalivedConf({
+      clusterName: 'demo',
+      vip: '10.1.0.4',
+      node: {
+        name: `demo-lb-${index}`,
+        index,
+        address: `10.1.0.${5 + index}`,
+        peers: [`10.1.0.${6 - index}`],
+        vipInterface: 'eth1',
+        vipPrefixLength: 24,
+      },
+    });
+
+  it('shares the VIP over unicast VRRP with priority by index', () => {
+    const first = conf(0);
+    const second = conf(1);
+    expect(first).toMatch(/^\s+priority 150$/m);
+    expect(second).toMatch(/^\s+priority 140$/m);
+    expect(first).toMatch(/^\s+unicast_src_ip 10\.1\.0\.5$/m);
+    expect(first).toMatch(/unicast_peer \{\n\s+10\.1\.0\.6\n\s+\}/);
+    expect(first).toMatch(/^\s+10\.1\.0\.4\/24 dev eth1$/m);
+    expect(first).toMatch(/^\s+interface eth1$/m);
+    // Both nodes are in the same VRRP group.
+    const vrid = (s: string): string | undefined => /virtual_router_id (\d+)/.exec(s)?.[1];
+    expect(vrid(first)).toBe(vrid(second));
+  });
+
+  it('derives a valid router id per cluster and keeps priorities in range', () => {
+    for (const name of ['a', 'demo', 'prod-eu-1', 'x'.repeat(47)]) {
+      const id = virtualRouterIdFor(name);
+      expect(id).toBeGreaterThanOrEqual(1);
+      expect(id).toBeLessThanOrEqual(255);
+    }
+    expect(virtualRouterIdFor('demo')).not.toBe(virtualRouterIdFor('prod'));
+    expect(vrrpPriority(100)).toBe(1);
+  });
+});
+
+describe('Flannel manifest', () => {
+  it('carries the pod CIDR in net-conf.json and pins its images', () => {
+    const docs = YAML.parseAllDocuments(renderFlannelManifest({ podCidr: '10.200.0.0/16' })).map(
+      (d) => d.toJS() as { kind: string; data?: Record<string, string>; spec?: unknown },
+    );
+    expect(docs.map((d) => d.kind)).toEqual([
+      'Namespace',
+      'ServiceAccount',
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'ConfigMap',
+      'DaemonSet',
+    ]);
+    const cm = docs.find((d) => d.kind === 'ConfigMap');
+    expect(JSON.parse(cm?.data?.['net-conf.json'] ?? '{}')).toMatchObject({
+      Network: '10.200.0.0/16',
+      Backend: { Type: 'vxlan' },
+    });
+    const ds = JSON.stringify(docs.find((d) => d.kind === 'DaemonSet'));
+    expect(ds).toContain(flannelImages.flannel);
+    expect(ds).toContain(flannelImages.cniPlugin);
+  });
+});
+
+describe('NCP configuration', () => {
+  const api = { host: '10.1.0.4', port: 6443 };
+  type Doc = {
+    kind: string;
+    metadata: { name: string; namespace?: string };
+    data?: Record<string, string>;
+    stringData?: Record<string, string>;
+  };
+  const manifest = (text: string): Doc[] => YAML.parseAllDocuments(text).map((d) => d.toJS() as Doc);
+  const certCredentials = {
+    kind: 'client-certificate' as const,
+    certPem: '-----BEGIN CERTIFICATE-----\nPI\n-----END CERTIFICATE-----\n',
+    keyPem: '-----BEGIN RSA PRIVATE KEY-----\nPIKEY\n-----END RSA PRIVATE KEY-----\n',
+  };
+
+  it('renders the ncp.ini sections and keys NCP reads (password mode)', () => {
+    const ini = parseIni(renderNcpIni(ncpInput(), api));
+    expect(ini.coe).toMatchObject({ cluster: 'demo', adaptor: 'kubernetes' });
+    expect(ini.k8s).toMatchObject({ apiserver_host_ip: '10.1.0.4', apiserver_host_port: '6443' });
+    expect(ini.nsx_v3).toEqual({
+      nsx_api_managers: 'https://nsxmgr-1.example.com,https://10.20.0.2:443',
+      nsx_api_user: 'admin',
+      insecure: 'False',
+      ca_file: '/etc/nsx-ujo/nsx-cert/tls.ca',
+      tier0_router: 't0-vio',
+      overlay_tz: 'tz-overlay',
+      container_ip_blocks: 'viok-demo-pods',
+      external_ip_pools: 'viok-demo-external',
+      external_ip_pools_lb: 'viok-demo-external',
+      top_firewall_section_marker: 'viok-demo-top',
+      bottom_firewall_section_marker: 'viok-demo-bottom',
+    });
+  });
+
+  it('references the client certificate by file in certificate mode', () => {
+    const ini = parseIni(
+      renderNcpIni(ncpInput({ credentials: certCredentials, externalIpPoolsLb: ['lb-pool'] }), api),
+    );
+    expect(ini.nsx_v3).toMatchObject({
+      nsx_api_cert_file: '/etc/nsx-ujo/nsx-cert/tls.crt',
+      nsx_api_private_key_file: '/etc/nsx-ujo/nsx-cert/tls.key',
+      external_ip_pools_lb: 'lb-pool',
+    });
+    expect(ini.nsx_v3?.nsx_api_user).toBeUndefined();
+    expect(ini.nsx_v3?.nsx_api_password).toBeUndefined();
+  });
+
+  it('has no password key in ncp.ini and no ca_file when insecure', () => {
+    const text = renderNcpIni(ncpInput({ insecure: true, firewallMarkers: {} }), api);
+    const ini = parseIni(text);
+    expect(ini.nsx_v3?.nsx_api_password).toBeUndefined();
+    expect(text).not.toContain('S3cret');
+    expect(ini.nsx_v3).toMatchObject({ insecure: 'True' });
+    expect(ini.nsx_v3?.ca_file).toBeUndefined();
+    expect(ini.nsx_v3?.top_firewall_section_marker).toBeUndefined();
+  });
+
+  it('puts the password only in its Secret, escaped for oslo.config', () => {
+    const docs = manifest(renderNcpManifest(ncpInput(), api));
+    expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual([
+      'Namespace/nsx-system',
+      'ConfigMap/nsx-ncp-config',
+      'ConfigMap/nsx-node-agent-config',
+      'Secret/nsx-secret',
+      'Secret/nsx-ncp-credentials',
+    ]);
+    for (const d of docs.filter((x) => x.metadata.name !== 'nsx-ncp-credentials')) {
+      expect(JSON.stringify(d)).not.toContain('S3cret');
+    }
+    const secret = docs.find((d) => d.metadata.name === 'nsx-ncp-credentials');
+    const creds = parseIni(secret?.stringData?.['nsx-credentials.ini'] ?? '');
+    expect(creds.nsx_v3?.nsx_api_password).toBe(nsxPassword.split('$').join('$$'));
+    // The stock NCP Deployment projects all three keys of nsx-secret.
+    const nsxSecret = docs.find((d) => d.metadata.name === 'nsx-secret');
+    expect(nsxSecret?.stringData).toEqual({ 'tls.crt': '', 'tls.key': '', 'tls.ca': ncpInput().caPem });
+  });
+
+  it('ships the client certificate in nsx-secret and no password Secret in certificate mode', () => {
+    const docs = manifest(renderNcpManifest(ncpInput({ credentials: certCredentials }), api));
+    expect(docs.map((d) => d.metadata.name)).not.toContain('nsx-ncp-credentials');
+    const nsxSecret = docs.find((d) => d.metadata.name === 'nsx-secret');
+    expect(nsxSecret?.stringData).toMatchObject({
+      'tls.crt': certCredentials.certPem,
+      'tls.key': certCredentials.keyPem,
+    });
+    for (const d of docs.filter((x) => x.kind !== 'Secret')) expect(JSON.stringify(d)).not.toContain('PIKEY');
+  });
+
+  it('points the node agent at the pod NIC and gives it no credentials', () => {
+    const text = renderNodeAgentIni(ncpInput(), api);
+    expect(parseIni(text).nsx_node_agent).toEqual({ ovs_uplink_port: 'eth2' });
+    expect(text).not.toMatch(/nsx_api/);
+  });
+
+  it('refuses values that would break the ini file, and a missing CA when verifying', () => {
+    expect(() => renderNcpIni(ncpInput({ tier0Router: 't0\n[evil]' }), api)).toThrow(UserInputError);
+    expect(() =>
+      renderNcpManifest(ncpInput({ credentials: { kind: 'password', password: 'a\nb' } }), api),
+    ).toThrow(UserInputError);
+    const noCa = ncpInput();
+    delete noCa.caPem;
+    expect(() => renderNcpManifest(noCa, api)).toThrow(/caFile/);
+    expect(() => renderNcpManifest({ ...noCa, insecure: true }, api)).not.toThrow();
+  });
+});
