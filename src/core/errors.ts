@@ -40,7 +40,8 @@ export interface SpecProblem {
 /** Renders a problem the way the README documents: `file: /pointer: message`. */
 export function formatProblem(p: SpecProblem): string {
   const where = p.line !== undefined ? `${p.file}:${p.line}:${p.column ?? 1}` : p.file;
-  return `${where}: ${p.pointer || '/'}: ${p.message}`;
+  // a problem with the whole document (unreadable, empty) has no pointer to show
+  return p.pointer ? `${where}: ${p.pointer}: ${p.message}` : `${where}: ${p.message}`;
 }
 
 /** The user's input (a spec, a flag, a config file) is invalid. Exit 2. */
