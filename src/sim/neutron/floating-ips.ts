@@ -1,0 +1,269 @@
+/**
+ * Floating IPs: an address from the external network's subnet (held by a `network:floatingip`
+ * port), associated with a port only when a router joins that port's subnet to the external
+ * network (404 ExternalGatewayForFloatingIPNotFound otherwise, as Neutron's L3 plugin answers).
+ */
+import type { Router as HttpRouter } from '../framework';
+import { json } from '../framework';
+import { resourceBody } from './body';
+import { guarded, type Caller, type NeutronContext } from './context';
+import { NeutronFault, badRequest, conflict, notFound } from './errors';
+import { parseIp } from './ip';
+import { nextFreeAddress } from './ipam';
+import type { FloatingIp } from './model';
+import { cloneJson, asItem, listBody, project, type CollectionSpec, type Item } from './query';
+import { createPort, removePort } from './ports';
+import { interfacePorts } from './routers';
+
+const attributes = [
+  'id',
+  'floating_ip_address',
+  'floating_network_id',
+  'router_id',
+  'port_id',
+  'fixed_ip_address',
+  'status',
+  'port_details',
+  'port_forwardings',
+  'dns_domain',
+  'dns_name',
+  'qos_policy_id',
+  'description',
+  'project_id',
+  'tenant_id',
+  'tags',
+  'created_at',
+  'updated_at',
+  'revision_number',
+];
+
+const bodyRules = {
+  post: [
+    'floating_network_id',
+    'floating_ip_address',
+    'subnet_id',
+    'port_id',
+    'fixed_ip_address',
+    'dns_domain',
+    'dns_name',
+    'qos_policy_id',
+    'description',
+    'tags',
+    'project_id',
+    'tenant_id',
+  ],
+  put: ['port_id', 'fixed_ip_address', 'description', 'qos_policy_id'],
+  required: ['floating_network_id'],
+  visible: new Set([...attributes, 'subnet_id']),
+};
+
+export const floatingIpSpec: CollectionSpec = {
+  key: 'floatingips',
+  path: 'floatingips',
+  attributes: new Set(attributes),
+  markerNotFound: (id) => notFound('floatingip', id),
+};
+
+export function floatingIpView(f: FloatingIp): Item {
+  return cloneJson(f) as unknown as Item;
+}
+
+export function visibleFloatingIp(ctx: NeutronContext, caller: Caller, id: string): FloatingIp {
+  const f = ctx.store.floatingips.get(id);
+  if (!f || !ctx.owns(caller, f)) throw notFound('floatingip', id);
+  return f;
+}
+
+function disassociate(f: FloatingIp): void {
+  f.port_id = null;
+  f.fixed_ip_address = null;
+  f.router_id = null;
+  f.port_details = null;
+  f.status = 'DOWN';
+}
+
+/** Points the floating IP at a port's fixed IPv4 address through the router that reaches it. */
+function associate(ctx: NeutronContext, f: FloatingIp, portId: string, fixedIp: string | undefined): void {
+  const { store } = ctx;
+  const port = store.ports.get(portId);
+  if (!port) throw notFound('port', portId);
+  const v4 = port.fixed_ips.filter((x) => parseIp(x.ip_address)?.version === 4);
+  let chosen = v4[0];
+  if (fixedIp !== undefined) {
+    chosen = port.fixed_ips.find((x) => x.ip_address === fixedIp);
+    if (!chosen) throw badRequest('floatingip', `Port ${port.id} does not have fixed ip ${fixedIp}`);
+  } else if (v4.length === 0) {
+    throw badRequest('floatingip', `Port ${port.id} does not have any IPv4 address`);
+  } else if (v4.length > 1) {
+    throw badRequest(
+      'floatingip',
+      `Port ${port.id} has multiple fixed IPv4 addresses.  Must provide a specific IPv4 address when assigning a floating IP`,
+    );
+  }
+  if (!chosen) throw badRequest('floatingip', `Port ${port.id} does not have any IPv4 address`);
+  const target = chosen;
+  let routerId: string | undefined;
+  for (const r of store.routers.values()) {
+    if (r.external_gateway_info?.network_id !== f.floating_network_id) continue;
+    if (interfacePorts(ctx, r.id).some((p) => p.fixed_ips.some((x) => x.subnet_id === target.subnet_id))) {
+      routerId = r.id;
+      break;
+    }
+  }
+  if (!routerId) {
+    throw new NeutronFault(
+      404,
+      'ExternalGatewayForFloatingIPNotFound',
+      `External network ${f.floating_network_id} is not reachable from subnet ${target.subnet_id}.  Therefore, cannot associate Port ${port.id} with a Floating IP.`,
+    );
+  }
+  for (const other of store.floatingips.values()) {
+    if (
+      other.id !== f.id &&
+      other.port_id === port.id &&
+      other.fixed_ip_address === target.ip_address &&
+      other.floating_network_id === f.floating_network_id
+    ) {
+      throw conflict(
+        'FloatingIPPortAlreadyAssociated',
+        `Cannot associate floating IP ${f.floating_ip_address} (${f.id}) with port ${port.id} using fixed IP ${target.ip_address}, as that fixed IP already has a floating IP on external network ${f.floating_network_id}.`,
+      );
+    }
+  }
+  f.port_id = port.id;
+  f.fixed_ip_address = target.ip_address;
+  f.router_id = routerId;
+  f.status = 'ACTIVE';
+  f.port_details = {
+    name: port.name,
+    network_id: port.network_id,
+    mac_address: port.mac_address,
+    admin_state_up: port.admin_state_up,
+    status: port.status,
+    device_id: port.device_id,
+    device_owner: port.device_owner,
+  };
+}
+
+export function registerFloatingIps(router: HttpRouter, ctx: NeutronContext): void {
+  const { store } = ctx;
+
+  router.add(
+    'GET',
+    '/v2.0/floatingips',
+    guarded((req) => {
+      const caller = ctx.caller(req);
+      const items: Item[] = [];
+      for (const f of store.floatingips.values()) if (ctx.owns(caller, f)) items.push(asItem(f));
+      return json(
+        200,
+        listBody(items, req.query, floatingIpSpec, { collectionUrl: ctx.collectionUrl(req, 'floatingips') }),
+      );
+    }),
+  );
+
+  router.add(
+    'POST',
+    '/v2.0/floatingips',
+    guarded((req) => {
+      const caller = ctx.caller(req);
+      const a = resourceBody(req, 'floatingip', bodyRules, 'create');
+      const networkId = a.string('floating_network_id') ?? '';
+      const network = store.networks.get(networkId);
+      if (!network) throw notFound('network', networkId);
+      if (!network['router:external'])
+        throw badRequest('floatingip', `Network ${networkId} is not a valid external network`);
+      const projectId = ctx.owner(caller, a.data);
+      ctx.checkQuota(projectId, 'floatingip');
+      const f: FloatingIp = {
+        ...ctx.standardAttrs(projectId, a.string('description') ?? '', a.tags() ?? []),
+        floating_ip_address: '',
+        floating_network_id: network.id,
+        router_id: null,
+        port_id: null,
+        fixed_ip_address: null,
+        status: 'DOWN',
+        port_details: null,
+        port_forwardings: [],
+        dns_domain: a.string('dns_domain') ?? '',
+        dns_name: a.string('dns_name') ?? '',
+        qos_policy_id: a.nullableString('qos_policy_id') ?? null,
+      };
+      const subnetId = a.string('subnet_id');
+      const address = a.string('floating_ip_address');
+      let fixedIps: { subnet_id?: string; ip_address?: string }[];
+      if (address !== undefined)
+        fixedIps = [{ ip_address: address, ...(subnetId ? { subnet_id: subnetId } : {}) }];
+      else if (subnetId !== undefined) fixedIps = [{ subnet_id: subnetId }];
+      else {
+        const free = network.subnets
+          .flatMap((id) => store.subnets.get(id) ?? [])
+          .find((s) => s.ip_version === 4 && nextFreeAddress(store, s) !== undefined);
+        if (!free) {
+          throw new NeutronFault(
+            400,
+            'ExternalIpAddressExhausted',
+            `Unable to find any IP address on external network ${network.id}.`,
+          );
+        }
+        fixedIps = [{ subnet_id: free.id }];
+      }
+      const portId = a.nullableString('port_id');
+      const fixedIp = a.string('fixed_ip_address');
+      const port = createPort(ctx, {
+        network,
+        projectId: '',
+        deviceId: f.id,
+        deviceOwner: 'network:floatingip',
+        fixedIps,
+        skipQuota: true,
+      });
+      f.floating_ip_address = port.fixed_ips[0]?.ip_address ?? '';
+      try {
+        if (portId) associate(ctx, f, portId, fixedIp);
+      } catch (e) {
+        removePort(ctx, port);
+        throw e;
+      }
+      store.floatingips.add(f);
+      return json(201, { floatingip: floatingIpView(f) });
+    }),
+  );
+
+  router.add(
+    'GET',
+    '/v2.0/floatingips/:id',
+    guarded((req, p) => {
+      const f = visibleFloatingIp(ctx, ctx.caller(req), p.id ?? '');
+      return json(200, { floatingip: project(floatingIpView(f), req.query.getAll('fields')) });
+    }),
+  );
+
+  router.add(
+    'PUT',
+    '/v2.0/floatingips/:id',
+    guarded((req, p) => {
+      const f = visibleFloatingIp(ctx, ctx.caller(req), p.id ?? '');
+      const a = resourceBody(req, 'floatingip', bodyRules, 'update');
+      if (a.has('port_id')) {
+        const portId = a.nullableString('port_id');
+        if (portId) associate(ctx, f, portId, a.string('fixed_ip_address'));
+        else disassociate(f);
+      }
+      f.description = a.string('description') ?? f.description;
+      ctx.touch(f);
+      return json(200, { floatingip: floatingIpView(f) });
+    }),
+  );
+
+  router.add(
+    'DELETE',
+    '/v2.0/floatingips/:id',
+    guarded((req, p) => {
+      const f = visibleFloatingIp(ctx, ctx.caller(req), p.id ?? '');
+      for (const port of store.portsOfDevice(f.id)) removePort(ctx, port);
+      store.floatingips.remove(f.id);
+      return json(204);
+    }),
+  );
+}
