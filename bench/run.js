@@ -5,6 +5,7 @@ const path = require('node:path');
 const fs = require('node:fs');
 const os = require('node:os');
 const { startup } = require('./startup.js');
+const { simScale } = require('./sim-scale.js');
 
 async function main() {
   const date = new Date().toISOString().slice(0, 10);
@@ -14,6 +15,7 @@ async function main() {
     `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}.`,
   );
   sections.push(await startup());
+  sections.push(await simScale());
   const out = path.join(__dirname, 'results', `${date}.md`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, sections.join('\n\n') + '\n');

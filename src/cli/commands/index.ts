@@ -2,8 +2,14 @@ import type { Command } from 'commander';
 import type { Act } from '../main';
 import { register as validate } from './validate';
 import { register as schema } from './schema';
+import { register as sim } from './sim';
+import { register as plan } from './plan';
+import { register as create } from './create';
+import { register as deleteCommand } from './delete';
+import { register as get } from './get';
+import { register as describe } from './describe';
 
 /** Every command module registers its flags and help here; implementations load lazily. */
 export type Register = (program: Command, act: Act) => void;
 
-export const commandModules: Register[] = [validate, schema];
+export const commandModules: Register[] = [validate, schema, sim, plan, create, deleteCommand, get, describe];

@@ -50,7 +50,7 @@ export function isApiError(e: unknown): e is ApiError {
 }
 
 export function isNotFound(e: unknown): boolean {
-  return isApiError(e) && (e.status === 404 || e.details.type === '202' /* NSX-V: object not found */);
+  return isApiError(e) && (e.status === 404 || e.details.type === '202'); /* NSX-V: object not found */
 }
 
 export function isConflict(e: unknown): boolean {

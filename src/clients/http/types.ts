@@ -23,6 +23,10 @@ export interface HttpRequest {
    * a POST is never retried blindly — the caller looks the resource up by its tags first.
    */
   idempotent?: boolean;
+  /** Aborts the request and any wait between retries (Ctrl-C). */
+  signal?: AbortSignal;
+  /** Overrides the client's timeout for this request, in ms. */
+  timeoutMs?: number;
 }
 
 export interface HttpResponse<T> {

@@ -58,15 +58,12 @@ describe('nextFreeAddress', () => {
     expect(take(store, s, 3)).toEqual(['10.0.0.5', '10.0.0.2', undefined]);
   });
 
-  it('stays fast on a large pool (the cursor avoids rescanning taken addresses)', () => {
+  it('allocates every address of a large pool exactly once', () => {
     const store = new NeutronStore();
     const s = subnet([['10.0.0.2', '10.0.255.254']]);
     s.cidr = '10.0.0.0/16';
-    const start = process.cpuUsage();
+    // speed is measured in bench/sim-scale.js; here: no address handed out twice
     const got = take(store, s, 5000);
-    const cpuMs = process.cpuUsage(start).user / 1000;
     expect(new Set(got).size).toBe(5000);
-    // 5,000 allocations scanning from the start each time would be ~12.5M steps; the cursor makes it 5,000.
-    expect(cpuMs).toBeLessThan(2000);
   });
 });
