@@ -1,0 +1,31 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+
+export interface TlsOptions {
+  /** Verify the server certificate. @default true */
+  verify: boolean;
+  /** Extra CA bundle: PEM text, or a path to a PEM file. */
+  cacert?: string;
+}
+
+/** PEM text is used as is; anything else is a file path, read once here. */
+export function loadCaBundle(cacert: string): string {
+  return cacert.includes('-----BEGIN') ? cacert : fs.readFileSync(cacert, 'utf8');
+}
+
+/**
+ * The agents every request goes through. Keep-alive is off: a stale pooled socket turns into a reset
+ * on the next request, and a POST on a reset connection cannot be retried safely. (The OpenStack lab's
+ * uwsgi servers also answer `Connection: close`.)
+ */
+export function createAgents(tls: TlsOptions): { httpAgent: http.Agent; httpsAgent: https.Agent } {
+  return {
+    httpAgent: new http.Agent({ keepAlive: false }),
+    httpsAgent: new https.Agent({
+      keepAlive: false,
+      rejectUnauthorized: tls.verify,
+      ...(tls.cacert ? { ca: loadCaBundle(tls.cacert) } : {}),
+    }),
+  };
+}

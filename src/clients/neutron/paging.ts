@@ -1,0 +1,45 @@
+import type { HttpClient, QueryValue } from '../http/types';
+
+interface Link {
+  rel: string;
+  href: string;
+}
+
+/**
+ * GETs a Neutron collection and follows `<collection>_links` rel=next until the last page, so callers
+ * always see the whole list.
+ */
+export async function listAll<T>(
+  http: HttpClient,
+  path: string,
+  collection: string,
+  query: Record<string, QueryValue>,
+  signal?: AbortSignal,
+): Promise<T[]> {
+  const items: T[] = [];
+  let next: { path: string; query?: Record<string, QueryValue> } | undefined = { path, query };
+  const seen = new Set<string>();
+  while (next) {
+    const res: { data: Record<string, unknown> } = await http.request<Record<string, unknown>>({
+      method: 'GET',
+      ...next,
+      ...(signal ? { signal } : {}),
+    });
+    const page = (res.data[collection] ?? []) as T[];
+    items.push(...page);
+    const links = (res.data[`${collection}_links`] ?? []) as Link[];
+    const href = links.find((l) => l.rel === 'next')?.href;
+    // An empty page or a link seen before ends the walk (guards against a server that loops).
+    next = href && page.length > 0 && !seen.has(href) ? { path: sameOrigin(href, http.baseUrl) } : undefined;
+    if (href) seen.add(href);
+  }
+  return items;
+}
+
+/** Neutron builds links from its own idea of its host; behind a proxy that may not be reachable. */
+function sameOrigin(href: string, baseUrl: string): string {
+  const link = new URL(href, baseUrl);
+  const base = new URL(baseUrl);
+  if (link.origin === base.origin) return link.toString();
+  return `${base.origin}${link.pathname}${link.search}`;
+}

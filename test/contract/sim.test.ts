@@ -1,0 +1,5 @@
+/** The OpenStack contract suite against the in-process simulator (runs in `npm test`). */
+import { defineOpenStackContract } from './openstack-contract';
+import { simTarget } from '../helpers/contract-target';
+
+defineOpenStackContract(simTarget());
