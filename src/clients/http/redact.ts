@@ -29,6 +29,8 @@ const SECRET_KEYS = new Set([
 const PEM_PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?-----END \1PRIVATE KEY-----/g;
 const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s:]+:[^/@\s]+@/gi;
 const COOKIE_PAIR = /\b(JSESSIONID|session|sessionid)=[^;\s]+/gi;
+/** Form-encoded credentials, e.g. NSX-T's `POST /api/session/create` body `j_username=..&j_password=..`. */
+const FORM_SECRET = /\b(j_password|password|secret|token)=[^&\s]*/gi;
 
 /** Redacts one header value; `Authorization` keeps its scheme so a log still says which auth was used. */
 export function redactHeader(name: string, value: string): string {
@@ -55,7 +57,8 @@ export function redactText(text: string): string {
   return text
     .replace(PEM_PRIVATE_KEY, `-----BEGIN $1PRIVATE KEY-----${REDACTED}-----END $1PRIVATE KEY-----`)
     .replace(URL_USERINFO, `$1${REDACTED}@`)
-    .replace(COOKIE_PAIR, `$1=${REDACTED}`);
+    .replace(COOKIE_PAIR, `$1=${REDACTED}`)
+    .replace(FORM_SECRET, `$1=${REDACTED}`);
 }
 
 /**

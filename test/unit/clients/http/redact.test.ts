@@ -75,3 +75,10 @@ describe('redaction for debug logs', () => {
     expect(redactText(cert)).toBe(cert);
   });
 });
+
+describe('form-encoded credentials', () => {
+  it('redacts the NSX-T session login body', () => {
+    const line = redactText('POST /api/session/create j_username=admin&j_password=VMware1%21VMware1%21');
+    expect(line).toBe('POST /api/session/create j_username=admin&j_password=***');
+  });
+});
