@@ -205,6 +205,11 @@ export function createSubnet(ctx: NeutronContext, caller: Caller, a: Attrs): Sub
   if (cidrText === undefined)
     throw badSubnetRequest('a cidr must be specified in the absence of a subnet pool');
   const loose = parseCidr(cidrText, false);
+  // An address with a prefix longer than the address (10.0.0.0/33) passes the API-layer validator in
+  // Zed and is refused by the plugin (seen on the real lab).
+  if (!loose && /^[^/]+\/\d+$/.test(cidrText) && parseCidr(cidrText.split('/')[0] as string, false)) {
+    throw invalidInput(`${cidrText} is not in a CIDR format`);
+  }
   if (!loose) throw invalid('cidr', `'${cidrText}' is not a valid IP subnet`);
   const cidr = parseCidr(cidrText);
   if (!cidr) {

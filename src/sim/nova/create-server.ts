@@ -86,6 +86,11 @@ export function createServer(
   if (atLeast(v, '2.37') && server.networks === undefined)
     throw invalidInput('server', server, "'networks' is a required property");
 
+  // Nova checks the request schema before looking anything up: imageRef is a UUID or empty.
+  const imageRef = server.imageRef;
+  if (typeof imageRef === 'string' && imageRef !== '' && !UUID.test(lastSegment(imageRef))) {
+    throw invalidInput('imageRef', imageRef, `'${imageRef}' is not a 'uuid'`);
+  }
   const flavor = deps.state.flavors.find((f) => f.id === lastSegment(server.flavorRef));
   if (!flavor) throw badRequest('Invalid flavorRef provided.');
   const imageId = imageOf(server, deps);
@@ -130,6 +135,8 @@ export function createServer(
   deps.state.servers.push(record);
   return record;
 }
+
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
 function imageOf(server: Json, deps: CreateDeps): string {
   const ref = server.imageRef;

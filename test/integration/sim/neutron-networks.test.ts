@@ -321,8 +321,8 @@ describe('subnets', () => {
       'a bad CIDR',
       { cidr: '10.0.0.0/33' },
       400,
-      'HTTPBadRequest',
-      "Invalid input for cidr. Reason: '10.0.0.0/33' is not a valid IP subnet.",
+      'InvalidInput',
+      'Invalid input for operation: 10.0.0.0/33 is not in a CIDR format.',
     ],
     [
       'host bits set',
