@@ -75,7 +75,7 @@ Exit codes: 0 ok, 1 failure, 2 invalid input or usage, 130 interrupted.`,
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
-  if (aborter.signal.aborted && exitCode === ExitCode.ok) exitCode = ExitCode.interrupted;
+  // An interrupted command throws AbortError (exit 130); one whose job is to run until a signal (sim serve) returns 0.
   return exitCode;
 }
 

@@ -99,7 +99,7 @@ describe('viok sim serve', () => {
     child.kill('SIGTERM');
     const code = await exited;
     // main.ts reports a signal-ended run as interrupted
-    expect([0, 130]).toContain(code);
+    expect(code).toBe(0); // SIGTERM is how a server is asked to stop: a clean stop
     expect(stderr).toContain('viok simulator stopped');
     expect(existsSync(stateFile)).toBe(true);
   });
