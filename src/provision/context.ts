@@ -1,0 +1,35 @@
+import type { Clock } from '../clients/http/types';
+import type { OpenStackClients } from '../clients/openstack';
+import type { ProgressSink } from '../core/progress';
+import type { StateRecorder } from './state-recorder';
+
+/** What every provisioning step needs: the clients, the cluster, where ids go, and time. */
+export interface ProvisionContext {
+  clients: Pick<OpenStackClients, 'neutron' | 'nova' | 'glance'>;
+  cluster: string;
+  /** The user's `key=value` tags from the spec, added after the ownership tags. */
+  userTags: Record<string, string>;
+  recorder: StateRecorder;
+  progress: ProgressSink;
+  clock: Clock;
+  signal: AbortSignal;
+}
+
+/** Timeouts and poll intervals, in ms; tests shrink them. */
+export interface Timing {
+  /** How long servers may take to become ACTIVE. @default 20 minutes */
+  serverBootMs: number;
+  /** How long a delete may keep answering 409 in-use, or servers may take to go. @default 10 minutes */
+  deleteMs: number;
+  /** First pause between polls. @default 2000 */
+  pollMs: number;
+  /** Longest pause between polls. @default 15000 */
+  maxPollMs: number;
+}
+
+export const defaultTiming: Timing = {
+  serverBootMs: 20 * 60_000,
+  deleteMs: 10 * 60_000,
+  pollMs: 2000,
+  maxPollMs: 15_000,
+};

@@ -1,0 +1,240 @@
+import { setMaxListeners } from 'node:events';
+import os from 'node:os';
+import { AbortError, OperationError } from '../core/errors';
+import type { ProgressSink } from '../core/progress';
+import { executeGraph, type ResourceOutput } from '../engine/graph';
+import type { Clock } from '../clients/http/types';
+import type { OpenStackClients } from '../clients/openstack';
+import { generateClusterPki, isClusterPki, type ClusterPki } from '../pki';
+import type { ClusterSpec } from '../spec/types';
+import type { ClusterState, LockHolder, StateStore } from '../state/types';
+import type { BackendPlan, ClusterOutputs } from './backend';
+import { backendFor } from './backends';
+import { defaultTiming, type ProvisionContext, type Timing } from './context';
+import { diffPlan, quotaNeeds, type PlanEntry } from './plan';
+import { checkCloudObjects, checkQuotas } from './preflight';
+import { StateRecorder } from './state-recorder';
+import { removeFailedNode, waitForServers } from './wait-servers';
+
+export interface ProvisionOptions {
+  spec: ClusterSpec;
+  /** The cluster's name (the spec's metadata.name unless the command line overrode it). */
+  cluster: string;
+  clients: OpenStackClients;
+  /** clouds.yaml name, or viok-sim. */
+  cloudName: string;
+  store: StateStore;
+  progress: ProgressSink;
+  clock: Clock;
+  signal: AbortSignal;
+  timing?: Partial<Timing>;
+  now?: () => Date;
+}
+
+export interface CreateOptions extends ProvisionOptions {
+  dryRun?: boolean;
+  /** Asked once the plan is known and something is to be created; false aborts. */
+  confirm?: (plan: PlanEntry[]) => Promise<boolean>;
+  /** Who takes the lock (shown to a second run). */
+  holder?: LockHolder;
+  /** Makes the cluster PKI when the state has none. @default generateClusterPki */
+  generatePki?: (options: { kubernetesVersion: string; now: Date }) => Promise<ClusterPki>;
+}
+
+export interface CreateResult {
+  plan: PlanEntry[];
+  /** Undefined for a dry run. */
+  outputs?: ClusterOutputs;
+  state?: ClusterState;
+}
+
+/** The read part of create: preflight checks, the graph, and its diff with the cloud. Creates nothing. */
+export async function planCluster(
+  o: ProvisionOptions,
+  recorder?: StateRecorder,
+): Promise<{ plan: PlanEntry[]; graph: BackendPlan; ctx: ProvisionContext; projectId: string }> {
+  const now = o.now ?? (() => new Date());
+  const rec =
+    recorder ??
+    new StateRecorder(
+      readOnly(o.store),
+      (await o.store.read(o.cluster)) ??
+        StateRecorder.empty(o.cluster, o.spec.spec.backend, o.cloudName, now()),
+      now,
+    );
+  const ctx: ProvisionContext = {
+    clients: o.clients,
+    cluster: o.cluster,
+    userTags: o.spec.spec.tags ?? {},
+    recorder: rec,
+    progress: o.progress,
+    clock: o.clock,
+    signal: o.signal,
+  };
+  const backend = backendFor(o.spec.spec.backend);
+  o.progress.emit({
+    type: 'phase',
+    phase: 'preflight',
+    message: 'checking image, flavors, key pair and networks',
+  });
+  const projectId = await o.clients.session.projectId();
+  const facts = await checkCloudObjects(ctx, o.spec);
+  const graph = backend.build({
+    spec: o.spec,
+    ctx,
+    facts,
+    pki: () => {
+      const pki = rec.state.secrets.pki;
+      if (!isClusterPki(pki)) throw new OperationError('the cluster PKI is missing from the state');
+      return pki;
+    },
+  });
+  const plan = await diffPlan(graph.resources);
+  o.progress.emit({ type: 'phase', phase: 'preflight', message: 'checking quotas' });
+  await checkQuotas(ctx, projectId, quotaNeeds(graph.resources, plan));
+  return { plan, graph, ctx, projectId };
+}
+
+/**
+ * `viok create cluster`: preflight, plan, then apply under the cluster's lock: PKI (kept in state),
+ * the backend's graph, the wait for servers (a server in ERROR is removed with its ports and created
+ * once more), and the outputs. Safe to run again: what exists is found, not created.
+ */
+export async function createCluster(o: CreateOptions): Promise<CreateResult> {
+  // every request of the run listens on the one Ctrl-C signal
+  setMaxListeners(0, o.signal);
+  try {
+    return await createUnlessInterrupted(o);
+  } catch (e) {
+    throw interrupted(
+      e,
+      o.signal,
+      `run viok create cluster again to continue, or viok delete cluster ${o.cluster} to remove what exists`,
+    );
+  }
+}
+
+/** After Ctrl-C, whatever failed failed because of it: say so (exit 130) rather than show the symptom. */
+export function interrupted(e: unknown, signal: AbortSignal, next: string): unknown {
+  if (!signal.aborted || e instanceof AbortError) return e;
+  return new AbortError(`interrupted; every created id is recorded in state: ${next}`);
+}
+
+async function createUnlessInterrupted(o: CreateOptions): Promise<CreateResult> {
+  const timing = { ...defaultTiming, ...o.timing };
+  const now = o.now ?? (() => new Date());
+  if (o.dryRun) return { plan: (await planCluster(o)).plan };
+
+  const lock = await o.store.lock(o.cluster, o.holder ?? defaultHolder('viok create cluster'));
+  try {
+    const existing = await o.store.read(o.cluster);
+    const recorder = new StateRecorder(
+      o.store,
+      existing ?? StateRecorder.empty(o.cluster, o.spec.spec.backend, o.cloudName, now()),
+      now,
+    );
+    const { plan, graph, ctx } = await planCluster(o, recorder);
+    const toCreate = plan.filter((e) => e.action === '+');
+    if (toCreate.length > 0 && o.confirm && !(await o.confirm(plan)))
+      throw new AbortError('create cancelled; nothing was created');
+
+    if (!isClusterPki(recorder.state.secrets.pki)) {
+      o.progress.emit({
+        type: 'phase',
+        phase: 'pki',
+        message: 'generating the cluster CAs, service-account keys and admin certificate',
+      });
+      const pki: ClusterPki = await (o.generatePki ?? generateClusterPki)({
+        kubernetesVersion: o.spec.spec.kubernetesVersion,
+        now: now(),
+      });
+      await recorder.setSecret('pki', pki);
+    }
+
+    o.progress.emit({
+      type: 'phase',
+      phase: 'apply',
+      message: `${toCreate.length} to create, ${plan.length - toCreate.length} already exist`,
+    });
+    let results = await apply(graph, ctx);
+    o.progress.emit({
+      type: 'phase',
+      phase: 'wait',
+      message: `waiting for ${graph.nodes.length} servers to become ACTIVE`,
+    });
+    let failed = await waitForServers(ctx, graph.nodes, timing);
+    if (failed.length > 0) {
+      for (const f of failed) {
+        o.progress.emit({
+          type: 'warning',
+          message: `server ${f.node.name} is in ERROR: ${f.fault}; deleting it and its ports, then creating it once more`,
+        });
+        await removeFailedNode(ctx, f, timing);
+      }
+      results = await apply(graph, ctx);
+      failed = await waitForServers(ctx, graph.nodes, timing);
+      if (failed.length > 0) {
+        throw new OperationError(
+          failed
+            .map((f) => `server ${f.node.name} (${f.serverId}) went into ERROR twice: ${f.fault}`)
+            .join('\n') +
+            `\nthe cluster is left as it is: fix the cause and run create again, or delete it with viok delete cluster ${o.cluster}`,
+        );
+      }
+    }
+    const outputs = graph.outputs(results);
+    await recorder.setOutputs({ ...outputs });
+    await recorder.flush();
+    o.progress.emit({
+      type: 'summary',
+      message: `cluster ${o.cluster} is ready: API at https://${outputs.apiEndpoint.host}:${outputs.apiEndpoint.port}`,
+      data: { ...outputs },
+    });
+    return { plan, outputs, state: recorder.state };
+  } finally {
+    await lock.release();
+  }
+}
+
+async function apply(graph: BackendPlan, ctx: ProvisionContext): Promise<Map<string, ResourceOutput>> {
+  try {
+    return await executeGraph(graph.resources, {
+      limits: { neutron: 8, nova: 4 },
+      signal: ctx.signal,
+      onDone: (key, out) => ctx.progress.emit({ type: 'resource', key, status: out.action, id: out.id }),
+      onFail: (key, error) =>
+        ctx.progress.emit({
+          type: 'resource',
+          key,
+          status: 'failed',
+          message: error instanceof Error ? error.message : String(error),
+        }),
+    });
+  } finally {
+    // whatever happened, every id that came back is on disk before the error surfaces
+    await ctx.recorder.flush();
+  }
+}
+
+/** The lock holder for this process. */
+export function defaultHolder(command: string, now: Date = new Date()): LockHolder {
+  return {
+    pid: process.pid,
+    host: os.hostname(),
+    user: os.userInfo().username,
+    command,
+    since: now.toISOString(),
+  };
+}
+
+/** A store that reads but never writes: plans and dry runs must not change state. */
+export function readOnly(store: StateStore): StateStore {
+  return {
+    location: store.location,
+    lock: (c, h) => store.lock(c, h),
+    read: (c) => store.read(c),
+    write: async () => undefined,
+    remove: async () => undefined,
+    list: () => store.list(),
+  };
+}

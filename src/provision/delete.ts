@@ -1,0 +1,237 @@
+import { setMaxListeners } from 'node:events';
+import { AbortError } from '../core/errors';
+import { clusterTag, keyFromTags } from '../core/names';
+import { isNotFound } from '../clients/http/errors';
+import type { ProgressSink } from '../core/progress';
+import { waitFor } from '../core/wait';
+import { executeGraph, type Resource } from '../engine/graph';
+import type { Clock } from '../clients/http/types';
+import type { OpenStackClients } from '../clients/openstack';
+import type { StateStore, LockHolder } from '../state/types';
+import { defaultTiming, type Timing } from './context';
+import { defaultHolder, interrupted } from './create';
+import { deleteWithRetry } from './wait-servers';
+
+/** One object the cluster owns, found by its viok-cluster tag. */
+export interface OwnedObject {
+  kind: 'server' | 'floatingip' | 'router' | 'port' | 'subnet' | 'network' | 'security-group';
+  id: string;
+  name: string;
+  /** Its viok-key, when tagged with one. */
+  key?: string;
+}
+
+/** Kinds in deletion order: children before parents. */
+export const deletionOrder: readonly OwnedObject['kind'][] = [
+  'server',
+  'floatingip',
+  'router',
+  'port',
+  'subnet',
+  'network',
+  'security-group',
+];
+
+/**
+ * Everything tagged viok-cluster=<name>, across every resource type viok creates. Only tagged objects
+ * are listed, so what the user supplied (the provider network, an external network) is never included.
+ */
+export async function findOwned(
+  clients: Pick<OpenStackClients, 'nova' | 'neutron'>,
+  cluster: string,
+  signal?: AbortSignal,
+): Promise<OwnedObject[]> {
+  const tag = clusterTag(cluster);
+  const byTag = { tags: [tag], ...(signal ? { signal } : {}) };
+  const { neutron, nova } = clients;
+  const [servers, fips, routers, ports, subnets, networks, groups] = await Promise.all([
+    nova.servers.listByTag(tag, signal),
+    neutron.floatingIps.list(byTag),
+    neutron.routers.list(byTag),
+    neutron.ports.list(byTag),
+    neutron.subnets.list(byTag),
+    neutron.networks.list(byTag),
+    neutron.securityGroups.list(byTag),
+  ]);
+  const owned = (
+    kind: OwnedObject['kind'],
+    list: { id: string; name?: string; floating_ip_address?: string; tags?: string[] }[],
+  ): OwnedObject[] =>
+    list.map((o) => {
+      const key = keyFromTags(o.tags ?? []);
+      return { kind, id: o.id, name: o.name ?? o.floating_ip_address ?? o.id, ...(key ? { key } : {}) };
+    });
+  return [
+    ...owned(
+      'server',
+      servers.filter((s) => s.status !== 'DELETED' && s.status !== 'SOFT_DELETED'),
+    ),
+    ...owned('floatingip', fips),
+    ...owned('router', routers),
+    ...owned('port', ports),
+    ...owned('subnet', subnets),
+    ...owned('network', networks),
+    ...owned('security-group', groups),
+  ];
+}
+
+export interface DeleteOptions {
+  cluster: string;
+  clients: OpenStackClients;
+  store: StateStore;
+  progress: ProgressSink;
+  clock: Clock;
+  signal: AbortSignal;
+  timing?: Partial<Timing>;
+  dryRun?: boolean;
+  /** Asked once what would be deleted is known (and non-empty); false aborts. */
+  confirm?: (owned: OwnedObject[]) => Promise<boolean>;
+  holder?: LockHolder;
+}
+
+/**
+ * `viok delete cluster`: finds everything tagged with the cluster (no local state needed), deletes
+ * children before parents with the graph executor, retries 409 in-use with backoff, takes NotFound as
+ * done, then removes the local state. Safe to run again.
+ */
+export async function deleteCluster(o: DeleteOptions): Promise<{ deleted: OwnedObject[] }> {
+  // every request of the run listens on the one Ctrl-C signal
+  setMaxListeners(0, o.signal);
+  const owned = await findOwned(o.clients, o.cluster, o.signal);
+  if (o.dryRun) return { deleted: owned };
+  const lock = await o.store.lock(o.cluster, o.holder ?? defaultHolder('viok delete cluster'));
+  try {
+    if (owned.length > 0 && o.confirm && !(await o.confirm(owned))) {
+      throw new AbortError('delete cancelled; nothing was deleted');
+    }
+    o.progress.emit({
+      type: 'phase',
+      phase: 'delete',
+      message: `${owned.length} objects tagged ${clusterTag(o.cluster)}`,
+    });
+    await executeGraph(deletionGraph(o, owned, { ...defaultTiming, ...o.timing }), {
+      limits: { neutron: 8, nova: 4 },
+      signal: o.signal,
+      onDone: (key) => {
+        if (!key.startsWith('barrier/')) o.progress.emit({ type: 'resource', key, status: 'deleted' });
+      },
+      onFail: (key, error) =>
+        o.progress.emit({
+          type: 'resource',
+          key,
+          status: 'failed',
+          message: error instanceof Error ? error.message : String(error),
+        }),
+    });
+    await o.store.remove(o.cluster);
+    o.progress.emit({ type: 'summary', message: `cluster ${o.cluster} deleted (${owned.length} objects)` });
+    return { deleted: owned };
+  } catch (e) {
+    throw interrupted(e, o.signal, `run viok delete cluster ${o.cluster} again to finish`);
+  } finally {
+    await lock.release();
+  }
+}
+
+/** One delete per object, each kind after the kinds before it (through barrier nodes, not n×m edges). */
+function deletionGraph(o: DeleteOptions, owned: OwnedObject[], timing: Timing): Resource[] {
+  const { nova, neutron } = o.clients;
+  const ctx = { clock: o.clock, signal: o.signal };
+  const resources: Resource[] = [];
+  let previous: string[] = [];
+  const used = new Set<string>();
+  for (const kind of deletionOrder) {
+    const keys: string[] = [];
+    for (const obj of owned.filter((x) => x.kind === kind)) {
+      // duplicates of one key (a create repeated by hand) are all deleted: keep graph keys unique
+      let key = obj.key ?? `${kind}/${obj.id}`;
+      if (used.has(key)) key = `${key}@${obj.id}`;
+      used.add(key);
+      keys.push(key);
+      resources.push({
+        key,
+        service: kind === 'server' ? 'nova' : 'neutron',
+        dependsOn: previous,
+        ensure: async () => {
+          const what = `${kind} ${obj.name} (${obj.id})`;
+          switch (kind) {
+            case 'server':
+              await deleteWithRetry(ctx, what, () => nova.servers.delete(obj.id), timing);
+              break;
+            case 'floatingip':
+              await deleteWithRetry(ctx, what, () => neutron.floatingIps.delete(obj.id, o.signal), timing);
+              break;
+            case 'router':
+              await detachRouter(o, obj.id, timing);
+              await deleteWithRetry(ctx, what, () => neutron.routers.delete(obj.id, o.signal), timing);
+              break;
+            case 'port':
+              await deleteWithRetry(ctx, what, () => neutron.ports.delete(obj.id, o.signal), timing);
+              break;
+            case 'subnet':
+              await deleteWithRetry(ctx, what, () => neutron.subnets.delete(obj.id, o.signal), timing);
+              break;
+            case 'network':
+              await deleteWithRetry(ctx, what, () => neutron.networks.delete(obj.id, o.signal), timing);
+              break;
+            case 'security-group':
+              await deleteWithRetry(ctx, what, () => neutron.securityGroups.delete(obj.id, o.signal), timing);
+              break;
+          }
+          return { id: obj.id, action: 'found' };
+        },
+      });
+    }
+    const barrier = `barrier/${kind}`;
+    resources.push({
+      key: barrier,
+      service: 'barrier',
+      dependsOn: [...previous, ...keys],
+      // servers release their ports only once they are gone, not when the DELETE is accepted
+      ensure: async () => {
+        if (kind === 'server' && keys.length > 0) await serversGone(o, timing);
+        return { id: barrier, action: 'found' };
+      },
+    });
+    previous = [barrier];
+  }
+  return resources;
+}
+
+async function serversGone(o: DeleteOptions, timing: Timing): Promise<void> {
+  await waitFor(
+    async () => {
+      const left = (await o.clients.nova.servers.listByTag(clusterTag(o.cluster), o.signal)).filter(
+        (s) => s.status !== 'DELETED' && s.status !== 'SOFT_DELETED',
+      );
+      return left.length === 0 ? true : undefined;
+    },
+    {
+      clock: o.clock,
+      description: `the servers of ${o.cluster} to be deleted`,
+      timeoutMs: timing.deleteMs,
+      initialDelayMs: timing.pollMs,
+      maxDelayMs: timing.maxPollMs,
+      signal: o.signal,
+    },
+  );
+}
+
+/** Removes a router's subnet interfaces and gateway, so it can be deleted. */
+async function detachRouter(o: DeleteOptions, routerId: string, timing: Timing): Promise<void> {
+  const { neutron } = o.clients;
+  const ports = await neutron.ports.list({ filters: { device_id: routerId }, signal: o.signal });
+  for (const p of ports.filter((x) => x.device_owner === 'network:router_interface')) {
+    await deleteWithRetry(
+      { clock: o.clock, signal: o.signal },
+      `interface ${p.id} of router ${routerId}`,
+      () => neutron.routers.removeInterface(routerId, { port_id: p.id }),
+      timing,
+    );
+  }
+  try {
+    await neutron.routers.setGateway(routerId, null);
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
+}

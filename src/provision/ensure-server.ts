@@ -1,0 +1,59 @@
+import { OperationError } from '../core/errors';
+import { clusterTag, keyTag, resourceTags } from '../core/names';
+import { isNotFound } from '../clients/http/errors';
+import type { Server, ServerCreate } from '../clients/nova/servers';
+import type { ProvisionContext } from './context';
+import type { Ensured } from './ensure-neutron';
+
+const gone = (s: Server): boolean => s.status === 'DELETED' || s.status === 'SOFT_DELETED';
+
+/**
+ * Makes one tagged Nova server exist, like `ensureNeutron`: recorded id, then the tags (set at create
+ * from microversion 2.52), else boot it and record its id at once. Does not wait for ACTIVE: all
+ * servers are waited for together afterwards.
+ */
+export async function ensureServer(
+  ctx: ProvisionContext,
+  key: string,
+  create: () => Omit<ServerCreate, 'tags'>,
+): Promise<Ensured<Pick<Server, 'id'>>> {
+  const existing = await findServer(ctx, key);
+  if (existing) {
+    if (ctx.recorder.id(key) !== existing.id) await ctx.recorder.record(key, 'server', existing.id);
+    return { resource: existing, action: 'found' };
+  }
+  const created = await ctx.clients.nova.servers.create({
+    ...create(),
+    tags: resourceTags(ctx.cluster, key, ctx.userTags),
+  });
+  await ctx.recorder.record(key, 'server', created.id);
+  return { resource: created, action: 'created' };
+}
+
+/** The server by recorded id, then by tags; deleted servers count as absent. Makes no change. */
+export async function findServer(
+  ctx: Pick<ProvisionContext, 'cluster' | 'recorder' | 'signal' | 'clients'>,
+  key: string,
+): Promise<Server | undefined> {
+  const { servers } = ctx.clients.nova;
+  const recorded = ctx.recorder.id(key);
+  if (recorded) {
+    try {
+      const s = await servers.get(recorded, ctx.signal);
+      if (!gone(s) && (s.tags === undefined || s.tags.includes(clusterTag(ctx.cluster)))) return s;
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+    await ctx.recorder.forget(key);
+  }
+  const tagged = (
+    await servers.list({ tags: [clusterTag(ctx.cluster), keyTag(key)], signal: ctx.signal })
+  ).filter((s) => !gone(s));
+  if (tagged.length > 1) {
+    throw new OperationError(
+      `${key}: ${tagged.length} servers carry the tags ${clusterTag(ctx.cluster)},${keyTag(key)} ` +
+        `(${tagged.map((s) => `${s.name} ${s.id}`).join(', ')}); delete all but one, then run again`,
+    );
+  }
+  return tagged[0];
+}

@@ -1,0 +1,50 @@
+import { Semaphore } from '../engine/semaphore';
+import type { PlannedResource } from './backend';
+import { emptyNeeds, type QuotaNeeds } from './preflight';
+
+/** One line of `viok plan`: `+` to create, `=` exists already. */
+export interface PlanEntry {
+  action: '+' | '=';
+  key: string;
+  kind: string;
+  name: string;
+}
+
+/** Probes every resource (read-only, a few at a time per service) and diffs the graph with the cloud. */
+export async function diffPlan(resources: readonly PlannedResource[], limit = 8): Promise<PlanEntry[]> {
+  const semaphores = new Map<string, Semaphore>();
+  const gate = (service: string): Semaphore => {
+    let s = semaphores.get(service);
+    if (!s) semaphores.set(service, (s = new Semaphore(limit)));
+    return s;
+  };
+  return Promise.all(
+    resources.map(async (r): Promise<PlanEntry> => {
+      const exists = await gate(r.service).run(() => r.exists());
+      return { action: exists ? '=' : '+', key: r.key, kind: r.kind, name: r.name };
+    }),
+  );
+}
+
+/** The quota the `+` entries would consume. */
+export function quotaNeeds(resources: readonly PlannedResource[], plan: readonly PlanEntry[]): QuotaNeeds {
+  const needs = emptyNeeds();
+  const toCreate = new Set(plan.filter((e) => e.action === '+').map((e) => e.key));
+  for (const r of resources) {
+    if (!toCreate.has(r.key)) continue;
+    needs.instances += r.cost.instances ?? 0;
+    needs.cores += r.cost.cores ?? 0;
+    needs.ram += r.cost.ram ?? 0;
+    for (const [k, n] of Object.entries(r.cost.neutron ?? {})) needs.neutron[k] = (needs.neutron[k] ?? 0) + n;
+  }
+  return needs;
+}
+
+/** `+ port  viok-demo-port-cp-1 (port/cp-1)` lines and a count, for the terminal. */
+export function formatPlanTable(plan: readonly PlanEntry[]): string {
+  const kindWidth = Math.max(4, ...plan.map((e) => e.kind.length));
+  const lines = plan.map((e) => `${e.action} ${e.kind.padEnd(kindWidth)}  ${e.name}  (${e.key})`);
+  const create = plan.filter((e) => e.action === '+').length;
+  lines.push('', `${create} to create, ${plan.length - create} already exist`);
+  return lines.join('\n');
+}

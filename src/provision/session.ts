@@ -1,0 +1,135 @@
+import { mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { OperationError } from '../core/errors';
+import { LocalStateStore } from '../state/local-store';
+import type { LockHolder } from '../state/types';
+import { connectOpenStack, type OpenStackClients } from '../clients/openstack';
+import { resolveCloud } from '../config';
+import type { ResolvedCloud } from '../config';
+import type * as Sim from '../sim';
+
+/** An authenticated cloud for one command, and how to let go of it. */
+export interface CloudSession {
+  clients: OpenStackClients;
+  /** The clouds.yaml name, or viok-sim. */
+  cloudName: string;
+  close(): Promise<void>;
+}
+
+export interface OpenCloudOptions {
+  /** Run against the embedded simulator, whose state lives under the state dir. */
+  sim: boolean;
+  stateDir: string;
+  /** --os-cloud, else the spec's cloud. */
+  cloudName?: string;
+  cloudNameFrom?: string;
+  regionName?: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  homeDir: string;
+  log?: (line: string) => void;
+  warn?: (line: string) => void;
+  /** Who holds the simulated cloud while this command runs. */
+  holder?: LockHolder;
+}
+
+function simHolder(): LockHolder {
+  return {
+    pid: process.pid,
+    host: os.hostname(),
+    user: os.userInfo().username,
+    command: process.argv.slice(2).join(' ') || 'viok --sim',
+    since: new Date().toISOString(),
+  };
+}
+
+/**
+ * Where `--sim` keeps the simulated cloud: `<state-dir>/_sim/state.json`. The '_' keeps it apart from
+ * cluster folders (a cluster may be named "sim"; no DNS label starts with '_').
+ */
+export function simStateFile(stateDir: string): string {
+  return path.join(stateDir, '_sim', 'state.json');
+}
+
+/** Authenticates against the chosen cloud, or starts the embedded simulator and signs in to it. */
+export async function openCloud(o: OpenCloudOptions): Promise<CloudSession> {
+  const log = o.log ? { log: o.log } : {};
+  if (o.sim) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the simulator loads only for --sim
+    const simulator = require('../sim') as typeof Sim;
+    const stateFile = simStateFile(o.stateDir);
+    mkdirSync(path.dirname(stateFile), { recursive: true, mode: 0o700 });
+    // one process at a time owns the simulated cloud: two would each load, change and save the file
+    const lock = await new LocalStateStore(path.dirname(stateFile))
+      .lock('cloud', o.holder ?? simHolder())
+      .catch((e: unknown) => {
+        if (!(e instanceof OperationError)) throw e;
+        throw new OperationError(
+          e.message.replace(/^cluster cloud is locked by/, 'the simulated cloud (--sim) is in use by'),
+        );
+      });
+    let running: Sim.RunningSimulator | undefined;
+    try {
+      running = await simulator.startSimulator({
+        host: '127.0.0.1',
+        port: 0,
+        nsxtPort: 0,
+        nsxvPort: 0,
+        stateFile,
+      });
+      const clients = await connectOpenStack(simResolvedCloud(running.urls.identity), log);
+      const sim = running;
+      return {
+        clients,
+        cloudName: simulator.SIM_CLOUD_NAME,
+        close: async () => {
+          try {
+            await sim.stop();
+          } finally {
+            await lock.release();
+          }
+        },
+      };
+    } catch (e) {
+      await running?.stop();
+      await lock.release();
+      throw e;
+    }
+  }
+  const cloud = resolveCloud({
+    env: o.env,
+    cwd: o.cwd,
+    homeDir: o.homeDir,
+    ...(o.cloudName ? { cloudName: o.cloudName, cloudNameFrom: o.cloudNameFrom ?? '--os-cloud' } : {}),
+    ...(o.regionName ? { regionName: o.regionName, regionNameFrom: 'spec.region' } : {}),
+  });
+  for (const w of cloud.warnings) o.warn?.(w);
+  const clients = await connectOpenStack(cloud, log);
+  return { clients, cloudName: cloud.name, close: async () => undefined };
+}
+
+/** The simulator's seeded admin, as a resolved cloud. */
+export function simResolvedCloud(authUrl: string): ResolvedCloud {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
+  const sim = require('../sim') as typeof Sim;
+  return {
+    name: sim.SIM_CLOUD_NAME,
+    source: 'embedded simulator',
+    regionName: 'RegionOne',
+    interfaces: ['public'],
+    verify: true,
+    endpointOverrides: {},
+    identityApiVersion: '3',
+    warnings: [],
+    authType: 'password',
+    auth: {
+      authUrl,
+      username: sim.SEED_USER,
+      password: sim.SEED_PASSWORD,
+      projectName: sim.SEED_PROJECT,
+      userDomainName: sim.SEED_DOMAIN_NAME,
+      projectDomainName: sim.SEED_DOMAIN_NAME,
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import type { ClusterState, StateStore } from '../state/types';
+
+/**
+ * The cluster's state in memory, written to the store after every change. Writes are coalesced: one is
+ * in flight at a time and the next one carries every change made meanwhile, so concurrent records
+ * (ports of different nodes finishing together) never lose each other and never interleave on disk.
+ */
+export class StateRecorder {
+  private writing: Promise<void> | undefined;
+  private dirty = false;
+  private failure: unknown;
+
+  constructor(
+    private readonly store: StateStore,
+    readonly state: ClusterState,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** A fresh state for a cluster that has none yet. */
+  static empty(name: string, backend: string, cloud: string, now: Date = new Date()): ClusterState {
+    const at = now.toISOString();
+    return {
+      version: 1,
+      name,
+      backend,
+      cloud,
+      createdAt: at,
+      updatedAt: at,
+      resources: {},
+      outputs: {},
+      secrets: {},
+    };
+  }
+
+  /** The id recorded for a resource key, if any. */
+  id(key: string): string | undefined {
+    return this.state.resources[key]?.id;
+  }
+
+  /** Records a created or adopted resource; the write starts at once. */
+  record(key: string, kind: string, id: string): Promise<void> {
+    this.state.resources[key] = { id, kind, recordedAt: this.now().toISOString() };
+    return this.changed();
+  }
+
+  /** Forgets a resource that no longer exists. */
+  forget(key: string): Promise<void> {
+    if (!(key in this.state.resources)) return Promise.resolve();
+    delete this.state.resources[key];
+    return this.changed();
+  }
+
+  setOutputs(outputs: Record<string, unknown>): Promise<void> {
+    Object.assign(this.state.outputs, outputs);
+    return this.changed();
+  }
+
+  setSecret(name: string, value: unknown): Promise<void> {
+    this.state.secrets[name] = value;
+    return this.changed();
+  }
+
+  /** Resolves once everything recorded so far is on disk; rethrows a failed write. */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+    if (this.failure !== undefined) {
+      const e = this.failure;
+      this.failure = undefined;
+      throw e;
+    }
+  }
+
+  private changed(): Promise<void> {
+    this.dirty = true;
+    this.writing ??= this.drain();
+    return this.flush();
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.dirty) {
+        this.dirty = false;
+        this.state.updatedAt = this.now().toISOString();
+        // a snapshot: changes made while this write is in flight go into the next one
+        await this.store.write(structuredClone(this.state));
+      }
+    } catch (e) {
+      this.failure = e;
+    } finally {
+      this.writing = undefined;
+    }
+  }
+}

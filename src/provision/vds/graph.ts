@@ -1,0 +1,286 @@
+import { InternalError } from '../../core/errors';
+import type { ResourceContext, ResourceOutput } from '../../engine/graph';
+import type { Port } from '../../clients/neutron/ports';
+import type { SecurityGroup } from '../../clients/neutron/security-groups';
+import { renderControlPlaneUserData, renderLoadBalancerUserData, renderWorkerUserData } from '../../render';
+import type { ClusterRenderInput } from '../../render';
+import type {
+  BackendPlan,
+  BuildInput,
+  ClusterOutputs,
+  PlannedNode,
+  PlannedResource,
+  ProvisionBackend,
+} from '../backend';
+import { ensureNeutron, findNeutron, neutronName } from '../ensure-neutron';
+import { ensureServer, findServer } from '../ensure-server';
+import { vdsNodes } from './nodes';
+import { groupRoles, sameRule, toNeutronRule, vdsRules, type GroupRole } from './rules';
+
+export const API_PORT = 6443;
+const VIP_KEY = 'port/vip';
+const sgKey = (role: GroupRole): string => `security-group/${role}`;
+const rulesKey = (role: GroupRole): string => `security-group-rules/${role}`;
+
+/**
+ * vds: nodes directly on the user's provider network (no router, no floating IP), three security
+ * groups, a reserved VIP port the two HAProxy nodes share through keepalived (allowed_address_pairs),
+ * one port and one server per node.
+ */
+export const vdsBackend: ProvisionBackend = {
+  name: 'vds',
+  build(input: BuildInput): BackendPlan {
+    const { spec, ctx, facts } = input;
+    const { neutron } = ctx.clients;
+    const provider = facts.provider;
+    if (!provider) throw new InternalError('vds plan built without the provider network');
+    const cluster = ctx.cluster;
+    const nodes = vdsNodes(cluster, spec);
+    const rules = vdsRules(spec);
+    const resources: PlannedResource[] = [];
+    const address = (o: ResourceOutput): string => String(o.attributes?.address ?? '');
+
+    for (const role of groupRoles) {
+      const key = sgKey(role);
+      resources.push({
+        key,
+        kind: 'security-group',
+        name: neutronName(cluster, key),
+        service: 'neutron',
+        dependsOn: [],
+        // Neutron gives every new group two egress rules (IPv4, IPv6)
+        cost: { neutron: { security_group: 1, security_group_rule: 2 } },
+        exists: async () => (await findNeutron(ctx, key, neutron.securityGroups)) !== undefined,
+        ensure: async () => {
+          const r = await ensureNeutron(ctx, 'security-group', key, neutron.securityGroups, () => ({
+            name: neutronName(cluster, key),
+            description: `viok cluster ${cluster}: ${role} nodes`,
+          }));
+          return { id: r.resource.id, action: r.action };
+        },
+      });
+    }
+
+    const groupIds = async (
+      c: { output(key: string): ResourceOutput } | undefined,
+    ): Promise<Record<GroupRole, string> | undefined> => {
+      const ids: Partial<Record<GroupRole, string>> = {};
+      for (const role of groupRoles) {
+        if (c) ids[role] = c.output(sgKey(role)).id;
+        else {
+          const sg: SecurityGroup | undefined = await findNeutron(ctx, sgKey(role), neutron.securityGroups);
+          if (!sg) return undefined;
+          ids[role] = sg.id;
+        }
+      }
+      return ids as Record<GroupRole, string>;
+    };
+    const missingRules = async (role: GroupRole, ids: Record<GroupRole, string>) => {
+      const sgId = ids[role];
+      const existing = await neutron.securityGroupRules.list({
+        filters: { security_group_id: sgId },
+        signal: ctx.signal,
+      });
+      return rules[role]
+        .map((r) => toNeutronRule(r, ids))
+        .filter((w) => !existing.some((e) => sameRule(e, w)));
+    };
+    for (const role of groupRoles) {
+      const key = rulesKey(role);
+      resources.push({
+        key,
+        kind: 'security-group-rules',
+        name: `${neutronName(cluster, sgKey(role))} rules`,
+        service: 'neutron',
+        dependsOn: groupRoles.map(sgKey),
+        cost: { neutron: { security_group_rule: rules[role].length } },
+        exists: async () => {
+          const ids = await groupIds(undefined);
+          return ids !== undefined && (await missingRules(role, ids)).length === 0;
+        },
+        // Rules are matched by what they allow, not by tags: a lost create is found on the next run.
+        ensure: async (c) => {
+          const ids = (await groupIds(c)) as Record<GroupRole, string>;
+          const missing = await missingRules(role, ids);
+          for (const r of missing) {
+            await neutron.securityGroupRules.create(
+              {
+                security_group_id: ids[role],
+                direction: 'ingress',
+                ethertype: 'IPv4',
+                ...(r.protocol ? { protocol: r.protocol } : {}),
+                ...(r.port_range_min !== null ? { port_range_min: r.port_range_min } : {}),
+                ...(r.port_range_max !== null ? { port_range_max: r.port_range_max } : {}),
+                ...(r.remote_ip_prefix ? { remote_ip_prefix: r.remote_ip_prefix } : {}),
+                ...(r.remote_group_id ? { remote_group_id: r.remote_group_id } : {}),
+                description: `viok ${cluster}`,
+              },
+              ctx.signal,
+            );
+          }
+          return { id: ids[role], action: missing.length > 0 ? 'created' : 'found' };
+        },
+      });
+    }
+
+    const staticIp = spec.spec.loadBalancer?.staticIp;
+    const portResource = (
+      key: string,
+      role: GroupRole,
+      extra: (c: ResourceContext) => Record<string, unknown>,
+      dependsOn: string[],
+    ): PlannedResource => ({
+      key,
+      kind: 'port',
+      name: neutronName(cluster, key),
+      service: 'neutron',
+      dependsOn: [sgKey(role), ...dependsOn],
+      cost: { neutron: { port: 1 } },
+      exists: async () => (await findNeutron(ctx, key, neutron.ports)) !== undefined,
+      ensure: async (c) => {
+        const r = await ensureNeutron(ctx, 'port', key, neutron.ports, () => ({
+          network_id: provider.network.id,
+          name: neutronName(cluster, key),
+          fixed_ips: [{ subnet_id: provider.subnet.id }],
+          security_groups: [c.output(sgKey(role)).id],
+          ...extra(c),
+        }));
+        return portOutput(r.resource, r.action, provider.network.name);
+      },
+    });
+    resources.push(
+      portResource(
+        VIP_KEY,
+        'lb',
+        () => (staticIp ? { fixed_ips: [{ subnet_id: provider.subnet.id, ip_address: staticIp }] } : {}),
+        [],
+      ),
+    );
+    for (const node of nodes) {
+      const key = node.portKeys[0] as string;
+      const group: GroupRole = node.role;
+      resources.push(
+        // after the VIP port, so no node port can take a static VIP address first
+        node.role === 'lb'
+          ? portResource(
+              key,
+              group,
+              (c) => ({ allowed_address_pairs: [{ ip_address: address(c.output(VIP_KEY)) }] }),
+              [VIP_KEY],
+            )
+          : portResource(key, group, () => ({}), [VIP_KEY]),
+      );
+    }
+
+    const controlPlane = nodes.filter((n) => n.role === 'control-plane');
+    const lbNodes = nodes.filter((n) => n.role === 'lb');
+    const prefixLength = Number(provider.subnet.cidr.split('/')[1] ?? 24);
+    const userData = (node: (typeof nodes)[number], c: ResourceContext): string => {
+      const vip = address(c.output(VIP_KEY));
+      const self = address(c.output(node.portKeys[0] as string));
+      const cpServers = controlPlane.map((n) => ({
+        name: n.name,
+        address: address(c.output(n.portKeys[0] as string)),
+      }));
+      if (node.role === 'lb') {
+        return renderLoadBalancerUserData({
+          clusterName: cluster,
+          apiPort: API_PORT,
+          vip,
+          node: {
+            name: node.name,
+            index: node.index - 1,
+            address: self,
+            peers: lbNodes.filter((n) => n !== node).map((n) => address(c.output(n.portKeys[0] as string))),
+            vipInterface: 'eth0',
+            vipPrefixLength: prefixLength,
+          },
+          controlPlane: cpServers,
+        });
+      }
+      const clusterInput: ClusterRenderInput = {
+        clusterName: cluster,
+        backend: 'vds',
+        kubernetesVersion: spec.spec.kubernetesVersion,
+        podCidr: spec.spec.podCidr ?? '10.244.0.0/16',
+        serviceCidr: spec.spec.serviceCidr ?? '10.96.0.0/12',
+        apiEndpoint: { host: vip, port: API_PORT },
+        pki: input.pki(),
+      };
+      return node.role === 'control-plane'
+        ? renderControlPlaneUserData(clusterInput, { name: node.name, address: self }, node.index === 1)
+        : renderWorkerUserData(clusterInput, { name: node.name, address: self });
+    };
+
+    for (const node of nodes) {
+      const flavor = facts.flavors[node.flavor];
+      if (!flavor) throw new InternalError(`flavor ${node.flavor} was not resolved by the preflight`);
+      const deps = [
+        ...node.portKeys,
+        VIP_KEY,
+        rulesKey(node.role),
+        ...(node.role === 'lb'
+          ? [...controlPlane.flatMap((n) => n.portKeys), ...lbNodes.flatMap((n) => n.portKeys)]
+          : []),
+      ];
+      resources.push({
+        key: node.serverKey,
+        kind: 'server',
+        name: node.name,
+        service: 'nova',
+        dependsOn: [...new Set(deps)],
+        cost: { instances: 1, cores: flavor.vcpus, ram: flavor.ram },
+        exists: async () => (await findServer(ctx, node.serverKey)) !== undefined,
+        ensure: async (c) => {
+          const r = await ensureServer(ctx, node.serverKey, () => ({
+            name: node.name,
+            flavorRef: flavor.id,
+            imageRef: facts.imageId,
+            networks: node.portKeys.map((k) => ({ port: c.output(k).id })),
+            key_name: facts.keyName,
+            ...(spec.spec.availabilityZone ? { availability_zone: spec.spec.availabilityZone } : {}),
+            user_data: userData(node, c),
+            metadata: { 'viok-cluster': cluster, 'viok-role': node.role },
+          }));
+          return { id: r.resource.id, action: r.action };
+        },
+      });
+    }
+
+    return {
+      resources,
+      nodes: nodes.map((n): PlannedNode => ({
+        name: n.name,
+        role: n.role,
+        flavor: n.flavor,
+        serverKey: n.serverKey,
+        portKeys: n.portKeys,
+      })),
+      outputs: (results): ClusterOutputs => {
+        const at = (key: string): ResourceOutput => {
+          const o = results.get(key);
+          if (!o) throw new InternalError(`no result for ${key}`);
+          return o;
+        };
+        const vip = address(at(VIP_KEY));
+        return {
+          apiEndpoint: { host: vip, port: API_PORT },
+          loadBalancer: { vip, nodes: lbNodes.map((n) => n.name) },
+          nodes: nodes.map((n) => ({
+            name: n.name,
+            role: n.role,
+            addresses: { [provider.network.name]: [address(at(n.portKeys[0] as string))] },
+          })),
+        };
+      },
+    };
+  },
+};
+
+function portOutput(port: Port, action: 'created' | 'found', network: string): ResourceOutput {
+  return {
+    id: port.id,
+    action,
+    attributes: { address: port.fixed_ips[0]?.ip_address ?? '', mac: port.mac_address, network },
+  };
+}

@@ -1,0 +1,135 @@
+import { clusterTag } from '../core/names';
+import { waitFor } from '../core/wait';
+import { isConflict, isNotFound } from '../clients/http/errors';
+import type { Server } from '../clients/nova/servers';
+import type { PlannedNode } from './backend';
+import type { ProvisionContext, Timing } from './context';
+
+/** A node whose server ended in ERROR, with Nova's own words for why. */
+export interface FailedNode {
+  node: PlannedNode;
+  serverId: string;
+  fault: string;
+}
+
+/**
+ * Waits until every node's server is ACTIVE or one is in ERROR, with one `GET /servers/detail` per
+ * interval for the whole cluster (filtered by its tag), never one call per server.
+ */
+export async function waitForServers(
+  ctx: ProvisionContext,
+  nodes: readonly PlannedNode[],
+  timing: Timing,
+): Promise<FailedNode[]> {
+  const last = new Map<string, string>();
+  return waitFor(
+    async () => {
+      const servers = await ctx.clients.nova.servers.listByTag(clusterTag(ctx.cluster), ctx.signal);
+      const byId = new Map(servers.map((s) => [s.id, s]));
+      const failed: FailedNode[] = [];
+      let active = 0;
+      for (const node of nodes) {
+        const id = ctx.recorder.id(node.serverKey);
+        const s: Server | undefined = id ? byId.get(id) : undefined;
+        const status = s?.status ?? 'MISSING';
+        if (last.get(node.name) !== status) {
+          last.set(node.name, status);
+          ctx.progress.emit({
+            type: 'node',
+            node: node.name,
+            status,
+            ...(s?.fault ? { message: s.fault.message } : {}),
+          });
+        }
+        if (status === 'ACTIVE') active++;
+        else if (status === 'ERROR' && s)
+          failed.push({ node, serverId: s.id, fault: s.fault?.message ?? 'no fault message from Nova' });
+      }
+      if (failed.length > 0) return failed;
+      return active === nodes.length ? [] : undefined;
+    },
+    {
+      clock: ctx.clock,
+      description: `${nodes.length} servers to become ACTIVE`,
+      timeoutMs: timing.serverBootMs,
+      initialDelayMs: timing.pollMs,
+      maxDelayMs: timing.maxPollMs,
+      signal: ctx.signal,
+    },
+  );
+}
+
+/**
+ * Removes a failed node's server and its ports (the ports a failed boot leaves behind are what other
+ * tools leak), and forgets them, so the next graph run creates them afresh.
+ */
+export async function removeFailedNode(
+  ctx: ProvisionContext,
+  failed: FailedNode,
+  timing: Timing,
+): Promise<void> {
+  const { nova, neutron } = ctx.clients;
+  await ignoreNotFound(nova.servers.delete(failed.serverId));
+  await waitFor(
+    async () => {
+      try {
+        const s = await nova.servers.get(failed.serverId, ctx.signal);
+        return s.status === 'DELETED' ? true : undefined;
+      } catch (e) {
+        if (isNotFound(e)) return true;
+        throw e;
+      }
+    },
+    {
+      clock: ctx.clock,
+      description: `server ${failed.node.name} to be deleted`,
+      timeoutMs: timing.deleteMs,
+      initialDelayMs: timing.pollMs,
+      maxDelayMs: timing.maxPollMs,
+      signal: ctx.signal,
+    },
+  );
+  await ctx.recorder.forget(failed.node.serverKey);
+  for (const key of failed.node.portKeys) {
+    const id = ctx.recorder.id(key);
+    if (id) await deleteWithRetry(ctx, `port ${key}`, () => neutron.ports.delete(id, ctx.signal), timing);
+    await ctx.recorder.forget(key);
+  }
+}
+
+/** Deletes, retrying while the cloud answers 409 (still in use); NotFound means done. */
+export async function deleteWithRetry(
+  ctx: Pick<ProvisionContext, 'clock' | 'signal'>,
+  what: string,
+  del: () => Promise<unknown>,
+  timing: Timing,
+): Promise<void> {
+  await waitFor(
+    async () => {
+      try {
+        await del();
+        return true;
+      } catch (e) {
+        if (isNotFound(e)) return true;
+        if (isConflict(e)) return undefined;
+        throw e;
+      }
+    },
+    {
+      clock: ctx.clock,
+      description: `${what} to be deleted (it is still in use)`,
+      timeoutMs: timing.deleteMs,
+      initialDelayMs: timing.pollMs,
+      maxDelayMs: timing.maxPollMs,
+      signal: ctx.signal,
+    },
+  );
+}
+
+async function ignoreNotFound(p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
+}

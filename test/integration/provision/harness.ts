@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { connectOpenStack, type OpenStackClients } from '../../../src/clients/openstack';
+import { RecordingProgress } from '../../../src/core/progress';
+import { simResolvedCloud } from '../../../src/provision/session';
+import type { CreateOptions } from '../../../src/provision/create';
+import type { DeleteOptions } from '../../../src/provision/delete';
+import { generateClusterPki, type ClusterPki } from '../../../src/pki';
+import { loadValidSpec } from '../../../src/spec/validate';
+import type { ClusterSpec } from '../../../src/spec/types';
+import { LocalStateStore } from '../../../src/state/local-store';
+import { FakeClock } from '../../helpers/fake-clock';
+import { repoRoot } from '../../helpers/cli';
+import { startTestSim, type TestSim } from '../../helpers/sim';
+
+export interface Harness {
+  sim: TestSim;
+  clients: OpenStackClients;
+  store: LocalStateStore;
+  stateDir: string;
+  progress: RecordingProgress;
+  spec: ClusterSpec;
+  createOptions(extra?: Partial<CreateOptions>): CreateOptions;
+  deleteOptions(extra?: Partial<DeleteOptions>): DeleteOptions;
+  /** Mutating calls (POST/PUT/PATCH/DELETE) in the request log since `from`. */
+  mutations(from?: number): string[];
+  close(): Promise<void>;
+}
+
+/** The example vds spec, named `cluster`. */
+export function vdsSpec(cluster = 'demo'): ClusterSpec {
+  const spec = loadValidSpec(path.join(repoRoot, 'examples', 'vds.yaml'));
+  return { ...spec, metadata: { name: cluster } };
+}
+
+let sharedPki: Promise<ClusterPki> | undefined;
+/** RSA key generation takes seconds: one PKI per test file is enough. */
+function testPki(): Promise<ClusterPki> {
+  sharedPki ??= generateClusterPki({ kubernetesVersion: '1.31.4', now: new Date('2026-01-01T00:00:00Z') });
+  return sharedPki;
+}
+
+export async function startHarness(spec: ClusterSpec = vdsSpec()): Promise<Harness> {
+  const sim = await startTestSim();
+  const clock = new FakeClock();
+  const clients = await connectOpenStack(simResolvedCloud(sim.urls.identity));
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'viok-provision-'));
+  const store = new LocalStateStore(stateDir);
+  const progress = new RecordingProgress();
+  const signal = new AbortController().signal;
+  const timing = { pollMs: 10, maxPollMs: 10, serverBootMs: 60_000, deleteMs: 60_000 };
+  const common = { clients, store, progress, clock, signal, timing };
+  return {
+    sim,
+    clients,
+    store,
+    stateDir,
+    progress,
+    spec,
+    createOptions: (extra = {}) => ({
+      ...common,
+      spec,
+      cluster: spec.metadata.name,
+      cloudName: 'viok-sim',
+      generatePki: testPki,
+      ...extra,
+    }),
+    deleteOptions: (extra = {}) => ({ ...common, cluster: spec.metadata.name, ...extra }),
+    mutations: (from = 0) =>
+      sim.requestLog
+        .slice(from)
+        .filter(
+          (e) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(e.method) && !e.path.endsWith('/auth/tokens'),
+        )
+        .map((e) => `${e.method} ${e.path}`),
+    close: async () => {
+      await sim.stop();
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { StateRecorder } from '../../../src/provision/state-recorder';
+import type { ClusterState, StateStore } from '../../../src/state/types';
+
+/** A store whose writes complete only when the test says so. */
+class SlowStore implements StateStore {
+  readonly location = 'memory';
+  readonly written: ClusterState[] = [];
+  private pending: (() => void)[] = [];
+  async lock(): Promise<never> {
+    throw new Error('not used');
+  }
+  async read(): Promise<undefined> {
+    return undefined;
+  }
+  write(state: ClusterState): Promise<void> {
+    return new Promise((resolve) => {
+      this.pending.push(() => {
+        this.written.push(state);
+        resolve();
+      });
+    });
+  }
+  async remove(): Promise<void> {}
+  async list(): Promise<string[]> {
+    return [];
+  }
+  finishAll(): void {
+    const p = this.pending;
+    this.pending = [];
+    for (const f of p) f();
+  }
+  get inFlight(): number {
+    return this.pending.length;
+  }
+}
+
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+describe('StateRecorder', () => {
+  it('coalesces concurrent records into one write after the one in flight, losing none', async () => {
+    const store = new SlowStore();
+    const rec = new StateRecorder(store, StateRecorder.empty('demo', 'vds', 'sim'));
+    const first = rec.record('port/a', 'port', 'id-a');
+    await tick();
+    const more = [rec.record('port/b', 'port', 'id-b'), rec.record('port/c', 'port', 'id-c')];
+    await tick();
+    expect(store.inFlight).toBe(1); // never two writes at once
+    store.finishAll();
+    await tick();
+    store.finishAll();
+    await Promise.all([first, ...more]);
+    expect(store.written).toHaveLength(2);
+    expect(Object.keys(store.written[1]?.resources ?? {}).sort()).toEqual(['port/a', 'port/b', 'port/c']);
+    // the first write is a snapshot, not the live object
+    expect(Object.keys(store.written[0]?.resources ?? {})).toEqual(['port/a']);
+  });
+
+  it('forgets a resource and rethrows a failed write from flush', async () => {
+    const failing: StateStore = {
+      location: 'x',
+      lock: () => Promise.reject(new Error('no')),
+      read: async () => undefined,
+      write: () => Promise.reject(new Error('disk full')),
+      remove: async () => undefined,
+      list: async () => [],
+    };
+    const rec = new StateRecorder(failing, StateRecorder.empty('demo', 'vds', 'sim'));
+    await expect(rec.record('port/a', 'port', 'id')).rejects.toThrow('disk full');
+    expect(rec.id('port/a')).toBe('id');
+    await expect(rec.forget('port/a')).rejects.toThrow('disk full');
+    expect(rec.id('port/a')).toBeUndefined();
+  });
+});
