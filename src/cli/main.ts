@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, SpecError, isViokError } from '../core/errors';
 import type { CliContext } from './context';
@@ -15,11 +17,17 @@ interface GlobalOptions {
 }
 
 /** The whole CLI. Returns the exit code; the only place that prints errors and chooses codes. */
-export async function main(argv: string[], io: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<number> {
+export async function main(
+  argv: string[],
+  io: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<number> {
   const env = io.env ?? process.env;
   const stdoutIsTTY = Boolean(process.stdout.isTTY);
   let exitCode: number = ExitCode.ok;
-  let out = new TerminalOutput({ debug: argv.includes('--debug'), color: colorWanted(env, true, Boolean(process.stderr.isTTY)) });
+  let out = new TerminalOutput({
+    debug: argv.includes('--debug'),
+    color: colorWanted(env, true, Boolean(process.stderr.isTTY)),
+  });
 
   const aborter = new AbortController();
   const onSignal = (): void => aborter.abort(new Error('interrupted'));
@@ -28,8 +36,10 @@ export async function main(argv: string[], io: { env?: NodeJS.ProcessEnv; cwd?: 
 
   const program = new Command('viok')
     .description('Provision Kubernetes clusters on VMware Integrated OpenStack (backends: vds, nsx-v, nsx-t)')
-    .version(require('../../package.json').version as string, '-V, --version', 'print the version')
-    .addOption(new Option('--debug', 'log every API request and response (secrets redacted) and show stack traces'))
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .addOption(
+      new Option('--debug', 'log every API request and response (secrets redacted) and show stack traces'),
+    )
     .addOption(new Option('--no-color', 'disable colours (NO_COLOR is honoured too)'))
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -47,23 +57,25 @@ Examples:
 Exit codes: 0 ok, 1 failure, 2 invalid input or usage, 130 interrupted.`,
   );
 
-  const act: Act = (action) => async (...args) => {
-    const globals = program.opts<GlobalOptions>();
-    const color = colorWanted(env, globals.color, Boolean(process.stderr.isTTY));
-    out = new TerminalOutput({ debug: Boolean(globals.debug), color });
-    const interactive = isInteractive(env, stdoutIsTTY);
-    const ctx: CliContext = {
-      out,
-      prompter: new TerminalPrompter(interactive),
-      env,
-      cwd: io.cwd ?? process.cwd(),
-      interactive,
-      debug: Boolean(globals.debug),
-      color,
-      signal: aborter.signal,
+  const act: Act =
+    (action) =>
+    async (...args) => {
+      const globals = program.opts<GlobalOptions>();
+      const color = colorWanted(env, globals.color, Boolean(process.stderr.isTTY));
+      out = new TerminalOutput({ debug: Boolean(globals.debug), color });
+      const interactive = isInteractive(env, stdoutIsTTY);
+      const ctx: CliContext = {
+        out,
+        prompter: new TerminalPrompter(interactive),
+        env,
+        cwd: io.cwd ?? process.cwd(),
+        interactive,
+        debug: Boolean(globals.debug),
+        color,
+        signal: aborter.signal,
+      };
+      exitCode = await action(ctx, ...args);
     };
-    exitCode = await action(ctx, ...args);
-  };
 
   for (const register of commandModules) register(program, act);
 
@@ -82,7 +94,11 @@ Exit codes: 0 ok, 1 failure, 2 invalid input or usage, 130 interrupted.`,
 function reportError(e: unknown, out: TerminalOutput, debug: boolean): number {
   if (e instanceof CommanderError) {
     // help and version "errors" are how commander says it printed what was asked
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') {
+    if (
+      e.code === 'commander.helpDisplayed' ||
+      e.code === 'commander.version' ||
+      e.code === 'commander.help'
+    ) {
       return ExitCode.ok;
     }
     return ExitCode.invalidInput; // commander already printed the usage problem
@@ -98,7 +114,17 @@ function reportError(e: unknown, out: TerminalOutput, debug: boolean): number {
     return e.exitCode;
   }
   const message = e instanceof Error ? e.message : String(e);
-  out.error(`internal error: ${message}${debug ? '' : ' (run with --debug for details, and please report it)'}`);
+  out.error(
+    `internal error: ${message}${debug ? '' : ' (run with --debug for details, and please report it)'}`,
+  );
   if (debug && e instanceof Error && e.stack) out.debug(e.stack);
   return ExitCode.failure;
+}
+
+/** The version from package.json (dist/cli/main.js sits two levels below the package root). */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
 }

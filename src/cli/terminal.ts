@@ -1,4 +1,5 @@
 import type { Output, Prompter } from '../core/io';
+import type chalkModule from 'chalk';
 import { AbortError, UserInputError } from '../core/errors';
 
 /** Output to the real terminal: results on stdout, everything for humans on stderr. */
@@ -29,7 +30,7 @@ export class TerminalOutput implements Output {
     if (!this.options.color) return text;
     // chalk is small, but only loaded when colour is really wanted.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy load keeps start-up fast
-    const chalk = require('chalk') as typeof import('chalk');
+    const chalk = require('chalk') as typeof chalkModule;
     return chalk[color](text);
   }
 }
@@ -40,7 +41,9 @@ export class TerminalPrompter implements Prompter {
 
   async confirm(question: string, options: { flag: string; default?: boolean }): Promise<boolean> {
     if (!this.interactive) {
-      throw new UserInputError(`${question} — cannot ask without a terminal; pass ${options.flag} to confirm`);
+      throw new UserInputError(
+        `${question} — cannot ask without a terminal; pass ${options.flag} to confirm`,
+      );
     }
     const { confirm } = await import('@inquirer/prompts');
     try {
