@@ -8,8 +8,21 @@ import { register as create } from './create';
 import { register as deleteCommand } from './delete';
 import { register as get } from './get';
 import { register as describe } from './describe';
+import { register as init } from './init';
+import { register as scale } from './scale';
 
 /** Every command module registers its flags and help here; implementations load lazily. */
 export type Register = (program: Command, act: Act) => void;
 
-export const commandModules: Register[] = [validate, schema, sim, plan, create, deleteCommand, get, describe];
+export const commandModules: Register[] = [
+  validate,
+  schema,
+  sim,
+  plan,
+  create,
+  deleteCommand,
+  get,
+  describe,
+  init,
+  scale,
+];

@@ -1,0 +1,67 @@
+import { validateSpecText } from '../spec/validate';
+import { buildSpec } from './build-spec';
+import type { InitAnswers } from './types';
+
+/** Where each answer lands in the spec: the pointers `viok validate` reports problems at. */
+const POINTERS: Partial<Record<keyof InitAnswers, string[]>> = {
+  name: ['/metadata/name'],
+  kubernetesVersion: ['/spec/kubernetesVersion'],
+  // more workers make longer hostnames, which the name rule reports
+  workers: ['/spec/workers/count', '/metadata/name'],
+  controlPlaneCount: ['/spec/controlPlane/count'],
+  lbStaticIp: ['/spec/loadBalancer/staticIp'],
+  internalCidr: ['/spec/networks/internal/cidr'],
+  mgmtCidr: ['/spec/networks/management/cidr'],
+  apiCidr: ['/spec/networks/api/cidr'],
+  podNetworkCidr: ['/spec/networks/pod/cidr'],
+  podCidr: ['/spec/podCidr'],
+  serviceCidr: ['/spec/serviceCidr'],
+  podIpBlock: ['/spec/nsxt/podIpBlock/cidr'],
+  externalIpPool: ['/spec/nsxt/externalIpPool/cidr'],
+  networkPolicy: ['/spec/networkPolicy'],
+  nsxtManager: ['/spec/nsxt/managers'],
+  nsxvManager: ['/spec/nsxv/manager'],
+  dnsServers: ['/spec/dnsServers'],
+  sshAllowedCidrs: ['/spec/sshAllowedCidrs'],
+  apiAllowedCidrs: ['/spec/loadBalancer/apiAllowedCidrs'],
+};
+
+/** Reserved (240/4) ranges that stand in for an NSX-T range not answered yet; no real network uses them. */
+const NSXT_STANDINS: Array<[keyof InitAnswers, string, string]> = [
+  ['podIpBlock', '255.255.255.0/28', '/spec/nsxt/podIpBlock/cidr'],
+  ['externalIpPool', '255.255.255.16/28', '/spec/nsxt/externalIpPool/cidr'],
+];
+
+/**
+ * Checks one answer with the rules of `viok validate`, against the answers given so far: true, or the
+ * problems `viok validate` would report for it, one per line.
+ */
+export function checkAnswer<K extends keyof InitAnswers>(
+  answers: InitAnswers,
+  key: K,
+  value: InitAnswers[K],
+): true | string {
+  const pointers = POINTERS[key];
+  if (!pointers) return true;
+  const draft: InitAnswers = { ...answers, [key]: value };
+  const standIns: string[] = [];
+  if (draft.backend === 'nsx-t' && (draft.podIpBlock || draft.externalIpPool)) {
+    for (const [k, cidr, pointer] of NSXT_STANDINS) {
+      if (draft[k] === undefined) {
+        (draft as Record<string, unknown>)[k] = cidr;
+        standIns.push(pointer);
+      }
+    }
+  }
+  const spec = buildSpec(draft, { draft: true });
+  const { problems } = validateSpecText(JSON.stringify(spec), 'answer');
+  const relevant = problems.filter(
+    (p) =>
+      // an overlap is reported at one of the two ranges and names the other: both answers are concerned
+      pointers.some(
+        (ptr) => p.pointer === ptr || p.pointer.startsWith(`${ptr}/`) || p.message.includes(`${ptr} (`),
+      ) && !standIns.some((s) => p.message.includes(s)),
+  );
+  if (relevant.length === 0) return true;
+  return [...new Set(relevant.map((p) => p.message))].join('; ');
+}

@@ -1,0 +1,506 @@
+import { AbortError, SpecError, UserInputError } from '../core/errors';
+import type { Output } from '../core/io';
+import { validateSpecText } from '../spec/validate';
+import type { Backend, ClusterSpec } from '../spec/types';
+import { isCidr, isIpAddress } from '../util/cidr';
+import { BACKEND_CHOICES, BACKENDS } from './backends';
+import { buildSpec, DEFAULTS } from './build-spec';
+import { checkAnswer } from './check-answer';
+import { summarize } from './render';
+import type {
+  AnswerCheck,
+  Choice,
+  CloudInventory,
+  CloudToSave,
+  CredentialStore,
+  FlavorItem,
+  InitAnswers,
+  NamedItem,
+  NewCloud,
+  NsxtInventory,
+  WizardConnectors,
+  WizardPrompts,
+} from './types';
+import { FLAG_OF } from './types';
+
+export interface WizardOptions {
+  /** Answers given as flags; the wizard asks only for the rest. */
+  answers: InitAnswers;
+  /** False without a terminal or with CI set: nothing is asked, a missing answer is an error. */
+  interactive: boolean;
+  /** --yes: take every default without asking, and do not ask before writing. */
+  yes: boolean;
+  prompts: WizardPrompts;
+  connectors: WizardConnectors;
+  out: Output;
+  /** Aborted on Ctrl-C while the wizard waits for the cloud: it stops before the next question. */
+  signal?: AbortSignal;
+}
+
+export interface WizardResult {
+  spec: ClusterSpec;
+  /** A cloud typed into the wizard, to add to clouds.yaml once the spec is written. */
+  cloudToSave?: CloudToSave;
+}
+
+type Value<K extends keyof InitAnswers> = NonNullable<InitAnswers[K]>;
+
+interface Question<K extends keyof InitAnswers> {
+  /** What is asked, as a short noun phrase ("Image"), for prompts and messages. */
+  what: string;
+  default?: Value<K> | undefined;
+  check?: AnswerCheck<Value<K>>;
+  ask: (fallback: Value<K> | undefined) => Promise<Value<K>>;
+}
+
+const NEW_CLOUD = '\u0000new';
+const NO_ZONE = '\u0000default';
+
+/** The `viok init` question flow: flags first, then defaults or questions, then the finished spec. */
+export async function runWizard(o: WizardOptions): Promise<WizardResult> {
+  return new Wizard(o).run();
+}
+
+class Wizard {
+  private readonly a: InitAnswers = {};
+  private cloudToSave: CloudToSave | undefined;
+  private nsxt: NsxtInventory | undefined;
+
+  constructor(private readonly o: WizardOptions) {}
+
+  async run(): Promise<WizardResult> {
+    const inventory = await this.cloud();
+    const backend = await this.answer('backend', {
+      what: 'Networking backend',
+      check: (v) => BACKENDS.includes(v) || `must be one of ${BACKENDS.join(', ')}`,
+      ask: () =>
+        this.o.prompts.select<Backend>({
+          message: 'Networking backend of the cloud',
+          choices: BACKEND_CHOICES,
+        }),
+    });
+    await this.text('name', 'Cluster name (a DNS label, e.g. demo)');
+    await this.text('kubernetesVersion', 'Kubernetes version', DEFAULTS.kubernetesVersion);
+    await this.pick('image', 'Image the nodes boot from', named(await inventory.images()));
+    await this.pick('keyName', 'SSH key pair', named(await inventory.keyPairs()));
+    await this.zone(inventory);
+
+    const flavors = (await inventory.flavors()).map(flavorChoice);
+    await this.count(
+      'controlPlaneCount',
+      'Control-plane nodes (odd: 1, 3, 5, 7)',
+      DEFAULTS.controlPlaneCount,
+    );
+    const cpFlavor = await this.pick('flavor', 'Control-plane flavor', flavors);
+    await this.count('workers', 'Worker nodes', DEFAULTS.workers);
+    await this.pick('workerFlavor', 'Worker flavor', flavors, cpFlavor);
+    if (backend !== 'nsx-v')
+      await this.pick('lbFlavor', 'Load-balancer (HAProxy) node flavor', flavors, cpFlavor);
+    if (backend !== 'nsx-t') {
+      await this.text('lbStaticIp', 'Static IP for the API load balancer (empty: allocated)', '');
+    } else if (this.o.answers.lbStaticIp) {
+      this.flagged('lbStaticIp', this.o.answers.lbStaticIp);
+    }
+
+    if (backend === 'vds') {
+      await this.pick(
+        'providerNetwork',
+        'Provider network the nodes attach to',
+        named(await inventory.providerNetworks()),
+      );
+    } else {
+      const label =
+        backend === 'nsx-v'
+          ? 'External management network (router gateway)'
+          : 'External network (router gateway, floating IPs)';
+      await this.pick('externalNetwork', label, named(await inventory.externalNetworks()));
+    }
+    if (backend === 'nsx-v') {
+      await this.cidr('internalCidr', 'Node network CIDR (created)', DEFAULTS.internalCidr);
+      await this.nsxv();
+    }
+    if (backend === 'nsx-t') {
+      await this.cidr('mgmtCidr', 'Management network CIDR (created)', DEFAULTS.mgmtCidr);
+      await this.cidr('apiCidr', 'Kubernetes API network CIDR (created)', DEFAULTS.apiCidr);
+      await this.cidr('podNetworkCidr', 'NCP pod network CIDR (created)', DEFAULTS.podNetworkCidr);
+      await this.nsxtSection();
+    } else {
+      await this.cidr('podCidr', 'Pod CIDR (Flannel)', DEFAULTS.podCidr);
+    }
+    await this.cidr('serviceCidr', 'Service CIDR', DEFAULTS.serviceCidr);
+    this.lists();
+
+    const spec = buildSpec(this.a);
+    const { problems } = validateSpecText(JSON.stringify(spec), 'the answers');
+    if (problems.length > 0) throw new SpecError(problems);
+
+    this.o.out.info('');
+    for (const line of summarize(spec)) this.o.out.info(line);
+    if (this.o.interactive && !this.o.yes) {
+      const write = await this.o.prompts.confirm({ message: 'Write this spec?', default: true });
+      if (!write) throw new AbortError('nothing written');
+    }
+    return { spec, ...(this.cloudToSave ? { cloudToSave: this.cloudToSave } : {}) };
+  }
+
+  // ---- the cloud ----
+
+  private async cloud(): Promise<CloudInventory> {
+    const names = this.o.connectors.cloudNames;
+    const fromEnv = this.o.connectors.env('OS_CLOUD');
+    const fallback = names.length === 1 ? names[0] : fromEnv && names.includes(fromEnv) ? fromEnv : undefined;
+    const choice = await this.answer('cloud', {
+      what: 'Cloud',
+      default: fallback,
+      check: (v) =>
+        names.includes(v) ||
+        (names.length
+          ? `is not in clouds.yaml (found: ${names.join(', ')})`
+          : 'is not defined: no clouds.yaml was found'),
+      ask: (def) =>
+        this.o.prompts.select({
+          message: 'Cloud (from clouds.yaml)',
+          choices: [
+            ...names.map((n) => ({ value: n, name: n })),
+            { value: NEW_CLOUD, name: 'Another cloud: enter its auth URL and credentials…' },
+          ],
+          ...(def ? { default: def } : {}),
+        }),
+    });
+    if (choice !== NEW_CLOUD) {
+      this.o.out.info(`Reading choices from cloud ${choice}…`);
+      return this.o.connectors.openCloud({ name: choice });
+    }
+    delete this.a.cloud;
+    const cloud = await this.newCloud(names);
+    this.o.out.info(`Signing in to ${cloud.authUrl}…`);
+    const inventory = await this.o.connectors.openCloud({ newCloud: cloud });
+    const store = await this.o.prompts.select<CredentialStore>({
+      message: 'Where should viok keep these credentials? (never in the spec)',
+      choices: [
+        {
+          value: 'secure-yaml',
+          name: `${this.o.connectors.cloudsFile}, password in ${this.o.connectors.secureFile} (mode 0600)`,
+        },
+        { value: 'clouds-yaml', name: `${this.o.connectors.cloudsFile}, with the password (mode 0600)` },
+        { value: 'none', name: 'Nowhere: I will set the OS_* variables myself' },
+      ],
+    });
+    if (store !== 'none') {
+      this.a.cloud = cloud.name;
+      this.cloudToSave = {
+        cloud,
+        store,
+        cloudsFile: this.o.connectors.cloudsFile,
+        secureFile: this.o.connectors.secureFile,
+      };
+    }
+    return inventory;
+  }
+
+  private async newCloud(taken: string[]): Promise<NewCloud> {
+    const p = this.o.prompts;
+    const required: AnswerCheck<string> = (v) => v.trim() !== '' || 'is required';
+    const authUrl = await p.input({
+      message: 'Keystone auth URL (e.g. https://vio.example.com:5000/v3)',
+      validate: (v) => /^https?:\/\/\S+$/.test(v) || 'must be an http(s) URL',
+    });
+    const username = await p.input({ message: 'User name', validate: required });
+    const password = await p.password({ message: 'Password' });
+    const projectName = await p.input({ message: 'Project name', default: username, validate: required });
+    const userDomainName = await p.input({ message: 'User domain', default: 'Default', validate: required });
+    const projectDomainName = await p.input({
+      message: 'Project domain',
+      default: userDomainName,
+      validate: required,
+    });
+    const name = await p.input({
+      message: 'Name for this cloud in clouds.yaml',
+      default: 'vio',
+      validate: (v) => {
+        if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v)) return 'letters, digits, ".", "_" and "-"';
+        return !taken.includes(v) || `a cloud named ${v} exists already`;
+      },
+    });
+    return { name, authUrl, username, password, projectName, userDomainName, projectDomainName };
+  }
+
+  private async zone(inventory: CloudInventory): Promise<void> {
+    const zones = await inventory.availabilityZones();
+    await this.answer('availabilityZone', {
+      what: 'Availability zone',
+      default: '',
+      check: (v) =>
+        v === '' || zones.includes(v) || `is not a zone of this cloud (zones: ${zones.join(', ') || 'none'})`,
+      ask: async () => {
+        const z = await this.o.prompts.select({
+          message: 'Availability zone',
+          choices: [
+            { value: NO_ZONE, name: "(the cloud's default)" },
+            ...zones.map((v) => ({ value: v, name: v })),
+          ],
+          default: NO_ZONE,
+        });
+        return z === NO_ZONE ? '' : z;
+      },
+    });
+  }
+
+  // ---- NSX ----
+
+  private async nsxtSection(): Promise<void> {
+    const env = (n: string): string | undefined => this.o.connectors.env(n) || undefined;
+    const manager = await this.text('nsxtManager', 'NSX-T Manager URL', env('VIOK_NSXT_URL'), httpsUrl);
+    const username = await this.text(
+      'nsxtUsername',
+      'NSX-T user',
+      env('VIOK_NSXT_USERNAME') ?? DEFAULTS.nsxtUsername,
+    );
+    const passwordEnv = await this.text(
+      'nsxtPasswordEnv',
+      'Environment variable that will hold the NSX-T password (the spec names it, never the password)',
+      DEFAULTS.nsxtPasswordEnv,
+      (v) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(v) || 'must be an environment variable name',
+    );
+    const caFile = await this.text(
+      'nsxtCaFile',
+      'CA file of the NSX-T Manager certificate (empty: system CAs)',
+      env('VIOK_NSX_CA_FILE') ?? '',
+    );
+    const insecure = this.o.answers.nsxtInsecure ?? false;
+    this.a.nsxtInsecure = insecure;
+
+    const nsx = async (): Promise<NsxtInventory> => {
+      if (this.nsxt) return this.nsxt;
+      let password = env(passwordEnv);
+      if (password === undefined) {
+        if (!this.o.interactive)
+          throw new UserInputError(
+            `$${passwordEnv} is not set: viok needs the NSX-T password to list tier-0 routers and transport zones`,
+          );
+        password = await this.o.prompts.password({
+          message: `NSX-T password (used now; the spec reads it from $${passwordEnv})`,
+        });
+      }
+      this.o.out.info(`Reading tier-0 routers and transport zones from ${manager}…`);
+      this.nsxt = await this.o.connectors.openNsxt({
+        manager,
+        username,
+        password,
+        insecure,
+        ...(caFile ? { caFile } : {}),
+      });
+      return this.nsxt;
+    };
+    await this.pickLazy('tier0Router', 'Tier-0 router NCP uplinks to', async () =>
+      named(await (await nsx()).tier0Routers()),
+    );
+    await this.pickLazy('overlayTransportZone', 'Overlay transport zone', async () =>
+      named(await (await nsx()).overlayTransportZones()),
+    );
+    await this.cidr('podIpBlock', 'NCP pod IP block (created in NSX-T)', DEFAULTS.podIpBlock);
+    await this.cidr(
+      'externalIpPool',
+      'External IP pool CIDR for SNAT and load-balancer VIPs (routable)',
+      undefined,
+    );
+    await this.answer('networkPolicy', {
+      what: 'Network policy',
+      default: true,
+      check: (v) => checkAnswer(this.a, 'networkPolicy', v),
+      ask: () =>
+        this.o.prompts.confirm({ message: 'Enforce Kubernetes NetworkPolicy (NCP)?', default: true }),
+    });
+  }
+
+  private async nsxv(): Promise<void> {
+    const env = (n: string): string | undefined => this.o.connectors.env(n) || undefined;
+    await this.text('nsxvManager', 'NSX Manager URL', env('VIOK_NSXV_URL'), httpsUrl);
+    await this.text('nsxvUsername', 'NSX Manager user', env('VIOK_NSXV_USERNAME') ?? DEFAULTS.nsxvUsername);
+    await this.text(
+      'nsxvPasswordEnv',
+      'Environment variable that will hold the NSX password (the spec names it, never the password)',
+      DEFAULTS.nsxvPasswordEnv,
+      (v) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(v) || 'must be an environment variable name',
+    );
+    await this.text(
+      'nsxvCaFile',
+      'CA file of the NSX Manager certificate (empty: system CAs)',
+      env('VIOK_NSX_CA_FILE') ?? '',
+    );
+    this.a.nsxvInsecure = this.o.answers.nsxvInsecure ?? false;
+  }
+
+  /** Flag-only answers: lists nobody wants to type in a wizard, still checked like the rest. */
+  private lists(): void {
+    const given = this.o.answers;
+    if (given.dnsServers)
+      this.flagged('dnsServers', given.dnsServers, (v) => v.every(isIpAddress) || 'must be IP addresses');
+    if (given.sshAllowedCidrs)
+      this.flagged('sshAllowedCidrs', given.sshAllowedCidrs, (v) => v.every(isCidr) || 'must be CIDRs');
+    if (given.apiAllowedCidrs)
+      this.flagged('apiAllowedCidrs', given.apiAllowedCidrs, (v) => v.every(isCidr) || 'must be CIDRs');
+    if (given.networkPolicy !== undefined && this.a.backend !== 'nsx-t')
+      this.flagged('networkPolicy', given.networkPolicy);
+  }
+
+  // ---- question kinds ----
+
+  private text<K extends TextKey>(
+    key: K,
+    what: string,
+    fallback?: string,
+    check?: AnswerCheck<string>,
+  ): Promise<string> {
+    const full: AnswerCheck<string> = (v) => {
+      const own = check ? check(v) : true;
+      if (own !== true) return own;
+      if (v === '' && fallback !== '') return 'is required';
+      return checkAnswer(this.a, key, v as InitAnswers[K]);
+    };
+    return this.answer(key, {
+      what,
+      default: fallback as Value<K> | undefined,
+      check: full as AnswerCheck<Value<K>>,
+      ask: (def) =>
+        this.o.prompts.input({
+          message: what,
+          ...(def !== undefined ? { default: def } : {}),
+          validate: full,
+        }) as Promise<Value<K>>,
+    }) as Promise<string>;
+  }
+
+  private cidr<K extends TextKey>(key: K, what: string, fallback: string | undefined): Promise<string> {
+    return this.text(key, what, fallback, (v) => isCidr(v) || 'must be a CIDR such as 10.0.0.0/24');
+  }
+
+  private count(key: 'controlPlaneCount' | 'workers', what: string, fallback: number): Promise<number> {
+    const check: AnswerCheck<number> = (v) =>
+      Number.isInteger(v) && v >= 1 ? checkAnswer(this.a, key, v) : 'must be a whole number, at least 1';
+    return this.answer(key, {
+      what,
+      default: fallback,
+      check,
+      ask: (def) =>
+        this.o.prompts.number({
+          message: what,
+          ...(def !== undefined ? { default: def } : {}),
+          validate: check,
+        }),
+    });
+  }
+
+  private pick<K extends TextKey>(
+    key: K,
+    what: string,
+    choices: Choice[],
+    fallback?: string,
+  ): Promise<string> {
+    return this.pickLazy(key, what, async () => choices, fallback);
+  }
+
+  /** A choice among what the cloud lists; a flag may name an item by name or id. */
+  private async pickLazy<K extends TextKey>(
+    key: K,
+    what: string,
+    list: () => Promise<Choice[]>,
+    fallback?: string,
+  ): Promise<string> {
+    this.stopIfAborted();
+    const given = this.o.answers[key] as string | undefined;
+    if (given !== undefined) {
+      const choices = await list();
+      const hit = choices.find((c) => c.value === given || c.description === given);
+      if (!hit) {
+        throw new UserInputError(
+          `${FLAG_OF[key]} ${given}: not found (${what.toLowerCase()}: ${choices.map((c) => c.value).join(', ') || 'none available'})`,
+        );
+      }
+      (this.a as Record<string, unknown>)[key] = hit.value;
+      return hit.value;
+    }
+    if (fallback !== undefined && (this.o.yes || !this.o.interactive)) {
+      (this.a as Record<string, unknown>)[key] = fallback;
+      return fallback;
+    }
+    this.requireTerminal(key, what);
+    const choices = await list();
+    this.stopIfAborted();
+    if (choices.length === 0)
+      throw new UserInputError(`${what}: the cloud lists none; create one first, or pass ${FLAG_OF[key]}`);
+    const value = await this.o.prompts.select({
+      message: what,
+      choices,
+      ...(fallback ? { default: fallback } : {}),
+    });
+    (this.a as Record<string, unknown>)[key] = value;
+    return value;
+  }
+
+  /** The flag's value, else the default (when not asking), else the user's answer. */
+  private async answer<K extends keyof InitAnswers>(key: K, q: Question<K>): Promise<Value<K>> {
+    this.stopIfAborted();
+    const given = this.o.answers[key];
+    if (given !== undefined) return this.flagged(key, given as Value<K>, q.check);
+    if (q.default !== undefined && (this.o.yes || !this.o.interactive)) {
+      const ok = q.check ? q.check(q.default) : true;
+      if (ok !== true)
+        throw new UserInputError(`${q.what}: the default ${show(q.default)} ${ok}; pass ${FLAG_OF[key]}`);
+      this.a[key] = q.default;
+      return q.default;
+    }
+    this.requireTerminal(key, q.what);
+    const value = await q.ask(q.default);
+    this.a[key] = value;
+    return value;
+  }
+
+  private flagged<K extends keyof InitAnswers>(
+    key: K,
+    value: Value<K>,
+    check?: AnswerCheck<Value<K>>,
+  ): Value<K> {
+    const ok = check ? check(value) : checkAnswer(this.a, key, value);
+    if (ok !== true) throw new UserInputError(`${FLAG_OF[key]} ${show(value)}: ${ok}`);
+    this.a[key] = value;
+    return value;
+  }
+
+  private stopIfAborted(): void {
+    if (this.o.signal?.aborted) throw new AbortError('interrupted: nothing written');
+  }
+
+  private requireTerminal(key: keyof InitAnswers, what: string): void {
+    if (this.o.interactive) return;
+    throw new UserInputError(
+      `${what}: no answer given; pass ${FLAG_OF[key]} (viok init asks only in a terminal: stdin or stdout is not one, or CI is set)`,
+    );
+  }
+}
+
+type TextKey = {
+  [K in keyof InitAnswers]-?: NonNullable<InitAnswers[K]> extends string ? K : never;
+}[keyof InitAnswers];
+
+function show(v: unknown): string {
+  return Array.isArray(v) ? v.join(',') : String(v);
+}
+
+function httpsUrl(v: string): true | string {
+  return /^https:\/\/[^\s/]+/.test(v) || 'must be an https:// URL, e.g. https://nsx-manager.example.com';
+}
+
+/** Items by name (what the spec records); the id is kept so a flag may give either. */
+function named(items: NamedItem[]): Choice[] {
+  return items.map((i) => ({ value: i.name || i.id, name: i.name || i.id, description: i.id }));
+}
+
+function flavorChoice(f: FlavorItem): Choice {
+  const ram = f.ramMb >= 1024 ? `${+(f.ramMb / 1024).toFixed(1)} GiB` : `${f.ramMb} MiB`;
+  return {
+    value: f.name,
+    name: `${f.name} — ${f.vcpus} vCPU, ${ram} RAM, ${f.diskGb} GB disk`,
+    description: f.id,
+  };
+}
