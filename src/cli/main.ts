@@ -29,6 +29,11 @@ export async function main(
     color: colorWanted(env, true, Boolean(process.stderr.isTTY)),
   });
 
+  // `viok ... | head` closes the pipe early: that is the reader's choice, not an error to report
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(ExitCode.ok);
+  });
+
   const aborter = new AbortController();
   const onSignal = (): void => aborter.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
