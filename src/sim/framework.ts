@@ -49,7 +49,10 @@ export class Router {
     this.routes.push({ method: method.toUpperCase(), parts: split(pattern), handler });
   }
 
-  match(method: string, path: string): { handler: Handler; params: Record<string, string> } | 'method-not-allowed' | undefined {
+  match(
+    method: string,
+    path: string,
+  ): { handler: Handler; params: Record<string, string> } | 'method-not-allowed' | undefined {
     const parts = split(path.replace(/\.json$/, ''));
     let pathMatched = false;
     for (const route of this.routes) {

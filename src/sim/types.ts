@@ -87,7 +87,9 @@ export interface SimNeutronPort {
 
 export interface SimNeutronApi {
   getPort(id: string): SimNeutronPort | undefined;
-  getNetwork(id: string): { id: string; name: string; project_id: string; 'router:external': boolean } | undefined;
+  getNetwork(
+    id: string,
+  ): { id: string; name: string; project_id: string; 'router:external': boolean } | undefined;
   /** Optional: NSX-V reads a router port's subnet to give the Edge vnic its real mask (a /24 is assumed without it). */
   getSubnet?(id: string): { id: string; cidr: string } | undefined;
   /** Nova boot: sets device_id/device_owner ('compute:<az>'), binding host, status ACTIVE. 409-worthy conflicts throw. */
