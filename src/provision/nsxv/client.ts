@@ -1,0 +1,51 @@
+import path from 'node:path';
+import { UserInputError } from '../../core/errors';
+import { createHttpClient, systemClock } from '../../clients/http';
+import type { Clock } from '../../clients/http/types';
+import { createNsxvClient, parseNsxvError, type NsxvClient } from '../../clients/nsxv';
+import { loadCloudsConfig, resolveSecret } from '../../config';
+import type { ClusterSpec } from '../../spec/types';
+
+export type NsxvSettings = NonNullable<ClusterSpec['spec']['nsxv']>;
+
+export interface NsxvConnectOptions {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  homeDir: string;
+  clock?: Clock;
+  /** Told once when TLS verification is off. */
+  warn?: (line: string) => void;
+}
+
+/**
+ * The NSX Manager client spec.nsxv describes: basic auth with the password its secret reference names
+ * (environment or secure.yaml), TLS checked against caFile unless `insecure`.
+ */
+export function nsxvClientFromSpec(settings: NsxvSettings, o: NsxvConnectOptions): NsxvClient {
+  if (!/^https:\/\//.test(settings.manager))
+    throw new UserInputError(`spec.nsxv.manager: ${settings.manager} is not an https URL`);
+  const sources = { env: o.env, homeDir: o.homeDir, cwd: o.cwd };
+  const password = resolveSecret(settings.password, {
+    env: o.env,
+    config: loadCloudsConfig(sources),
+    sources,
+    label: '/spec/nsxv/password',
+  });
+  if (settings.insecure)
+    o.warn?.(`TLS verification of the NSX Manager ${settings.manager} is off (spec.nsxv.insecure)`);
+  return createNsxvClient(
+    createHttpClient({
+      service: 'nsxv',
+      baseUrl: settings.manager.replace(/\/+$/, ''),
+      staticHeaders: {
+        authorization: `Basic ${Buffer.from(`${settings.username}:${password}`).toString('base64')}`,
+      },
+      parseError: parseNsxvError,
+      clock: o.clock ?? systemClock,
+      tls: {
+        verify: !settings.insecure,
+        ...(settings.caFile ? { cacert: path.resolve(o.cwd, settings.caFile) } : {}),
+      },
+    }),
+  );
+}

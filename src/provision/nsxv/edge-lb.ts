@@ -1,0 +1,240 @@
+import { OperationError } from '../../core/errors';
+import type { NsxvClient, PoolMember } from '../../clients/nsxv';
+
+export const API_PORT = 6443;
+
+/** What the Edge forwards from the VIP: the API to the control plane, ingress to the workers. */
+export interface Listener {
+  id: 'api' | 'ingress-http' | 'ingress-https';
+  /** Port on the VIP. */
+  port: number;
+  /** Port on the members. */
+  memberPort: number;
+  role: 'control-plane' | 'worker';
+}
+
+/**
+ * Ingress: an ingress controller exposed as a NodePort Service on 30080 (http) and 30443 (https) gets
+ * VIP:80 and VIP:443; the workers sit on the internal network, so the Edge is their only way in.
+ */
+export const LISTENERS: readonly Listener[] = [
+  { id: 'api', port: API_PORT, memberPort: API_PORT, role: 'control-plane' },
+  { id: 'ingress-http', port: 80, memberPort: 30080, role: 'worker' },
+  { id: 'ingress-https', port: 443, memberPort: 30443, role: 'worker' },
+];
+
+/** The name of a listener's firewall rule, pool and virtual server: `viok-<cluster>-api`, ... */
+export function listenerName(cluster: string, l: Listener): string {
+  return `viok-${cluster}-${l.id}`;
+}
+
+/** The name of the cluster's application profile and monitor (shared by its listeners). */
+export function edgeObjectName(cluster: string): string {
+  return `viok-${cluster}-api`;
+}
+
+/**
+ * The Edge VIO deploys for an exclusive router: vmware-nsx names it `<router name>-<router id>`, the
+ * router name cut so the whole stays within 78 characters.
+ */
+export function edgeNameForRouter(routerName: string, routerId: string): string {
+  const maxName = 78 - 1;
+  return `${routerName.slice(0, Math.max(0, maxName - routerId.length))}-${routerId}`;
+}
+
+/** The Edge id: spec.nsxv.edge when given (checked to exist), else the Edge named after the router. */
+export async function findClusterEdge(
+  nsxv: NsxvClient,
+  router: { id: string; name: string },
+  specEdge: string | undefined,
+): Promise<string | undefined> {
+  if (specEdge) {
+    const all = await nsxv.edges.list();
+    const edge = all.find((e) => e.id === specEdge) ?? all.find((e) => e.name === specEdge);
+    if (!edge) throw new OperationError(`spec.nsxv.edge: NSX Manager has no Edge "${specEdge}"`);
+    return edge.id;
+  }
+  return (await nsxv.edges.findByName(edgeNameForRouter(router.name, router.id)))?.id;
+}
+
+/** The Edge firewall rule that lets a listener's traffic reach the VIP (from `allowed`; any when open). */
+export async function ensureVipFirewallRule(
+  nsxv: NsxvClient,
+  edgeId: string,
+  cluster: string,
+  listener: Listener,
+  vip: string,
+  allowed: readonly string[],
+): Promise<{ id: string; created: boolean }> {
+  const name = listenerName(cluster, listener);
+  const found = await nsxv.firewall.findRuleByName(edgeId, name);
+  if (found) return { id: found.id, created: false };
+  const open = allowed.length === 0 || allowed.includes('0.0.0.0/0');
+  const id = await nsxv.firewall.addRule(edgeId, {
+    name,
+    action: 'accept',
+    destinationIps: [vip],
+    ...(open ? {} : { sourceIps: [...allowed] }),
+    protocol: 'tcp',
+    port: String(listener.port),
+    description: `viok cluster ${cluster}: ${listener.id}`,
+  });
+  return { id, created: true };
+}
+
+/** The TCP application profile, found by name or created. */
+export async function ensureProfile(
+  nsxv: NsxvClient,
+  edgeId: string,
+  cluster: string,
+): Promise<{ id: string; created: boolean }> {
+  const name = edgeObjectName(cluster);
+  const found = await nsxv.applicationProfiles.findByName(edgeId, name);
+  if (found) return { id: found.id, created: false };
+  return { id: await nsxv.applicationProfiles.create(edgeId, { name, template: 'TCP' }), created: true };
+}
+
+/** The TCP health monitor of the API servers, found by name or created. */
+export async function ensureMonitor(
+  nsxv: NsxvClient,
+  edgeId: string,
+  cluster: string,
+): Promise<{ id: string; created: boolean }> {
+  const name = edgeObjectName(cluster);
+  const found = await nsxv.monitors.findByName(edgeId, name);
+  if (found) return { id: found.id, created: false };
+  const id = await nsxv.monitors.create(edgeId, {
+    name,
+    type: 'tcp',
+    interval: 5,
+    timeout: 15,
+    maxRetries: 3,
+  });
+  return { id, created: true };
+}
+
+/** Pool members: one per node, on the listener's member port, which the monitor checks. */
+export function poolMembers(
+  nodes: readonly { name: string; address: string }[],
+  port: number = API_PORT,
+): PoolMember[] {
+  return nodes.map((n) => ({
+    name: n.name,
+    ipAddress: n.address,
+    port,
+    monitorPort: port,
+    weight: 1,
+    minConn: 0,
+    maxConn: 0,
+    condition: 'enabled',
+  }));
+}
+
+/** A listener's pool: created with its members, or its members brought in step (scale). */
+export async function ensurePool(
+  nsxv: NsxvClient,
+  edgeId: string,
+  cluster: string,
+  listener: Listener,
+  monitorId: string,
+  members: PoolMember[],
+): Promise<{ id: string; created: boolean }> {
+  const name = listenerName(cluster, listener);
+  const found = await nsxv.pools.findByName(edgeId, name);
+  if (found) {
+    const changed = await nsxv.pools.setMembers(edgeId, found.id, members);
+    return { id: found.id, created: changed };
+  }
+  const id = await nsxv.pools.create(edgeId, {
+    name,
+    description: `viok cluster ${cluster}: ${listener.id} (${listener.role} nodes)`,
+    algorithm: 'round-robin',
+    transparent: false,
+    monitorId,
+    members,
+  });
+  return { id, created: true };
+}
+
+/** A listener's virtual server VIP:port → pool, found by name or created. */
+export async function ensureVirtualServer(
+  nsxv: NsxvClient,
+  edgeId: string,
+  cluster: string,
+  listener: Listener,
+  vip: string,
+  profileId: string,
+  poolId: string,
+): Promise<{ id: string; created: boolean }> {
+  const name = listenerName(cluster, listener);
+  const found = await nsxv.virtualServers.findByName(edgeId, name);
+  if (found) {
+    if (found.ipAddress !== vip)
+      throw new OperationError(
+        `NSX Edge ${edgeId}: virtual server ${name} listens on ${found.ipAddress}, not the cluster VIP ${vip}; delete it and run again`,
+      );
+    return { id: found.id, created: false };
+  }
+  const id = await nsxv.virtualServers.create(edgeId, {
+    name,
+    description: `viok cluster ${cluster}: ${listener.id}`,
+    enabled: true,
+    ipAddress: vip,
+    protocol: 'tcp',
+    port: String(listener.port),
+    applicationProfileId: profileId,
+    defaultPoolId: poolId,
+    // L4 acceleration, as vmware-nsx sets for TCP listeners
+    accelerationEnabled: true,
+  });
+  return { id, created: true };
+}
+
+/**
+ * Removes what viok put on an Edge for a cluster: virtual servers, pools, monitor, profile, firewall
+ * rules, and the VIP secondary address. The load balancer stays enabled (the Edge may serve others).
+ * Returns what was removed, for the progress output.
+ */
+export async function removeEdgeObjects(
+  nsxv: NsxvClient,
+  edgeId: string,
+  cluster: string,
+): Promise<string[]> {
+  const removed: string[] = [];
+  const vips = new Set<string>();
+  for (const l of LISTENERS) {
+    const name = listenerName(cluster, l);
+    const vs = await nsxv.virtualServers.findByName(edgeId, name);
+    if (vs) {
+      vips.add(vs.ipAddress);
+      await nsxv.virtualServers.delete(edgeId, vs.id);
+      removed.push(`virtual server ${vs.id}`);
+    }
+    const pool = await nsxv.pools.findByName(edgeId, name);
+    if (pool) {
+      await nsxv.pools.delete(edgeId, pool.id);
+      removed.push(`pool ${pool.id}`);
+    }
+    const rule = await nsxv.firewall.findRuleByName(edgeId, name);
+    if (rule) {
+      for (const ip of rule.destinationIps ?? []) vips.add(ip);
+      await nsxv.firewall.deleteRule(edgeId, rule.id);
+      removed.push(`firewall rule ${rule.id}`);
+    }
+  }
+  const shared = edgeObjectName(cluster);
+  const monitor = await nsxv.monitors.findByName(edgeId, shared);
+  if (monitor) {
+    await nsxv.monitors.delete(edgeId, monitor.id);
+    removed.push(`monitor ${monitor.id}`);
+  }
+  const profile = await nsxv.applicationProfiles.findByName(edgeId, shared);
+  if (profile) {
+    await nsxv.applicationProfiles.delete(edgeId, profile.id);
+    removed.push(`application profile ${profile.id}`);
+  }
+  for (const ip of vips) {
+    if (ip && (await nsxv.edges.removeSecondaryAddress(edgeId, ip))) removed.push(`secondary address ${ip}`);
+  }
+  return removed;
+}

@@ -1,0 +1,598 @@
+import { InternalError, UserInputError } from '../../core/errors';
+import { waitFor } from '../../core/wait';
+import type { ResourceContext, ResourceOutput } from '../../engine/graph';
+import type { NsxvClient } from '../../clients/nsxv';
+import type { Port } from '../../clients/neutron/ports';
+import type { Router } from '../../clients/neutron/routers';
+import type { SecurityGroup } from '../../clients/neutron/security-groups';
+import { renderControlPlaneUserData, renderWorkerUserData, type ClusterRenderInput } from '../../render';
+import type {
+  BackendPlan,
+  BuildInput,
+  ClusterOutputs,
+  PlannedNode,
+  PlannedResource,
+  ProvisionBackend,
+} from '../backend';
+import { ensureNeutron, findNeutron, neutronName } from '../ensure-neutron';
+import { ensureServer, findServer } from '../ensure-server';
+import { vdsNodes } from '../vds/nodes';
+import { sameRule, toNeutronRule } from '../vds/rules';
+import {
+  API_PORT,
+  edgeObjectName,
+  ensureMonitor,
+  ensurePool,
+  ensureProfile,
+  ensureVipFirewallRule,
+  ensureVirtualServer,
+  findClusterEdge,
+  LISTENERS,
+  listenerName,
+  poolMembers,
+} from './edge-lb';
+import { nsxvStateRecord } from './connect';
+import { externalNetworkLookup } from './external';
+import { nsxvGroupRoles, nsxvRules, type NsxvGroupRole } from './rules';
+
+/** The Edge load balancer fronts at most this many workers (VIO-K's documented limit). */
+export const MAX_NSXV_WORKERS = 32;
+const EDGE_WAIT_MS = 20 * 60_000;
+
+const K = {
+  network: 'network/internal',
+  subnet: 'subnet/internal',
+  router: 'router',
+  routerInterface: 'router-interface/internal',
+  vip: 'port/vip',
+  edge: 'nsxv/edge',
+  vipAddress: 'nsxv/vip-address',
+  firewall: 'nsxv/firewall-rule',
+  lbEnabled: 'nsxv/load-balancer',
+  profile: 'nsxv/application-profile',
+  monitor: 'nsxv/monitor',
+  pool: 'nsxv/pool',
+  virtualServer: 'nsxv/virtual-server',
+} as const;
+const sgKey = (role: NsxvGroupRole): string => `security-group/${role}`;
+const rulesKey = (role: NsxvGroupRole): string => `security-group-rules/${role}`;
+const address = (o: ResourceOutput): string => String(o.attributes?.address ?? '');
+
+/** VIO's Neutron exposes `router_type` through this extension (nsx_v plugin); stock Neutron does not. */
+const ROUTER_TYPE_EXTENSION = 'nsxv-router-type';
+
+/**
+ * nsx-v: nodes on an internal network behind an exclusive router whose gateway is the external
+ * management network; the router's NSX Edge load-balances the API (VIP:6443 → every control-plane node),
+ * the VIP being a secondary address of the Edge's uplink, reserved as a Neutron port on the external
+ * network so Neutron never hands that address to anything else.
+ */
+export const nsxvBackend: ProvisionBackend = {
+  name: 'nsx-v',
+  build(input: BuildInput): BackendPlan {
+    const { spec, ctx, facts } = input;
+    const { neutron } = ctx.clients;
+    const s = spec.spec;
+    const cluster = ctx.cluster;
+    const nsxvClient = ctx.nsxv;
+    if (!nsxvClient)
+      throw new UserInputError(
+        'the nsx-v backend needs the NSX Manager: set spec.nsxv (manager, username, password)',
+      );
+    const nsxv: NsxvClient = nsxvClient;
+    const internal = s.networks.internal;
+    const externalRef = s.networks.externalManagement;
+    if (!internal || !externalRef)
+      throw new UserInputError(
+        'nsx-v needs spec.networks.internal.cidr and spec.networks.externalManagement.name',
+      );
+    if (s.workers.count > MAX_NSXV_WORKERS)
+      throw new UserInputError(
+        `spec.workers.count: ${s.workers.count} workers, but the NSX Edge load balancer fronts at most ${MAX_NSXV_WORKERS}`,
+      );
+    const external = externalNetworkLookup(ctx, externalRef);
+    const nodes = vdsNodes(cluster, spec).filter((n) => n.role !== 'lb');
+    const controlPlane = nodes.filter((n) => n.role === 'control-plane');
+    const networkName = neutronName(cluster, K.network);
+    const resources: PlannedResource[] = [];
+
+    // ---- OpenStack: network, subnet, router ----
+    resources.push({
+      key: K.network,
+      kind: 'network',
+      name: networkName,
+      service: 'neutron',
+      dependsOn: [],
+      cost: { neutron: { network: 1 } },
+      exists: async () => (await findNeutron(ctx, K.network, neutron.networks)) !== undefined,
+      ensure: async () => {
+        const r = await ensureNeutron(ctx, 'network', K.network, neutron.networks, () => ({
+          name: networkName,
+          description: `viok cluster ${cluster}: nodes`,
+        }));
+        return { id: r.resource.id, action: r.action };
+      },
+    });
+    resources.push({
+      key: K.subnet,
+      kind: 'subnet',
+      name: neutronName(cluster, K.subnet),
+      service: 'neutron',
+      dependsOn: [K.network],
+      cost: { neutron: { subnet: 1 } },
+      exists: async () => (await findNeutron(ctx, K.subnet, neutron.subnets)) !== undefined,
+      ensure: async (c) => {
+        const r = await ensureNeutron(ctx, 'subnet', K.subnet, neutron.subnets, () => ({
+          network_id: c.output(K.network).id,
+          name: neutronName(cluster, K.subnet),
+          ip_version: 4 as const,
+          cidr: internal.cidr,
+          enable_dhcp: true,
+          ...(s.dnsServers ? { dns_nameservers: [...s.dnsServers] } : {}),
+        }));
+        return { id: r.resource.id, action: r.action, attributes: { gateway: r.resource.gateway_ip ?? '' } };
+      },
+    });
+    resources.push({
+      key: K.router,
+      kind: 'router',
+      name: neutronName(cluster, K.router),
+      service: 'neutron',
+      dependsOn: [],
+      cost: { neutron: { router: 1 } },
+      exists: async () => (await findNeutron(ctx, K.router, neutron.routers)) !== undefined,
+      ensure: async () => {
+        const ext = await external();
+        const exclusive = await neutron.extensions.has(ROUTER_TYPE_EXTENSION);
+        const r = await ensureNeutron(ctx, 'router', K.router, neutron.routers, () => {
+          // said once, when the router is created
+          if (!exclusive)
+            ctx.progress.emit({
+              type: 'warning',
+              message: `Neutron lacks the ${ROUTER_TYPE_EXTENSION} extension: the router is created without router_type exclusive`,
+            });
+          return {
+            name: neutronName(cluster, K.router),
+            description: `viok cluster ${cluster}`,
+            external_gateway_info: {
+              network_id: ext.network.id,
+              ...(ext.subnet ? { external_fixed_ips: [{ subnet_id: ext.subnet.id }] } : {}),
+            },
+            // an exclusive router gets an Edge of its own, which viok then configures as the API LB
+            ...(exclusive ? { router_type: 'exclusive' } : {}),
+          };
+        });
+        return routerOutput(r.resource, r.action);
+      },
+    });
+    const findInterface = async (routerId: string, subnetId: string): Promise<Port | undefined> =>
+      (await neutron.ports.list({ filters: { device_id: routerId }, signal: ctx.signal })).find(
+        (p) =>
+          p.device_owner === 'network:router_interface' && p.fixed_ips.some((f) => f.subnet_id === subnetId),
+      );
+    resources.push({
+      key: K.routerInterface,
+      kind: 'router-interface',
+      name: `${neutronName(cluster, K.router)} on ${neutronName(cluster, K.subnet)}`,
+      service: 'neutron',
+      dependsOn: [K.router, K.subnet],
+      cost: { neutron: { port: 1 } },
+      exists: async () => {
+        const [router, subnet] = await Promise.all([
+          findNeutron(ctx, K.router, neutron.routers),
+          findNeutron(ctx, K.subnet, neutron.subnets),
+        ]);
+        return (
+          router !== undefined &&
+          subnet !== undefined &&
+          (await findInterface(router.id, subnet.id)) !== undefined
+        );
+      },
+      // Neutron answers 400 to a second add for the same subnet: look first
+      ensure: async (c) => {
+        const routerId = c.output(K.router).id;
+        const subnetId = c.output(K.subnet).id;
+        const found = await findInterface(routerId, subnetId);
+        if (found) return { id: found.id, action: 'found' };
+        const added = await neutron.routers.addInterface(routerId, { subnet_id: subnetId });
+        return { id: added.port_id, action: 'created' };
+      },
+    });
+
+    // ---- security groups and their rules ----
+    for (const role of nsxvGroupRoles) {
+      const key = sgKey(role);
+      resources.push({
+        key,
+        kind: 'security-group',
+        name: neutronName(cluster, key),
+        service: 'neutron',
+        dependsOn: [],
+        cost: { neutron: { security_group: 1, security_group_rule: 2 } },
+        exists: async () => (await findNeutron(ctx, key, neutron.securityGroups)) !== undefined,
+        ensure: async () => {
+          const r = await ensureNeutron(ctx, 'security-group', key, neutron.securityGroups, () => ({
+            name: neutronName(cluster, key),
+            description: `viok cluster ${cluster}: ${role} nodes`,
+          }));
+          return { id: r.resource.id, action: r.action };
+        },
+      });
+    }
+    const groupIds = async (
+      c: ResourceContext | undefined,
+    ): Promise<Record<NsxvGroupRole, string> | undefined> => {
+      const ids: Partial<Record<NsxvGroupRole, string>> = {};
+      for (const role of nsxvGroupRoles) {
+        if (c) ids[role] = c.output(sgKey(role)).id;
+        else {
+          const sg: SecurityGroup | undefined = await findNeutron(ctx, sgKey(role), neutron.securityGroups);
+          if (!sg) return undefined;
+          ids[role] = sg.id;
+        }
+      }
+      return ids as Record<NsxvGroupRole, string>;
+    };
+    const missingRules = async (role: NsxvGroupRole, ids: Record<NsxvGroupRole, string>, gateway: string) => {
+      const existing = await neutron.securityGroupRules.list({
+        filters: { security_group_id: ids[role] },
+        signal: ctx.signal,
+      });
+      const wanted = nsxvRules(spec, gateway)[role];
+      return wanted
+        .map((r) => toNeutronRule(r, { ...ids, lb: '' }))
+        .filter((w) => !existing.some((e) => sameRule(e, w)));
+    };
+    const ruleCount = nsxvRules(spec, '0.0.0.0');
+    for (const role of nsxvGroupRoles) {
+      const key = rulesKey(role);
+      resources.push({
+        key,
+        kind: 'security-group-rules',
+        name: `${neutronName(cluster, sgKey(role))} rules`,
+        service: 'neutron',
+        dependsOn: [...nsxvGroupRoles.map(sgKey), K.subnet],
+        cost: { neutron: { security_group_rule: ruleCount[role].length } },
+        exists: async () => {
+          const [ids, subnet] = await Promise.all([
+            groupIds(undefined),
+            findNeutron(ctx, K.subnet, neutron.subnets),
+          ]);
+          return (
+            ids !== undefined &&
+            subnet !== undefined &&
+            (await missingRules(role, ids, subnet.gateway_ip ?? '')).length === 0
+          );
+        },
+        ensure: async (c) => {
+          const ids = (await groupIds(c)) as Record<NsxvGroupRole, string>;
+          const gateway = String(c.output(K.subnet).attributes?.gateway ?? '');
+          const missing = await missingRules(role, ids, gateway);
+          for (const r of missing) {
+            await neutron.securityGroupRules.create(
+              {
+                security_group_id: ids[role],
+                direction: 'ingress',
+                ethertype: 'IPv4',
+                ...(r.protocol ? { protocol: r.protocol } : {}),
+                ...(r.port_range_min !== null ? { port_range_min: r.port_range_min } : {}),
+                ...(r.port_range_max !== null ? { port_range_max: r.port_range_max } : {}),
+                ...(r.remote_ip_prefix ? { remote_ip_prefix: r.remote_ip_prefix } : {}),
+                ...(r.remote_group_id ? { remote_group_id: r.remote_group_id } : {}),
+                description: `viok ${cluster}`,
+              },
+              ctx.signal,
+            );
+          }
+          return { id: ids[role], action: missing.length > 0 ? 'created' : 'found' };
+        },
+      });
+    }
+
+    // ---- ports: one per node on the internal subnet; the VIP reserved on the external network ----
+    for (const node of nodes) {
+      const key = node.portKeys[0] as string;
+      const role = node.role as NsxvGroupRole;
+      resources.push({
+        key,
+        kind: 'port',
+        name: neutronName(cluster, key),
+        service: 'neutron',
+        dependsOn: [sgKey(role), K.subnet],
+        cost: { neutron: { port: 1 } },
+        exists: async () => (await findNeutron(ctx, key, neutron.ports)) !== undefined,
+        ensure: async (c) => {
+          const r = await ensureNeutron(ctx, 'port', key, neutron.ports, () => ({
+            network_id: c.output(K.network).id,
+            name: neutronName(cluster, key),
+            fixed_ips: [{ subnet_id: c.output(K.subnet).id }],
+            security_groups: [c.output(sgKey(role)).id],
+          }));
+          return portOutput(r.resource, r.action);
+        },
+      });
+    }
+    const staticIp = s.loadBalancer?.staticIp;
+    resources.push({
+      key: K.vip,
+      kind: 'port',
+      name: neutronName(cluster, K.vip),
+      service: 'neutron',
+      // the VIP goes on the router gateway's subnet: the one the Edge uplink is on
+      dependsOn: [K.router, K.edge],
+      cost: { neutron: { port: 1 } },
+      exists: async () => (await findNeutron(ctx, K.vip, neutron.ports)) !== undefined,
+      ensure: async (c) => {
+        const ext = await external();
+        const subnetId = ext.subnet?.id ?? String(c.output(K.router).attributes?.gatewaySubnet ?? '');
+        const edgeId = c.output(K.edge).id;
+        const r = await ensureNeutron(ctx, 'port', K.vip, neutron.ports, () => ({
+          network_id: ext.network.id,
+          name: neutronName(cluster, K.vip),
+          // the Edge answers on this address; the port only keeps Neutron from handing it out again.
+          // `nsxv-edge=` lets delete find a spec.nsxv.edge Edge without local state.
+          description: `viok cluster ${cluster}: Kubernetes API VIP on NSX Edge; nsxv-edge=${edgeId}`,
+          fixed_ips: [{ subnet_id: subnetId, ...(staticIp ? { ip_address: staticIp } : {}) }],
+          admin_state_up: false,
+        }));
+        return portOutput(r.resource, r.action);
+      },
+    });
+
+    // ---- NSX Edge load balancer: one chain, since each step reads and writes the one Edge ----
+    const edgeResource = (
+      key: string,
+      kind: string,
+      dependsOn: string[],
+      exists: () => Promise<boolean>,
+      ensure: (c: ResourceContext, edgeId: string) => Promise<{ id: string; created: boolean }>,
+      objectName: string = edgeObjectName(cluster),
+    ): void => {
+      resources.push({
+        key,
+        kind,
+        name: `${objectName} (${kind})`,
+        service: 'nsxv',
+        dependsOn,
+        cost: {},
+        exists,
+        ensure: async (c) => {
+          const r = await ensure(c, c.output(K.edge).id);
+          await ctx.recorder.record(key, kind, r.id);
+          return { id: r.id, action: r.created ? 'created' : 'found' };
+        },
+      });
+    };
+    const probeEdge = async (): Promise<string | undefined> => {
+      const router = await findNeutron(ctx, K.router, neutron.routers);
+      return router ? findClusterEdge(nsxv, router, s.nsxv?.edge) : undefined;
+    };
+    const probeVip = async (): Promise<string | undefined> => {
+      const port = await findNeutron(ctx, K.vip, neutron.ports);
+      return port?.fixed_ips[0]?.ip_address;
+    };
+    const name = edgeObjectName(cluster);
+    resources.push({
+      key: K.edge,
+      kind: 'nsx-edge',
+      name: s.nsxv?.edge ?? `NSX Edge of ${neutronName(cluster, K.router)}`,
+      service: 'nsxv',
+      dependsOn: [K.router, K.routerInterface],
+      cost: {},
+      exists: async () => (await probeEdge()) !== undefined,
+      // found, never created: VIO deploys the Edge for the router, which may take a while
+      ensure: async (c) => {
+        const router = { id: c.output(K.router).id, name: neutronName(cluster, K.router) };
+        const edgeId = await waitFor(() => findClusterEdge(nsxv, router, s.nsxv?.edge), {
+          clock: ctx.clock,
+          description: `the NSX Edge of router ${router.name}`,
+          timeoutMs: EDGE_WAIT_MS,
+          initialDelayMs: 2000,
+          maxDelayMs: 15_000,
+          signal: ctx.signal,
+        });
+        // delete, which has no spec, reaches the same NSX Manager through the state
+        if (s.nsxv) await ctx.recorder.setOutputs(nsxvStateRecord(s.nsxv));
+        return { id: edgeId, action: 'found' };
+      },
+    });
+    edgeResource(
+      K.vipAddress,
+      'nsx-edge-secondary-address',
+      [K.edge, K.vip],
+      async () => {
+        const [edgeId, vip] = await Promise.all([probeEdge(), probeVip()]);
+        if (!edgeId || !vip) return false;
+        return (await nsxv.edges.vnics(edgeId)).some((v) =>
+          v.addressGroups.some((g) => g.secondaryAddresses.includes(vip)),
+        );
+      },
+      async (c, edgeId) => {
+        const vip = address(c.output(K.vip));
+        return { id: vip, created: await nsxv.edges.addSecondaryAddress(edgeId, vip) };
+      },
+    );
+    const byName = (find: (edgeId: string) => Promise<unknown>) => async (): Promise<boolean> => {
+      const edgeId = await probeEdge();
+      return edgeId !== undefined && (await find(edgeId)) !== undefined;
+    };
+    edgeResource(
+      K.lbEnabled,
+      'nsx-edge-load-balancer',
+      [K.vipAddress],
+      async () => {
+        const edgeId = await probeEdge();
+        return edgeId !== undefined && (await nsxv.loadBalancer.getConfig(edgeId)).enabled;
+      },
+      async (_c, edgeId) => ({ id: edgeId, created: await nsxv.loadBalancer.enable(edgeId) }),
+    );
+    edgeResource(
+      K.profile,
+      'nsx-lb-application-profile',
+      [K.lbEnabled],
+      byName((e) => nsxv.applicationProfiles.findByName(e, name)),
+      (_c, edgeId) => ensureProfile(nsxv, edgeId, cluster),
+    );
+    edgeResource(
+      K.monitor,
+      'nsx-lb-monitor',
+      [K.profile],
+      byName((e) => nsxv.monitors.findByName(e, name)),
+      (_c, edgeId) => ensureMonitor(nsxv, edgeId, cluster),
+    );
+    // per listener: firewall rule, pool, virtual server, each after the one before (one Edge, one writer)
+    let previous: string = K.monitor;
+    for (const l of LISTENERS) {
+      const lname = listenerName(cluster, l);
+      const members = nodes.filter((n) => n.role === l.role);
+      const [rule, pool, vs] = [K.firewall, K.pool, K.virtualServer].map((k) => `${k}/${l.id}`) as [
+        string,
+        string,
+        string,
+      ];
+      edgeResource(
+        rule,
+        'nsx-edge-firewall-rule',
+        [previous],
+        byName((e) => nsxv.firewall.findRuleByName(e, lname)),
+        (c, edgeId) =>
+          ensureVipFirewallRule(
+            nsxv,
+            edgeId,
+            cluster,
+            l,
+            address(c.output(K.vip)),
+            // who may call the API is the spec's choice; ingress serves everyone
+            l.id === 'api' ? (s.loadBalancer?.apiAllowedCidrs ?? []) : [],
+          ),
+        lname,
+      );
+      edgeResource(
+        pool,
+        'nsx-lb-pool',
+        [rule, ...members.flatMap((n) => n.portKeys)],
+        byName((e) => nsxv.pools.findByName(e, lname)),
+        (c, edgeId) =>
+          ensurePool(
+            nsxv,
+            edgeId,
+            cluster,
+            l,
+            c.output(K.monitor).id,
+            poolMembers(
+              members.map((n) => ({ name: n.name, address: address(c.output(n.portKeys[0] as string)) })),
+              l.memberPort,
+            ),
+          ),
+        lname,
+      );
+      edgeResource(
+        vs,
+        'nsx-lb-virtual-server',
+        [pool, K.profile],
+        byName((e) => nsxv.virtualServers.findByName(e, lname)),
+        (c, edgeId) =>
+          ensureVirtualServer(
+            nsxv,
+            edgeId,
+            cluster,
+            l,
+            address(c.output(K.vip)),
+            c.output(K.profile).id,
+            c.output(pool).id,
+          ),
+        lname,
+      );
+      previous = vs;
+    }
+
+    // ---- servers ----
+    const userData = (node: (typeof nodes)[number], c: ResourceContext): string => {
+      const self = address(c.output(node.portKeys[0] as string));
+      const clusterInput: ClusterRenderInput = {
+        clusterName: cluster,
+        backend: 'nsx-v',
+        kubernetesVersion: s.kubernetesVersion,
+        podCidr: s.podCidr ?? '10.244.0.0/16',
+        serviceCidr: s.serviceCidr ?? '10.96.0.0/12',
+        apiEndpoint: { host: address(c.output(K.vip)), port: API_PORT },
+        pki: input.pki(),
+      };
+      return node.role === 'control-plane'
+        ? renderControlPlaneUserData(clusterInput, { name: node.name, address: self }, node.index === 1)
+        : renderWorkerUserData(clusterInput, { name: node.name, address: self });
+    };
+    for (const node of nodes) {
+      const flavor = facts.flavors[node.flavor];
+      if (!flavor) throw new InternalError(`flavor ${node.flavor} was not resolved by the preflight`);
+      resources.push({
+        key: node.serverKey,
+        kind: 'server',
+        name: node.name,
+        service: 'nova',
+        // the router interface first: cloud-init needs the way out (packages, images)
+        dependsOn: [...node.portKeys, K.vip, K.routerInterface, rulesKey(node.role as NsxvGroupRole)],
+        cost: { instances: 1, cores: flavor.vcpus, ram: flavor.ram },
+        exists: async () => (await findServer(ctx, node.serverKey)) !== undefined,
+        ensure: async (c) => {
+          const r = await ensureServer(ctx, node.serverKey, () => ({
+            name: node.name,
+            flavorRef: flavor.id,
+            imageRef: facts.imageId,
+            networks: node.portKeys.map((k) => ({ port: c.output(k).id })),
+            key_name: facts.keyName,
+            ...(s.availabilityZone ? { availability_zone: s.availabilityZone } : {}),
+            user_data: userData(node, c),
+            metadata: { 'viok-cluster': cluster, 'viok-role': node.role },
+          }));
+          return { id: r.resource.id, action: r.action };
+        },
+      });
+    }
+
+    return {
+      resources,
+      nodes: nodes.map((n): PlannedNode => ({
+        name: n.name,
+        role: n.role,
+        flavor: n.flavor,
+        serverKey: n.serverKey,
+        portKeys: n.portKeys,
+      })),
+      outputs: (results): ClusterOutputs => {
+        const at = (key: string): ResourceOutput => {
+          const o = results.get(key);
+          if (!o) throw new InternalError(`no result for ${key}`);
+          return o;
+        };
+        const vip = address(at(K.vip));
+        return {
+          apiEndpoint: { host: vip, port: API_PORT },
+          // the Edge is the load balancer; the nodes behind it are the control plane
+          loadBalancer: { vip, nodes: controlPlane.map((n) => n.name) },
+          nodes: nodes.map((n) => ({
+            name: n.name,
+            role: n.role,
+            addresses: { [networkName]: [address(at(n.portKeys[0] as string))] },
+          })),
+        };
+      },
+    };
+  },
+};
+
+function portOutput(port: Port, action: 'created' | 'found'): ResourceOutput {
+  return {
+    id: port.id,
+    action,
+    attributes: { address: port.fixed_ips[0]?.ip_address ?? '', mac: port.mac_address },
+  };
+}
+
+function routerOutput(router: Router, action: 'created' | 'found'): ResourceOutput {
+  return {
+    id: router.id,
+    action,
+    attributes: { gatewaySubnet: router.external_gateway_info?.external_fixed_ips?.[0]?.subnet_id ?? '' },
+  };
+}

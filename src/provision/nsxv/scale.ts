@@ -1,0 +1,94 @@
+import { UserInputError } from '../../core/errors';
+import { clusterTag, keyFromTags, keyTag } from '../../core/names';
+import { isNotFound } from '../../clients/http/errors';
+import { waitFor } from '../../core/wait';
+import { defaultTiming } from '../context';
+import { createCluster, defaultHolder, type CreateOptions, type CreateResult } from '../create';
+import { StateRecorder } from '../state-recorder';
+import { deleteWithRetry } from '../wait-servers';
+import { MAX_NSXV_WORKERS } from './graph';
+
+export interface ScaleOptions extends CreateOptions {
+  /** The worker count wanted. */
+  workers: number;
+}
+
+export interface ScaleResult extends CreateResult {
+  /** Names of the workers removed. */
+  removed: string[];
+}
+
+const WORKER_KEY = /^server\/worker-(\d+)$/;
+
+/**
+ * `viok scale cluster`: workers beyond the count are deleted (highest index first, with their ports),
+ * then create runs with the new count, which adds the missing workers and brings the Edge pool in step.
+ * On nsx-v more than 32 workers are refused before anything changes.
+ */
+export async function scaleCluster(o: ScaleOptions): Promise<ScaleResult> {
+  if (!Number.isInteger(o.workers) || o.workers < 0)
+    throw new UserInputError(`--workers ${o.workers}: expected a whole number, 0 or more`);
+  if (o.spec.spec.backend === 'nsx-v' && o.workers > MAX_NSXV_WORKERS)
+    throw new UserInputError(
+      `--workers ${o.workers}: an nsx-v cluster has at most ${MAX_NSXV_WORKERS} workers, the most the NSX Edge load balancer fronts; nothing was changed`,
+    );
+  const spec = { ...o.spec, spec: { ...o.spec.spec, workers: { ...o.spec.spec.workers, count: o.workers } } };
+  const removed = o.dryRun ? [] : await removeSurplusWorkers(o);
+  const result = await createCluster({ ...o, spec });
+  return { ...result, removed };
+}
+
+async function removeSurplusWorkers(o: ScaleOptions): Promise<string[]> {
+  const timing = { ...defaultTiming, ...o.timing };
+  const { nova, neutron } = o.clients;
+  const ctx = { clock: o.clock, signal: o.signal };
+  const lock = await o.store.lock(o.cluster, o.holder ?? defaultHolder('viok scale cluster'));
+  try {
+    const tag = clusterTag(o.cluster);
+    const surplus = (await nova.servers.listByTag(tag, o.signal))
+      .filter((s) => s.status !== 'DELETED' && s.status !== 'SOFT_DELETED')
+      .map((s) => ({ server: s, index: Number(WORKER_KEY.exec(keyFromTags(s.tags ?? []) ?? '')?.[1] ?? 0) }))
+      .filter((x) => x.index > o.workers)
+      .sort((a, b) => b.index - a.index);
+    if (surplus.length === 0) return [];
+    const state = await o.store.read(o.cluster);
+    const recorder = state ? new StateRecorder(o.store, state) : undefined;
+    o.progress.emit({ type: 'phase', phase: 'scale', message: `removing ${surplus.length} workers` });
+    for (const { server } of surplus)
+      await deleteWithRetry(ctx, `server ${server.name}`, () => nova.servers.delete(server.id), timing);
+    await waitFor(
+      async () => {
+        for (const { server } of surplus) {
+          try {
+            const s = await nova.servers.get(server.id, o.signal);
+            if (s.status !== 'DELETED') return undefined;
+          } catch (e) {
+            if (!isNotFound(e)) throw e;
+          }
+        }
+        return true;
+      },
+      {
+        clock: o.clock,
+        description: `${surplus.length} workers to be deleted`,
+        timeoutMs: timing.deleteMs,
+        initialDelayMs: timing.pollMs,
+        maxDelayMs: timing.maxPollMs,
+        signal: o.signal,
+      },
+    );
+    for (const { server, index } of surplus) {
+      const portKey = `port/worker-${index}`;
+      const ports = await neutron.ports.list({ tags: [tag, keyTag(portKey)], signal: o.signal });
+      for (const p of ports)
+        await deleteWithRetry(ctx, `port ${p.name}`, () => neutron.ports.delete(p.id, o.signal), timing);
+      await recorder?.forget(`server/worker-${index}`);
+      await recorder?.forget(portKey);
+      o.progress.emit({ type: 'resource', key: `server/worker-${index}`, status: 'deleted', id: server.id });
+    }
+    await recorder?.flush();
+    return surplus.map((x) => x.server.name);
+  } finally {
+    await lock.release();
+  }
+}

@@ -1,0 +1,63 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse, stringify } from 'yaml';
+import { repoRoot, runViok } from '../../helpers/cli';
+
+describe('viok plan → create → describe → scale → delete cluster with --backend nsx-v --sim, across processes', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'viok-nsxv-cli-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const viok = (...args: string[]) =>
+    runViok(args, {
+      cwd: dir,
+      env: { HOME: dir, XDG_STATE_HOME: path.join(dir, 'state') },
+      timeoutMs: 90_000,
+    });
+
+  it('creates the cluster behind the Edge VIP and deletes it again', async () => {
+    // the example, with workers that fit the simulated project's 20 cores
+    const example = parse(readFileSync(path.join(repoRoot, 'examples', 'nsx-v.yaml'), 'utf8')) as {
+      spec: { workers: { count: number; flavor: string } };
+    };
+    example.spec.workers = { count: 3, flavor: 'm1.medium' };
+    const spec = path.join(dir, 'nsx-v.yaml');
+    writeFileSync(spec, stringify(example));
+
+    const plan = await viok('plan', '--sim', '-f', spec);
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toMatch(/^\+ nsx-lb-pool +viok-demo-nsxv-api/m);
+
+    const create = await viok('create', 'cluster', '--backend', 'nsx-v', '--sim', '-f', spec);
+    expect(create.stderr).toContain('cluster demo-nsxv is ready: API at https://');
+    expect(create.code).toBe(0);
+    const kubeconfig = parse(readFileSync(path.join(dir, 'demo-nsxv.kubeconfig'), 'utf8')) as {
+      clusters: { cluster: { server: string } }[];
+    };
+    const server = kubeconfig.clusters[0]?.cluster.server ?? '';
+
+    const describe = await viok('describe', 'cluster', 'demo-nsxv', '--sim', '-o', 'json');
+    expect(describe.code).toBe(0);
+    const d = JSON.parse(describe.stdout) as { apiEndpoint: string; nodes: { status: string }[] };
+    expect(d.apiEndpoint).toBe(server);
+    expect(d.nodes).toHaveLength(6);
+    expect(d.nodes.every((n) => n.status === 'ACTIVE')).toBe(true);
+
+    const tooMany = await viok('scale', 'cluster', '--sim', '-f', spec, '--workers', '33');
+    expect(tooMany.code).toBe(2);
+    expect(tooMany.stderr).toContain('at most 32 workers');
+    const scaled = await viok('scale', 'cluster', '--sim', '-f', spec, '--workers', '4');
+    expect(scaled.code).toBe(0);
+    const four = await viok('describe', 'cluster', 'demo-nsxv', '--sim', '-o', 'json');
+    expect((JSON.parse(four.stdout) as { nodes: unknown[] }).nodes).toHaveLength(7);
+
+    const del = await viok('delete', 'cluster', 'demo-nsxv', '--sim', '--yes');
+    expect(del.code).toBe(0);
+    expect(del.stderr).toMatch(/virtual server virtualServer-\d+/);
+    const again = await viok('describe', 'cluster', 'demo-nsxv', '--sim');
+    expect(again.code).not.toBe(0);
+  });
+});
