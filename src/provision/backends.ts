@@ -2,8 +2,14 @@ import { UserInputError } from '../core/errors';
 import type { ClusterSpec } from '../spec/types';
 import type { ProvisionBackend } from './backend';
 import { vdsBackend } from './vds/graph';
+import { nsxtBackend } from './nsxt/graph';
+import { nsxvBackend } from './nsxv/graph';
 
-const backends: Partial<Record<ClusterSpec['spec']['backend'], ProvisionBackend>> = { vds: vdsBackend };
+const backends: Partial<Record<ClusterSpec['spec']['backend'], ProvisionBackend>> = {
+  vds: vdsBackend,
+  'nsx-v': nsxvBackend,
+  'nsx-t': nsxtBackend,
+};
 
 /** The provisioner for a backend; nsx-v and nsx-t plug in here on the same engine. */
 export function backendFor(name: ClusterSpec['spec']['backend']): ProvisionBackend {

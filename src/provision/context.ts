@@ -1,5 +1,7 @@
 import type { Clock } from '../clients/http/types';
 import type { OpenStackClients } from '../clients/openstack';
+import type { NsxtClient } from '../clients/nsxt';
+import type { NsxvClient } from '../clients/nsxv';
 import type { ProgressSink } from '../core/progress';
 import type { StateRecorder } from './state-recorder';
 
@@ -13,6 +15,10 @@ export interface ProvisionContext {
   progress: ProgressSink;
   clock: Clock;
   signal: AbortSignal;
+  /** nsx-t only (H13): the NSX-T Manager client the nsx-t backend tags ports and creates pools with. */
+  nsxt?: NsxtClient;
+  /** nsx-v only (H14): the NSX Manager client the nsx-v backend configures the Edge load balancer with. */
+  nsxv?: NsxvClient;
 }
 
 /** Timeouts and poll intervals, in ms; tests shrink them. */

@@ -7,6 +7,8 @@ import type { Clock } from '../clients/http/types';
 import type { OpenStackClients } from '../clients/openstack';
 import { generateClusterPki, isClusterPki, type ClusterPki } from '../pki';
 import type { ClusterSpec } from '../spec/types';
+import type { NsxtClient } from '../clients/nsxt';
+import type { NsxvClient } from '../clients/nsxv';
 import type { ClusterState, LockHolder, StateStore } from '../state/types';
 import type { BackendPlan, ClusterOutputs } from './backend';
 import { backendFor } from './backends';
@@ -29,6 +31,10 @@ export interface ProvisionOptions {
   signal: AbortSignal;
   timing?: Partial<Timing>;
   now?: () => Date;
+  /** nsx-t only (H13): the NSX-T Manager client, passed on to the backend through the context. */
+  nsxt?: NsxtClient;
+  /** nsx-v only (H14): the NSX Manager client, passed on to the backend through the context. */
+  nsxv?: NsxvClient;
 }
 
 export interface CreateOptions extends ProvisionOptions {
@@ -70,6 +76,8 @@ export async function planCluster(
     progress: o.progress,
     clock: o.clock,
     signal: o.signal,
+    ...(o.nsxt ? { nsxt: o.nsxt } : {}),
+    ...(o.nsxv ? { nsxv: o.nsxv } : {}),
   };
   const backend = backendFor(o.spec.spec.backend);
   o.progress.emit({

@@ -11,6 +11,10 @@ import type { StateStore, LockHolder } from '../state/types';
 import { defaultTiming, type Timing } from './context';
 import { defaultHolder, interrupted } from './create';
 import { deleteWithRetry } from './wait-servers';
+import type { NsxtClient } from '../clients/nsxt';
+import { deleteNsxtObjects } from './nsxt/delete';
+import type { NsxvClient } from '../clients/nsxv';
+import { deleteNsxvEdgeObjects } from './nsxv/delete';
 
 /** One object the cluster owns, found by its viok-cluster tag. */
 export interface OwnedObject {
@@ -87,6 +91,10 @@ export interface DeleteOptions {
   /** Asked once what would be deleted is known (and non-empty); false aborts. */
   confirm?: (owned: OwnedObject[]) => Promise<boolean>;
   holder?: LockHolder;
+  /** nsx-t only (H13): the NSX-T Manager client; viok's NSX objects are deleted after OpenStack's. */
+  nsxt?: NsxtClient;
+  /** nsx-v only (H14): the NSX Manager client; viok's Edge LB objects are deleted before OpenStack's. */
+  nsxv?: NsxvClient;
 }
 
 /**
@@ -109,6 +117,8 @@ export async function deleteCluster(o: DeleteOptions): Promise<{ deleted: OwnedO
       phase: 'delete',
       message: `${owned.length} objects tagged ${clusterTag(o.cluster)}`,
     });
+    // nsx-v: the Edge LB objects, VIP address and firewall rule, while the router (and its Edge) exist
+    if (o.nsxv) await deleteNsxvEdgeObjects(o.nsxv, o.clients, o.cluster, o.progress, o.signal);
     await executeGraph(deletionGraph(o, owned, { ...defaultTiming, ...o.timing }), {
       limits: { neutron: 8, nova: 4 },
       signal: o.signal,
@@ -123,6 +133,8 @@ export async function deleteCluster(o: DeleteOptions): Promise<{ deleted: OwnedO
           message: error instanceof Error ? error.message : String(error),
         }),
     });
+    // nsx-t: the IP block, pool and marker sections viok created (the plugin's objects are left alone)
+    if (o.nsxt) await deleteNsxtObjects(o.nsxt, o.cluster, o.progress);
     await o.store.remove(o.cluster);
     o.progress.emit({ type: 'summary', message: `cluster ${o.cluster} deleted (${owned.length} objects)` });
     return { deleted: owned };

@@ -8,12 +8,21 @@ import { connectOpenStack, type OpenStackClients } from '../clients/openstack';
 import { resolveCloud } from '../config';
 import type { ResolvedCloud } from '../config';
 import type * as Sim from '../sim';
+import type { NsxvClient } from '../clients/nsxv';
+import { simNsxvClient } from './nsxv/connect';
+import type { NsxtClient } from '../clients/nsxt';
+import { connectNsxt } from './nsxt/connect';
+import { systemClock } from '../clients/http/clock';
 
 /** An authenticated cloud for one command, and how to let go of it. */
 export interface CloudSession {
   clients: OpenStackClients;
   /** The clouds.yaml name, or viok-sim. */
   cloudName: string;
+  /** nsx-v (H14): the simulator's NSX Manager with --sim; real clouds take it from spec.nsxv. */
+  nsxv?: NsxvClient;
+  /** nsx-t (H13): the simulator's NSX-T Manager with --sim; real clouds take it from spec.nsxt. */
+  nsxt?: NsxtClient;
   close(): Promise<void>;
 }
 
@@ -83,6 +92,16 @@ export async function openCloud(o: OpenCloudOptions): Promise<CloudSession> {
       return {
         clients,
         cloudName: simulator.SIM_CLOUD_NAME,
+        nsxv: simNsxvClient(sim, simulator.NSXV_SIM_USER, simulator.NSXV_SIM_PASSWORD),
+        nsxt: connectNsxt(
+          {
+            url: sim.urls.nsxt,
+            username: simulator.NSXT_SIM_USER,
+            password: simulator.NSXT_SIM_PASSWORD,
+            caPem: sim.caPem,
+          },
+          { clock: systemClock },
+        ),
         close: async () => {
           try {
             await sim.stop();

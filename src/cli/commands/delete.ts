@@ -60,6 +60,14 @@ Exit codes: 0 deleted (or nothing to delete), 1 failure, 2 usage, 130 interrupte
             signal: ctx.signal,
             dryRun: Boolean(flags.dryRun),
             holder: p.defaultHolder(`viok delete cluster ${cluster}`),
+            // nsx-v (H14): the NSX Manager whose Edge holds the cluster's load-balancer objects
+            ...(await p.nsxvForDelete(store, cluster, session, { ...e, homeDir: p.homeDir(ctx.env) })),
+            // nsx-t (H13): the NSX-T Manager holding the cluster's IP block, pool and marker sections
+            ...(await p.nsxtForDelete(store, cluster, session, {
+              ...e,
+              homeDir: p.homeDir(ctx.env),
+              clock: p.systemClock,
+            })),
             ...(flags.yes
               ? {}
               : {
