@@ -242,7 +242,9 @@ export class NovaSim implements SimService {
         },
       ],
       servers: [],
-      quotas: {},
+      // Nova's defaults (10 instances, 20 cores) are too small for the example clusters; an operator
+      // raises them for a project that hosts Kubernetes, and so does the seeded cloud.
+      quotas: { [sim.defaultProjectId]: { instances: 50, cores: 128, ram: 256 * 1024 } },
       nextKeypairId: 2,
     };
   }

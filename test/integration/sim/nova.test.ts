@@ -199,9 +199,10 @@ describe('simulated Nova v2.1', () => {
     });
     const limits = (await nova('GET', '/limits')).body as { limits: { absolute: Record<string, number> } };
     expect(limits.limits.absolute).toMatchObject({
-      maxTotalInstances: 10,
-      maxTotalCores: 20,
-      maxTotalRAMSize: 51200,
+      // the seeded project's raised quota (Nova's own defaults are 10, 20 and 51200)
+      maxTotalInstances: 50,
+      maxTotalCores: 128,
+      maxTotalRAMSize: 262144,
     });
     expect(limits.limits.absolute.totalInstancesUsed).toEqual(expect.any(Number));
   });
