@@ -3,29 +3,21 @@
  * a sentence that says what is wrong and what would be valid.
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import type Ajv2020Class from 'ajv/dist/2020';
-import type addFormatsPlugin from 'ajv-formats';
 import type { SpecProblem } from '../core/errors';
-import { isCidr, isIpAddress } from '../util/cidr';
 import { childPointer, makeProblem, type Locate } from './problems';
-import { clusterSchema } from './schema';
 
 type SchemaNode = Record<string, unknown>;
 
 let compiled: ValidateFunction | undefined;
 
-/** Compiled once per process, on first use (ajv and the compile are the slow part of start-up). */
+/**
+ * The schema's validator, precompiled at build time by scripts/gen-validator.js (ajv standalone, the same
+ * options as a runtime compile: draft 2020-12, strict, every error, verbose), loaded on first use:
+ * compiling the schema at every start took most of `viok validate`'s time.
+ */
 function validator(): ValidateFunction {
-  if (compiled) return compiled;
-  /* eslint-disable @typescript-eslint/no-require-imports -- lazy load keeps `viok --version` fast */
-  const Ajv2020 = require('ajv/dist/2020') as typeof Ajv2020Class;
-  const addFormats = require('ajv-formats') as typeof addFormatsPlugin;
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  const ajv = new Ajv2020({ strict: true, allErrors: true, verbose: true });
-  addFormats(ajv);
-  ajv.addFormat('cidr', { type: 'string', validate: isCidr });
-  ajv.addFormat('ip', { type: 'string', validate: isIpAddress });
-  compiled = ajv.compile(clusterSchema());
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy load keeps `viok --version` fast
+  compiled ??= require('./schema-validator.generated') as ValidateFunction;
   return compiled;
 }
 
