@@ -1,7 +1,6 @@
 import { InternalError } from '../../core/errors';
 import type { ResourceContext, ResourceOutput } from '../../engine/graph';
 import type { Port } from '../../clients/neutron/ports';
-import type { SecurityGroup } from '../../clients/neutron/security-groups';
 import { renderControlPlaneUserData, renderLoadBalancerUserData, renderWorkerUserData } from '../../render';
 import type { ClusterRenderInput } from '../../render';
 import type {
@@ -15,12 +14,11 @@ import type {
 import { ensureNeutron, findNeutron, neutronName } from '../ensure-neutron';
 import { ensureServer, findServer } from '../ensure-server';
 import { vdsNodes } from './nodes';
-import { groupRoles, sameRule, toNeutronRule, vdsRules, type GroupRole } from './rules';
+import { securityGroupResources, rulesKey, sgKey } from '../security-groups';
+import { groupRoles, vdsRules, type GroupRole } from './rules';
 
 export const API_PORT = 6443;
 const VIP_KEY = 'port/vip';
-const sgKey = (role: GroupRole): string => `security-group/${role}`;
-const rulesKey = (role: GroupRole): string => `security-group-rules/${role}`;
 
 /**
  * vds: nodes directly on the user's provider network (no router, no floating IP), three security
@@ -40,88 +38,7 @@ export const vdsBackend: ProvisionBackend = {
     const resources: PlannedResource[] = [];
     const address = (o: ResourceOutput): string => String(o.attributes?.address ?? '');
 
-    for (const role of groupRoles) {
-      const key = sgKey(role);
-      resources.push({
-        key,
-        kind: 'security-group',
-        name: neutronName(cluster, key),
-        service: 'neutron',
-        dependsOn: [],
-        // Neutron gives every new group two egress rules (IPv4, IPv6)
-        cost: { neutron: { security_group: 1, security_group_rule: 2 } },
-        exists: async () => (await findNeutron(ctx, key, neutron.securityGroups)) !== undefined,
-        ensure: async () => {
-          const r = await ensureNeutron(ctx, 'security-group', key, neutron.securityGroups, () => ({
-            name: neutronName(cluster, key),
-            description: `viok cluster ${cluster}: ${role} nodes`,
-          }));
-          return { id: r.resource.id, action: r.action };
-        },
-      });
-    }
-
-    const groupIds = async (
-      c: { output(key: string): ResourceOutput } | undefined,
-    ): Promise<Record<GroupRole, string> | undefined> => {
-      const ids: Partial<Record<GroupRole, string>> = {};
-      for (const role of groupRoles) {
-        if (c) ids[role] = c.output(sgKey(role)).id;
-        else {
-          const sg: SecurityGroup | undefined = await findNeutron(ctx, sgKey(role), neutron.securityGroups);
-          if (!sg) return undefined;
-          ids[role] = sg.id;
-        }
-      }
-      return ids as Record<GroupRole, string>;
-    };
-    const missingRules = async (role: GroupRole, ids: Record<GroupRole, string>) => {
-      const sgId = ids[role];
-      const existing = await neutron.securityGroupRules.list({
-        filters: { security_group_id: sgId },
-        signal: ctx.signal,
-      });
-      return rules[role]
-        .map((r) => toNeutronRule(r, ids))
-        .filter((w) => !existing.some((e) => sameRule(e, w)));
-    };
-    for (const role of groupRoles) {
-      const key = rulesKey(role);
-      resources.push({
-        key,
-        kind: 'security-group-rules',
-        name: `${neutronName(cluster, sgKey(role))} rules`,
-        service: 'neutron',
-        dependsOn: groupRoles.map(sgKey),
-        cost: { neutron: { security_group_rule: rules[role].length } },
-        exists: async () => {
-          const ids = await groupIds(undefined);
-          return ids !== undefined && (await missingRules(role, ids)).length === 0;
-        },
-        // Rules are matched by what they allow, not by tags: a lost create is found on the next run.
-        ensure: async (c) => {
-          const ids = (await groupIds(c)) as Record<GroupRole, string>;
-          const missing = await missingRules(role, ids);
-          for (const r of missing) {
-            await neutron.securityGroupRules.create(
-              {
-                security_group_id: ids[role],
-                direction: 'ingress',
-                ethertype: 'IPv4',
-                ...(r.protocol ? { protocol: r.protocol } : {}),
-                ...(r.port_range_min !== null ? { port_range_min: r.port_range_min } : {}),
-                ...(r.port_range_max !== null ? { port_range_max: r.port_range_max } : {}),
-                ...(r.remote_ip_prefix ? { remote_ip_prefix: r.remote_ip_prefix } : {}),
-                ...(r.remote_group_id ? { remote_group_id: r.remote_group_id } : {}),
-                description: `viok ${cluster}`,
-              },
-              ctx.signal,
-            );
-          }
-          return { id: ids[role], action: missing.length > 0 ? 'created' : 'found' };
-        },
-      });
-    }
+    resources.push(...securityGroupResources(ctx, groupRoles, rules, (role) => `${role} nodes`));
 
     const staticIp = spec.spec.loadBalancer?.staticIp;
     const portResource = (

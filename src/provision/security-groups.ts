@@ -1,0 +1,101 @@
+import type { ResourceContext } from '../engine/graph';
+import type { PlannedResource } from './backend';
+import type { ProvisionContext } from './context';
+import { ensureNeutron, findNeutron, neutronName } from './ensure-neutron';
+import { groupRoles, sameRule, toNeutronRule, type GroupRole, type RuleSpec } from './vds/rules';
+
+export const sgKey = (group: string): string => `security-group/${group}`;
+export const rulesKey = (role: GroupRole): string => `security-group-rules/${role}`;
+
+/**
+ * Security groups for a backend: one per group (every backend has the three node roles; nsx-t adds
+ * one for pod-network ports) and, for each role, the rules the backend chose. Shared by the backends so
+ * groups and rules are found, created and counted the same way everywhere.
+ */
+export function securityGroupResources(
+  ctx: ProvisionContext,
+  groups: readonly string[],
+  rules: Record<GroupRole, RuleSpec[]>,
+  describeGroup: (group: string) => string,
+): PlannedResource[] {
+  const { neutron } = ctx.clients;
+  const cluster = ctx.cluster;
+  const resources: PlannedResource[] = groups.map((group) => {
+    const key = sgKey(group);
+    return {
+      key,
+      kind: 'security-group',
+      name: neutronName(cluster, key),
+      service: 'neutron',
+      dependsOn: [],
+      // Neutron gives every new group two egress rules (IPv4, IPv6)
+      cost: { neutron: { security_group: 1, security_group_rule: 2 } },
+      exists: async () => (await findNeutron(ctx, key, neutron.securityGroups)) !== undefined,
+      ensure: async () => {
+        const r = await ensureNeutron(ctx, 'security-group', key, neutron.securityGroups, () => ({
+          name: neutronName(cluster, key),
+          description: `viok cluster ${cluster}: ${describeGroup(group)}`,
+        }));
+        return { id: r.resource.id, action: r.action };
+      },
+    };
+  });
+
+  const groupIds = async (c: ResourceContext | undefined): Promise<Record<GroupRole, string> | undefined> => {
+    const ids: Partial<Record<GroupRole, string>> = {};
+    for (const role of groupRoles) {
+      if (c) ids[role] = c.output(sgKey(role)).id;
+      else {
+        const sg = await findNeutron(ctx, sgKey(role), neutron.securityGroups);
+        if (!sg) return undefined;
+        ids[role] = sg.id;
+      }
+    }
+    return ids as Record<GroupRole, string>;
+  };
+  const missingRules = async (role: GroupRole, ids: Record<GroupRole, string>) => {
+    const existing = await neutron.securityGroupRules.list({
+      filters: { security_group_id: ids[role] },
+      signal: ctx.signal,
+    });
+    return rules[role].map((r) => toNeutronRule(r, ids)).filter((w) => !existing.some((e) => sameRule(e, w)));
+  };
+  for (const role of groupRoles) {
+    const key = rulesKey(role);
+    resources.push({
+      key,
+      kind: 'security-group-rules',
+      name: `${neutronName(cluster, sgKey(role))} rules`,
+      service: 'neutron',
+      dependsOn: groupRoles.map(sgKey),
+      cost: { neutron: { security_group_rule: rules[role].length } },
+      exists: async () => {
+        const ids = await groupIds(undefined);
+        return ids !== undefined && (await missingRules(role, ids)).length === 0;
+      },
+      // rules are matched by what they allow, not by tags: a lost create is found on the next run
+      ensure: async (c) => {
+        const ids = (await groupIds(c)) as Record<GroupRole, string>;
+        const missing = await missingRules(role, ids);
+        for (const r of missing) {
+          await neutron.securityGroupRules.create(
+            {
+              security_group_id: ids[role],
+              direction: 'ingress',
+              ethertype: 'IPv4',
+              ...(r.protocol ? { protocol: r.protocol } : {}),
+              ...(r.port_range_min !== null ? { port_range_min: r.port_range_min } : {}),
+              ...(r.port_range_max !== null ? { port_range_max: r.port_range_max } : {}),
+              ...(r.remote_ip_prefix ? { remote_ip_prefix: r.remote_ip_prefix } : {}),
+              ...(r.remote_group_id ? { remote_group_id: r.remote_group_id } : {}),
+              description: `viok ${cluster}`,
+            },
+            ctx.signal,
+          );
+        }
+        return { id: ids[role], action: missing.length > 0 ? 'created' : 'found' };
+      },
+    });
+  }
+  return resources;
+}
