@@ -2,6 +2,7 @@ import { CLUSTER_TAG_SCOPE, clusterFromTags, clusterTag, keyTag, type NodeRole }
 import { OperationError } from '../core/errors';
 import type { OpenStackClients } from '../clients/openstack';
 import type { ClusterState } from '../state/types';
+import type { FloatingIp } from '../clients/neutron/floating-ips';
 
 /** A cluster as `viok get clusters` shows it: found from tags, not from local state. */
 export interface ClusterSummary {
@@ -73,8 +74,10 @@ export interface ClusterDescription {
   name: string;
   backend?: string;
   cloud?: string;
+  /** What kubectl uses: the same endpoint as the kubeconfig (for nsx-t, lb-1's floating IP). */
   apiEndpoint?: string;
-  loadBalancer?: { vip: string };
+  /** The keepalived VIP; `internal` when only the cluster's own network reaches it (nsx-t's API network). */
+  loadBalancer?: { vip: string; internal?: boolean };
   nodes: NodeDescription[];
 }
 
@@ -85,12 +88,13 @@ export async function describeCluster(
   state: ClusterState | undefined,
   signal?: AbortSignal,
 ): Promise<ClusterDescription> {
-  const [servers, vipPorts] = await Promise.all([
+  const [servers, vipPorts, floatingIps] = await Promise.all([
     clients.nova.servers.listByTag(clusterTag(cluster), signal),
     clients.neutron.ports.list({
       tags: [clusterTag(cluster), keyTag('port/vip')],
       ...(signal ? { signal } : {}),
     }),
+    clients.neutron.floatingIps.list({ tags: [clusterTag(cluster)], ...(signal ? { signal } : {}) }),
   ]);
   const live = servers.filter((s) => s.status !== 'DELETED');
   if (live.length === 0 && vipPorts.length === 0) {
@@ -116,13 +120,35 @@ export async function describeCluster(
         (roleOrder[a.role] ?? 3) - (roleOrder[b.role] ?? 3) ||
         a.name.localeCompare(b.name, undefined, { numeric: true }),
     );
+  const endpoint = apiEndpointOf(state, nodes, floatingIps) ?? (vip ? `https://${vip}:6443` : undefined);
   return {
     name: cluster,
     ...(state?.backend ? { backend: state.backend } : {}),
     ...(state?.cloud ? { cloud: state.cloud } : {}),
-    ...(vip ? { apiEndpoint: `https://${vip}:6443`, loadBalancer: { vip } } : {}),
+    ...(endpoint ? { apiEndpoint: endpoint } : {}),
+    ...(vip ? { loadBalancer: endpoint?.includes(`//${vip}:`) ? { vip } : { vip, internal: true } } : {}),
     nodes,
   };
+}
+
+/**
+ * The endpoint the kubeconfig holds: the recorded output, else (state on another machine) the floating
+ * IP of the first load-balancer node, which is what nsx-t's create records; undefined to fall back to the VIP.
+ */
+function apiEndpointOf(
+  state: ClusterState | undefined,
+  nodes: NodeDescription[],
+  floatingIps: FloatingIp[],
+): string | undefined {
+  const recorded = state?.outputs.apiEndpoint as { host?: unknown; port?: unknown } | undefined;
+  if (typeof recorded?.host === 'string' && recorded.host)
+    return `https://${recorded.host}:${typeof recorded.port === 'number' ? recorded.port : 6443}`;
+  for (const lb of nodes.filter((n) => n.role === 'lb')) {
+    const fixed = new Set(Object.values(lb.addresses).flat());
+    const fip = floatingIps.find((f) => f.fixed_ip_address && fixed.has(f.fixed_ip_address));
+    if (fip) return `https://${fip.floating_ip_address}:6443`;
+  }
+  return undefined;
 }
 
 /** Human text for `viok describe cluster`. */
@@ -131,7 +157,10 @@ export function formatDescription(d: ClusterDescription): string {
   if (d.backend) lines.push(`Backend:       ${d.backend}`);
   if (d.cloud) lines.push(`Cloud:         ${d.cloud}`);
   lines.push(`API endpoint:  ${d.apiEndpoint ?? '(no load balancer VIP found)'}`);
-  if (d.loadBalancer) lines.push(`Load balancer: VIP ${d.loadBalancer.vip}`);
+  if (d.loadBalancer)
+    lines.push(
+      `Load balancer: VIP ${d.loadBalancer.vip}${d.loadBalancer.internal ? ' (internal: reachable only from the cluster networks; kubectl uses the endpoint above)' : ''}`,
+    );
   lines.push('Nodes:');
   const width = Math.max(4, ...d.nodes.map((n) => n.name.length));
   for (const n of d.nodes) {

@@ -9,9 +9,15 @@ export function formatCreateSummary(cluster: string, o: ClusterOutputs, kubeconf
       .join(' ');
     return `  ${n.name.padEnd(width)}  ${n.role.padEnd(13)}  ${addresses}`;
   });
+  const lbNodes = o.loadBalancer.nodes.join(', ');
+  // nsx-t: the VIP sits on the API network, out of reach; kubectl goes through a floating IP instead
+  const via =
+    o.apiEndpoint.host === o.loadBalancer.vip
+      ? `load balancer VIP, nodes ${lbNodes}`
+      : `floating IP of load balancer ${o.loadBalancer.nodes[0] ?? ''}; internal VIP ${o.loadBalancer.vip}, nodes ${lbNodes}`;
   return [
     `Cluster ${cluster} is ready.`,
-    `API endpoint:  https://${o.apiEndpoint.host}:${o.apiEndpoint.port} (load balancer VIP, nodes ${o.loadBalancer.nodes.join(', ')})`,
+    `API endpoint:  https://${o.apiEndpoint.host}:${o.apiEndpoint.port} (${via})`,
     `Kubeconfig:    ${kubeconfig} (context ${cluster})`,
     'Nodes:',
     ...nodes,

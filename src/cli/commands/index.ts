@@ -10,6 +10,7 @@ import { register as get } from './get';
 import { register as describe } from './describe';
 import { register as init } from './init';
 import { register as scale } from './scale';
+import { register as graph } from './graph';
 
 /** Every command module registers its flags and help here; implementations load lazily. */
 export type Register = (program: Command, act: Act) => void;
@@ -25,4 +26,5 @@ export const commandModules: Register[] = [
   describe,
   init,
   scale,
+  graph,
 ];
