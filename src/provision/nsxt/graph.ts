@@ -5,7 +5,7 @@ import { renderControlPlaneUserData, renderLoadBalancerUserData, renderWorkerUse
 import type { ClusterRenderInput, ExtraNic, NcpRenderInput } from '../../render';
 import type { BackendPlan, BuildInput, ClusterOutputs, PlannedResource, ProvisionBackend } from '../backend';
 import { ensureNeutron, findNeutron, neutronName } from '../ensure-neutron';
-import { ensureServer, findServer } from '../ensure-server';
+import { serverResource } from '../servers';
 import { networkKey, networkResources, externalNetworkLookup, interfaceKey, subnetKey } from './networks';
 import { NSXT_OUTPUT_KEY, trustedCaOf } from './connect';
 import { nsxtNodes, type NetworkRole, type NsxtNode } from './nodes';
@@ -221,35 +221,19 @@ export const nsxtBackend: ProvisionBackend = {
     };
 
     for (const node of nodes) {
-      const flavor = facts.flavors[node.flavor];
-      if (!flavor) throw new InternalError(`flavor ${node.flavor} was not resolved by the preflight`);
       const deps = [...node.portKeys, VIP_KEY, rulesKey(node.role)];
       if (node.role !== 'lb') deps.push(portTagsKey(node.short));
       if (node.role === 'control-plane') deps.push(...lbNodes.map((n) => fipKey(n.short)), ...nsxObjectKeys);
       if (node.role === 'lb') deps.push(...[...controlPlane, ...lbNodes].map((n) => port(n, 'api')));
-      resources.push({
-        key: node.serverKey,
-        kind: 'server',
-        name: node.name,
-        service: 'nova',
-        dependsOn: [...new Set(deps)],
-        cost: { instances: 1, cores: flavor.vcpus, ram: flavor.ram },
-        exists: async () => (await findServer(ctx, node.serverKey)) !== undefined,
-        ensure: async (c) => {
-          const r = await ensureServer(ctx, node.serverKey, () => ({
-            name: node.name,
-            flavorRef: flavor.id,
-            imageRef: facts.imageId,
-            // the order of this list is the guest's NIC order: eth0 mgmt, eth1 api, eth2 pod
-            networks: node.portKeys.map((k) => ({ port: c.output(k).id })),
-            key_name: facts.keyName,
-            ...(spec.spec.availabilityZone ? { availability_zone: spec.spec.availabilityZone } : {}),
-            user_data: userData(node, c),
-            metadata: { 'viok-cluster': cluster, 'viok-role': node.role },
-          }));
-          return { id: r.resource.id, action: r.action };
-        },
-      });
+      // serverResource keeps the ports' order as the guest's NIC order: eth0 mgmt, eth1 api, eth2 pod
+      resources.push(
+        serverResource(ctx, node, {
+          facts,
+          availabilityZone: spec.spec.availabilityZone,
+          dependsOn: deps,
+          userData: (c) => userData(node, c),
+        }),
+      );
     }
 
     return {

@@ -15,7 +15,7 @@ import type {
   ProvisionBackend,
 } from '../backend';
 import { ensureNeutron, findNeutron, neutronName } from '../ensure-neutron';
-import { ensureServer, findServer } from '../ensure-server';
+import { serverResource } from '../servers';
 import { vdsNodes } from '../vds/nodes';
 import { sameRule, toNeutronRule } from '../vds/rules';
 import {
@@ -523,31 +523,15 @@ export const nsxvBackend: ProvisionBackend = {
         : renderWorkerUserData(clusterInput, { name: node.name, address: self });
     };
     for (const node of nodes) {
-      const flavor = facts.flavors[node.flavor];
-      if (!flavor) throw new InternalError(`flavor ${node.flavor} was not resolved by the preflight`);
-      resources.push({
-        key: node.serverKey,
-        kind: 'server',
-        name: node.name,
-        service: 'nova',
-        // the router interface first: cloud-init needs the way out (packages, images)
-        dependsOn: [...node.portKeys, K.vip, K.routerInterface, rulesKey(node.role as NsxvGroupRole)],
-        cost: { instances: 1, cores: flavor.vcpus, ram: flavor.ram },
-        exists: async () => (await findServer(ctx, node.serverKey)) !== undefined,
-        ensure: async (c) => {
-          const r = await ensureServer(ctx, node.serverKey, () => ({
-            name: node.name,
-            flavorRef: flavor.id,
-            imageRef: facts.imageId,
-            networks: node.portKeys.map((k) => ({ port: c.output(k).id })),
-            key_name: facts.keyName,
-            ...(s.availabilityZone ? { availability_zone: s.availabilityZone } : {}),
-            user_data: userData(node, c),
-            metadata: { 'viok-cluster': cluster, 'viok-role': node.role },
-          }));
-          return { id: r.resource.id, action: r.action };
-        },
-      });
+      resources.push(
+        serverResource(ctx, node, {
+          facts,
+          availabilityZone: s.availabilityZone,
+          // the router interface first: cloud-init needs the way out (packages, images)
+          dependsOn: [...node.portKeys, K.vip, K.routerInterface, rulesKey(node.role as NsxvGroupRole)],
+          userData: (c) => userData(node, c),
+        }),
+      );
     }
 
     return {

@@ -12,7 +12,7 @@ import type {
   ProvisionBackend,
 } from '../backend';
 import { ensureNeutron, findNeutron, neutronName } from '../ensure-neutron';
-import { ensureServer, findServer } from '../ensure-server';
+import { serverResource } from '../servers';
 import { vdsNodes } from './nodes';
 import { securityGroupResources, rulesKey, sgKey } from '../security-groups';
 import { groupRoles, vdsRules, type GroupRole } from './rules';
@@ -130,8 +130,6 @@ export const vdsBackend: ProvisionBackend = {
     };
 
     for (const node of nodes) {
-      const flavor = facts.flavors[node.flavor];
-      if (!flavor) throw new InternalError(`flavor ${node.flavor} was not resolved by the preflight`);
       const deps = [
         ...node.portKeys,
         VIP_KEY,
@@ -140,28 +138,14 @@ export const vdsBackend: ProvisionBackend = {
           ? [...controlPlane.flatMap((n) => n.portKeys), ...lbNodes.flatMap((n) => n.portKeys)]
           : []),
       ];
-      resources.push({
-        key: node.serverKey,
-        kind: 'server',
-        name: node.name,
-        service: 'nova',
-        dependsOn: [...new Set(deps)],
-        cost: { instances: 1, cores: flavor.vcpus, ram: flavor.ram },
-        exists: async () => (await findServer(ctx, node.serverKey)) !== undefined,
-        ensure: async (c) => {
-          const r = await ensureServer(ctx, node.serverKey, () => ({
-            name: node.name,
-            flavorRef: flavor.id,
-            imageRef: facts.imageId,
-            networks: node.portKeys.map((k) => ({ port: c.output(k).id })),
-            key_name: facts.keyName,
-            ...(spec.spec.availabilityZone ? { availability_zone: spec.spec.availabilityZone } : {}),
-            user_data: userData(node, c),
-            metadata: { 'viok-cluster': cluster, 'viok-role': node.role },
-          }));
-          return { id: r.resource.id, action: r.action };
-        },
-      });
+      resources.push(
+        serverResource(ctx, node, {
+          facts,
+          availabilityZone: spec.spec.availabilityZone,
+          dependsOn: deps,
+          userData: (c) => userData(node, c),
+        }),
+      );
     }
 
     return {
