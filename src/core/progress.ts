@@ -17,8 +17,16 @@ export type ProgressEvent =
   | { type: 'warning'; message: string }
   | { type: 'summary'; message: string; data?: Record<string, unknown> };
 
+/** How an operation ended, for a renderer that draws a final summary. */
+export type ProgressOutcome = 'done' | 'failed' | 'interrupted';
+
 export interface ProgressSink {
   emit(event: ProgressEvent): void;
+  /**
+   * The operation is over: a live renderer stops its timer and leaves a static summary. Commands call
+   * it on every path (success, error, Ctrl-C); calls after the first do nothing.
+   */
+  close?(outcome?: ProgressOutcome): void;
 }
 
 /** Swallows events: for commands that only want the result. */

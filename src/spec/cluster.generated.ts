@@ -45,6 +45,10 @@ export interface Spec {
    */
   region?: string;
   /**
+   * Where viok keeps this cluster's state: a directory (relative to the current directory, ~/ for home), or etcd://host:port[,host:port]/prefix (etcds:// for TLS) so a team or CI fleet shares state and its lock. Overridden by --state, --state-dir and VIOK_STATE; the default is $XDG_STATE_HOME/viok. Commands without a spec (describe, delete, get) need --state or VIOK_STATE to find it.
+   */
+  state?: string;
+  /**
    * Kubernetes version to install, as MAJOR.MINOR.PATCH with an optional leading v (e.g. 1.31.4); viok supports 1.28 to 1.34.
    */
   kubernetesVersion: string;

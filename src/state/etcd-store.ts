@@ -54,6 +54,11 @@ export class EtcdStateStore implements StateStore {
     this.ttl = options.leaseTtlSeconds ?? 15;
   }
 
+  /** How long a holder that died keeps the lock, in seconds (VIOK_ETCD_LOCK_TTL). */
+  get lockTtlSeconds(): number {
+    return this.ttl;
+  }
+
   get location(): string {
     const scheme = this.options.tls ? 'etcds' : 'etcd';
     return `${scheme}://${this.options.endpoints.join(',')}/${this.options.prefix}`;

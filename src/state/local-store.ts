@@ -34,15 +34,38 @@ export class LocalStateStore implements StateStore {
   }
 
   private dir(cluster: string): string {
-    if (!CLUSTER_NAME.test(cluster))
-      throw new UserInputError(`invalid cluster name "${cluster}": use a DNS label`);
+    // a DNS label is at most 63 characters; a longer "name" would reach the file system as ENAMETOOLONG
+    if (!CLUSTER_NAME.test(cluster) || cluster.length > 63)
+      throw new UserInputError(
+        `invalid cluster name "${cluster.length > 80 ? `${cluster.slice(0, 60)}…` : cluster}": use a DNS label (at most 63 characters)`,
+      );
     return path.join(this.root, cluster);
   }
 
+  /** A state folder that is a file, or out of reach, is the user's to fix: say which folder. */
+  private unusable(e: unknown): unknown {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR' || code === 'EEXIST')
+      return new UserInputError(
+        `the state folder ${this.root} is not a directory; choose another with --state-dir`,
+      );
+    if (code === 'EACCES' || code === 'EPERM')
+      return new UserInputError(`the state folder ${this.root} is not accessible (permission denied)`);
+    if (code === 'ENAMETOOLONG' || code === 'ERR_INVALID_ARG_VALUE' || code === 'ELOOP')
+      return new UserInputError(
+        `the state folder ${JSON.stringify(this.root.length > 80 ? `${this.root.slice(0, 60)}…` : this.root)} is not a usable path (${code}); choose another with --state-dir`,
+      );
+    return e;
+  }
+
   private async ensureDir(cluster: string): Promise<string> {
-    await fsp.mkdir(this.root, { recursive: true, mode: 0o700 });
     const dir = this.dir(cluster);
-    await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
+    try {
+      await fsp.mkdir(this.root, { recursive: true, mode: 0o700 });
+      await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
+    } catch (e) {
+      throw this.unusable(e);
+    }
     await fsp.chmod(dir, 0o700);
     return dir;
   }
@@ -88,7 +111,7 @@ export class LocalStateStore implements StateStore {
       text = await fsp.readFile(file, 'utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw e;
+      throw this.unusable(e);
     }
     try {
       return JSON.parse(text) as ClusterState;

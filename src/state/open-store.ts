@@ -10,7 +10,8 @@ import type { StateStore } from './types';
 /**
  * The store `--state` (or the spec) names: a directory (default: the XDG state dir), or etcd at
  * `etcd://host:port[,host:port]/prefix` (`etcds://` for TLS). etcd TLS files and credentials come from
- * VIOK_ETCD_CACERT, VIOK_ETCD_CERT, VIOK_ETCD_KEY, VIOK_ETCD_USERNAME and VIOK_ETCD_PASSWORD.
+ * VIOK_ETCD_CACERT, VIOK_ETCD_CERT, VIOK_ETCD_KEY, VIOK_ETCD_USERNAME and VIOK_ETCD_PASSWORD; the lock's
+ * lease TTL (how long a dead holder keeps the lock) from VIOK_ETCD_LOCK_TTL, in seconds (default 15).
  * A relative directory is resolved against `cwd`; `~/` against `homeDir`.
  */
 export function openStateStore(
@@ -23,13 +24,20 @@ export function openStateStore(
   if (isEtcdUrl(location)) return new EtcdStateStore(etcdOptions(location, env));
   if (/^[A-Za-z][-A-Za-z0-9+.]*:\/\//.test(location))
     throw new UserInputError(`unsupported state location "${location}": use ${STATE_LOCATION_FORMS}`);
+  return new LocalStateStore(localStateDir(location, homeDir, cwd));
+}
+
+/** A directory location as an absolute path: `~/` against `homeDir`, relative against `cwd`. */
+export function localStateDir(location: string, homeDir: string, cwd: string): string {
   const expanded = location === '~' || location.startsWith('~/') ? homeDir + location.slice(1) : location;
-  return new LocalStateStore(path.resolve(cwd, expanded));
+  return path.resolve(cwd, expanded);
 }
 
 function etcdOptions(location: string, env: NodeJS.ProcessEnv): EtcdStoreOptions {
   const { tls, endpoints, prefix } = parseEtcdUrl(location);
   const options: EtcdStoreOptions = { endpoints, prefix };
+  const ttl = lockTtlOf(env);
+  if (ttl !== undefined) options.leaseTtlSeconds = ttl;
   const files = {
     ca: readPem(env, 'VIOK_ETCD_CACERT'),
     cert: readPem(env, 'VIOK_ETCD_CERT'),
@@ -54,6 +62,18 @@ function etcdOptions(location: string, env: NodeJS.ProcessEnv): EtcdStoreOptions
       'set both VIOK_ETCD_USERNAME and VIOK_ETCD_PASSWORD for etcd authentication, or neither',
     );
   return options;
+}
+
+/** VIOK_ETCD_LOCK_TTL: whole seconds (etcd raises a TTL below its minimum, about 2 s by default). */
+function lockTtlOf(env: NodeJS.ProcessEnv): number | undefined {
+  const text = env.VIOK_ETCD_LOCK_TTL;
+  if (text === undefined || text === '') return undefined;
+  const seconds = Number(text);
+  if (!/^\d+$/.test(text.trim()) || seconds < 1 || seconds > 3600)
+    throw new UserInputError(
+      `VIOK_ETCD_LOCK_TTL="${text}" is not a whole number of seconds from 1 to 3600 (default 15)`,
+    );
+  return seconds;
 }
 
 function readPem(env: NodeJS.ProcessEnv, name: string): Buffer | undefined {

@@ -143,7 +143,8 @@ if (cloudName) {
       expect({ code: create.code, stderr: create.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
       expect(create.stderr).toContain(`cluster ${CLUSTER} is ready: API at https://`);
 
-      const described = await viok('describe', 'cluster', CLUSTER, '--os-cloud', cloudName, '-o', 'json');
+      // no --os-cloud (and no OS_CLOUD) from here on: describe and delete open the cloud the state records
+      const described = await viok('describe', 'cluster', CLUSTER, '-o', 'json');
       expect({ code: described.code, stderr: described.stderr }).toEqual({ code: 0, stderr: '' });
       const d = JSON.parse(described.stdout) as {
         apiEndpoint: string;
@@ -177,7 +178,7 @@ if (cloudName) {
         expect(show(['security', 'group'], g.ID).tags).toEqual(expect.arrayContaining([TAG]));
       }
 
-      const del = await viok('delete', 'cluster', CLUSTER, '--os-cloud', cloudName, '--yes');
+      const del = await viok('delete', 'cluster', CLUSTER, '--yes');
       expect({ code: del.code, stderr: del.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
       expect(servers()).toEqual([]);
       expect(ports()).toEqual([]);

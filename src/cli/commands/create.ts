@@ -2,7 +2,9 @@ import path from 'node:path';
 import { Option } from 'commander';
 import { ExitCode, UserInputError } from '../../core/errors';
 import type * as Provision from '../../provision';
+import { liveTaskView } from '../task-view';
 import type { Register } from './index';
+import { stateOption } from '../state-option';
 
 interface CreateFlags {
   file: string;
@@ -11,6 +13,7 @@ interface CreateFlags {
   dryRun?: boolean;
   osCloud?: string;
   stateDir?: string;
+  state?: string;
   sim?: boolean;
   output: 'text' | 'json';
   mergeKubeconfig?: boolean;
@@ -31,6 +34,7 @@ export const register: Register = (program, act) => {
     .option('--dry-run', 'run the preflight checks and print the plan; create nothing')
     .option('--os-cloud <name>', 'cloud from clouds.yaml (beats spec.cloud and OS_CLOUD)')
     .option('--state-dir <dir>', 'where cluster state lives (default $XDG_STATE_HOME/viok)')
+    .addOption(stateOption())
     .option('--sim', 'run against the embedded simulator (its state persists in the state dir)')
     .option(
       '--merge-kubeconfig',
@@ -67,10 +71,13 @@ or a preflight finding the spec names a missing image/flavor/key pair/network, 1
             `--backend ${flags.backend} does not match the spec's backend ${spec.spec.backend}`,
           );
         }
-        const e = { env: ctx.env, cwd: ctx.cwd, out: ctx.out, signal: ctx.signal, debug: ctx.debug };
         const json = flags.output === 'json';
-        const progress = p.progressOf(json, ctx.out);
-        const store = p.storeOf(flags, e);
+        // on a terminal: the live task view, with every other stderr line printed above it
+        const view = liveTaskView(ctx, { json, cluster });
+        const out = view ? view.output(ctx.out) : ctx.out;
+        const e = { env: ctx.env, cwd: ctx.cwd, out, signal: ctx.signal, debug: ctx.debug };
+        const progress = p.progressOf(json, out, view);
+        const store = p.storeOf(flags, e, spec.spec);
         const session = await p.cloudOf(flags, e, spec.spec);
         try {
           const result = await p.createCluster({
@@ -94,20 +101,24 @@ or a preflight finding the spec names a missing image/flavor/key pair/network, 1
             ...p.nsxvForCreate(spec.spec, session, {
               ...e,
               homeDir: p.homeDir(ctx.env),
-              warn: (l) => ctx.out.warn(l),
+              warn: (l) => out.warn(l),
             }),
             ...(ctx.interactive && !flags.yes
               ? {
-                  confirm: (plan) =>
-                    ctx.prompter.confirm(
-                      `Create ${plan.filter((p) => p.action === '+').length} resources for cluster ${cluster} in ${session.cloudName}?`,
-                      { flag: '--yes', default: true },
-                    ),
+                  confirm: (plan) => {
+                    const ask = (): Promise<boolean> =>
+                      ctx.prompter.confirm(
+                        `Create ${plan.filter((p) => p.action === '+').length} resources for cluster ${cluster} in ${session.cloudName}?`,
+                        { flag: '--yes', default: true },
+                      );
+                    return view ? view.suspend(ask) : ask();
+                  },
                 }
               : {}),
           });
           if (flags.dryRun) {
-            ctx.out.result(
+            progress.close?.('done');
+            out.result(
               json ? JSON.stringify({ cluster, plan: result.plan }, null, 2) : p.formatPlanTable(result.plan),
             );
             return ExitCode.ok;
@@ -127,9 +138,12 @@ or a preflight finding the spec names a missing image/flavor/key pair/network, 1
             message: `kubeconfig written to ${file} (context ${cluster})`,
             data: { kubeconfig: file },
           });
-          if (!json && result.outputs) ctx.out.result(p.formatCreateSummary(cluster, result.outputs, file));
+          progress.close?.('done');
+          if (!json && result.outputs) out.result(p.formatCreateSummary(cluster, result.outputs, file));
           return ExitCode.ok;
         } finally {
+          // after success this does nothing; after an error or Ctrl-C it leaves the view as it stopped
+          progress.close?.(ctx.signal.aborted ? 'interrupted' : 'failed');
           await session.close();
         }
       }),

@@ -3,6 +3,7 @@ import { ExitCode } from '../../core/errors';
 import type * as Yaml from 'yaml';
 import type * as Provision from '../../provision';
 import type { Register } from './index';
+import { stateOption } from '../state-option';
 
 /** `viok describe cluster NAME`: nodes with addresses per network, the LB VIP and the API endpoint. */
 export const register: Register = (program, act) => {
@@ -20,8 +21,12 @@ export const register: Register = (program, act) => {
         .choices(['text', 'json', 'yaml'])
         .default('text'),
     )
-    .option('--os-cloud <name>', 'cloud from clouds.yaml (beats OS_CLOUD)')
+    .option(
+      '--os-cloud <name>',
+      "cloud from clouds.yaml (beats OS_CLOUD and the cloud in the cluster's state)",
+    )
     .option('--state-dir <dir>', 'where cluster state lives (default $XDG_STATE_HOME/viok)')
+    .addOption(stateOption())
     .option('--sim', 'look in the embedded simulator')
     .addHelpText(
       'after',
@@ -34,15 +39,18 @@ export const register: Register = (program, act) => {
           output: 'text' | 'json' | 'yaml';
           osCloud?: string;
           stateDir?: string;
+          state?: string;
           sim?: boolean;
         };
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- provisioning loads only for this command
         const p = require('../../provision') as typeof Provision;
         const e = { env: ctx.env, cwd: ctx.cwd, out: ctx.out, signal: ctx.signal, debug: ctx.debug };
         const store = p.storeOf(flags, e);
-        const session = await p.cloudOf(flags, e);
+        const state = await store.read(cluster);
+        // no --os-cloud or OS_CLOUD: the cloud the cluster was created in
+        const session = await p.cloudOf(flags, e, undefined, state);
         try {
-          const d = await p.describeCluster(session.clients, cluster, await store.read(cluster), ctx.signal);
+          const d = await p.describeCluster(session.clients, cluster, state, ctx.signal);
           if (flags.output === 'json') ctx.out.result(JSON.stringify(d, null, 2));
           // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, as above
           else if (flags.output === 'yaml') ctx.out.result((require('yaml') as typeof Yaml).stringify(d));

@@ -3,10 +3,12 @@ import { ExitCode } from '../../core/errors';
 import type * as Yaml from 'yaml';
 import type * as Provision from '../../provision';
 import type { Register } from './index';
+import { stateOption } from '../state-option';
 
 interface CloudFlags {
   osCloud?: string;
   stateDir?: string;
+  state?: string;
   sim?: boolean;
 }
 
@@ -23,6 +25,7 @@ export const register: Register = (program, act) => {
     )
     .option('--os-cloud <name>', 'cloud from clouds.yaml (beats OS_CLOUD)')
     .option('--state-dir <dir>', 'where cluster state lives (default $XDG_STATE_HOME/viok)')
+    .addOption(stateOption())
     .option('--sim', 'look in the embedded simulator')
     .addHelpText('after', '\nExamples:\n  $ viok get clusters --sim\n  $ viok get clusters -o json')
     .action(
@@ -70,6 +73,7 @@ export const register: Register = (program, act) => {
     )
     .option('--file <file>', 'write to this file instead of ./<name>.kubeconfig')
     .option('--state-dir <dir>', 'where cluster state lives (default $XDG_STATE_HOME/viok)')
+    .addOption(stateOption())
     .option('--sim', 'accepted for symmetry: the kubeconfig comes from local state either way')
     .addHelpText(
       'after',
@@ -78,7 +82,12 @@ export const register: Register = (program, act) => {
     .action(
       act(async (ctx, ...args) => {
         const cluster = args[0] as string;
-        const flags = args[1] as { mergeKubeconfig?: boolean; file?: string; stateDir?: string };
+        const flags = args[1] as {
+          mergeKubeconfig?: boolean;
+          file?: string;
+          stateDir?: string;
+          state?: string;
+        };
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- provisioning loads only for this command
         const p = require('../../provision') as typeof Provision;
         const e = { env: ctx.env, cwd: ctx.cwd, out: ctx.out, signal: ctx.signal, debug: ctx.debug };

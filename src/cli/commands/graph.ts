@@ -5,6 +5,7 @@ import { ExitCode } from '../../core/errors';
 import type * as Provision from '../../provision';
 import type * as Graph from '../../provision/graph';
 import type { Register } from './index';
+import { stateOption } from '../state-option';
 
 type Format = 'mermaid' | 'dot' | 'svg';
 
@@ -24,6 +25,7 @@ export const register: Register = (program, act) => {
     .option('--output-file <file>', 'write the drawing to this file instead of stdout')
     .option('--os-cloud <name>', 'cloud from clouds.yaml (beats OS_CLOUD)')
     .option('--state-dir <dir>', 'where cluster state lives (default $XDG_STATE_HOME/viok)')
+    .addOption(stateOption())
     .option('--sim', 'look in the embedded simulator')
     .addHelpText(
       'after',
@@ -44,6 +46,7 @@ marked "external network" (a router's gateway) or "provided network".`,
           outputFile?: string;
           osCloud?: string;
           stateDir?: string;
+          state?: string;
           sim?: boolean;
         };
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- provisioning loads only for this command

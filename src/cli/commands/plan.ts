@@ -4,12 +4,14 @@ import { ExitCode } from '../../core/errors';
 import { silentProgress } from '../../core/progress';
 import type * as Provision from '../../provision';
 import type { Register } from './index';
+import { stateOption } from '../state-option';
 
 interface PlanFlags {
   file: string;
   output: 'table' | 'json';
   osCloud?: string;
   stateDir?: string;
+  state?: string;
   sim?: boolean;
 }
 
@@ -26,6 +28,7 @@ export const register: Register = (program, act) => {
     )
     .option('--os-cloud <name>', 'cloud from clouds.yaml (beats spec.cloud and OS_CLOUD)')
     .option('--state-dir <dir>', 'where cluster state lives (default $XDG_STATE_HOME/viok)')
+    .addOption(stateOption())
     .option('--sim', 'plan against the embedded simulator')
     .addHelpText(
       'after',
@@ -50,7 +53,7 @@ Exit codes: 0 planned, 1 failure (cloud error, quota short), 2 invalid spec or m
             cluster: spec.metadata.name,
             clients: session.clients,
             cloudName: session.cloudName,
-            store: p.storeOf(flags, e),
+            store: p.storeOf(flags, e, spec.spec),
             progress: silentProgress,
             clock: p.systemClock,
             signal: ctx.signal,

@@ -2,7 +2,9 @@ import path from 'node:path';
 import { Option } from 'commander';
 import { ExitCode, UserInputError } from '../../core/errors';
 import type * as Provision from '../../provision';
+import { liveTaskView } from '../task-view';
 import type { Register } from './index';
+import { stateOption } from '../state-option';
 
 interface ScaleFlags {
   file: string;
@@ -10,6 +12,7 @@ interface ScaleFlags {
   yes?: boolean;
   osCloud?: string;
   stateDir?: string;
+  state?: string;
   sim?: boolean;
   output: 'text' | 'json';
 }
@@ -26,6 +29,7 @@ export const register: Register = (program, act) => {
     .option('-y, --yes', 'do not ask for confirmation (prompts only happen on a terminal anyway)')
     .option('--os-cloud <name>', 'cloud from clouds.yaml (beats spec.cloud and OS_CLOUD)')
     .option('--state-dir <dir>', 'where cluster state lives (default $XDG_STATE_HOME/viok)')
+    .addOption(stateOption())
     .option('--sim', 'run against the embedded simulator (its state persists in the state dir)')
     .addOption(
       new Option('-o, --output <format>', 'text progress on stderr, or a JSON event stream on stdout')
@@ -51,10 +55,15 @@ Exit codes: 0 scaled, 1 failure, 2 invalid spec or flags (e.g. more than 32 work
         const p = require('../../provision') as typeof Provision;
         const spec = p.loadValidSpec(path.resolve(ctx.cwd, flags.file), flags.file);
         const cluster = nameArg ?? spec.metadata.name;
-        const e = { env: ctx.env, cwd: ctx.cwd, out: ctx.out, signal: ctx.signal, debug: ctx.debug };
-        const progress = p.progressOf(flags.output === 'json', ctx.out);
-        const store = p.storeOf(flags, e);
-        const session = await p.cloudOf(flags, e, spec.spec);
+        const json = flags.output === 'json';
+        // on a terminal: the live task view, with every other stderr line printed above it
+        const view = liveTaskView(ctx, { json, cluster });
+        const out = view ? view.output(ctx.out) : ctx.out;
+        const e = { env: ctx.env, cwd: ctx.cwd, out, signal: ctx.signal, debug: ctx.debug };
+        const progress = p.progressOf(json, out, view);
+        const store = p.storeOf(flags, e, spec.spec);
+        // spec.cloud, else (no --os-cloud or OS_CLOUD) the cloud the cluster was created in
+        const session = await p.cloudOf(flags, e, spec.spec, await store.read(cluster));
         try {
           const workers = Number(flags.workers);
           const result = await p.scaleCluster({
@@ -77,15 +86,18 @@ Exit codes: 0 scaled, 1 failure, 2 invalid spec or flags (e.g. more than 32 work
             ...p.nsxvForCreate(spec.spec, session, {
               ...e,
               homeDir: p.homeDir(ctx.env),
-              warn: (l) => ctx.out.warn(l),
+              warn: (l) => out.warn(l),
             }),
             ...(ctx.interactive && !flags.yes
               ? {
-                  confirm: () =>
-                    ctx.prompter.confirm(`Scale cluster ${cluster} to ${workers} workers?`, {
-                      flag: '--yes',
-                      default: true,
-                    }),
+                  confirm: () => {
+                    const ask = (): Promise<boolean> =>
+                      ctx.prompter.confirm(`Scale cluster ${cluster} to ${workers} workers?`, {
+                        flag: '--yes',
+                        default: true,
+                      });
+                    return view ? view.suspend(ask) : ask();
+                  },
                 }
               : {}),
           });
@@ -93,8 +105,11 @@ Exit codes: 0 scaled, 1 failure, 2 invalid spec or flags (e.g. more than 32 work
             type: 'summary',
             message: `cluster ${cluster} has ${workers} workers (${result.removed.length} removed)`,
           });
+          progress.close?.('done');
           return ExitCode.ok;
         } finally {
+          // after success this does nothing; after an error or Ctrl-C it leaves the view as it stopped
+          progress.close?.(ctx.signal.aborted ? 'interrupted' : 'failed');
           await session.close();
         }
       }),

@@ -1,0 +1,126 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { repoRoot, viokBin } from '../helpers/cli';
+
+/**
+ * The live task view of `viok create cluster` in a real terminal (tmux from Debian's packages), read
+ * back from the screen: per-node lines, the final summary, and nothing left of the redraws. Without
+ * tmux this fails: the view's terminal behaviour must not go untested silently.
+ */
+describe('viok create cluster in a terminal (tmux): the live task view', () => {
+  const socket = `viok-create-${process.pid}`;
+  let dir: string;
+
+  const tmux = (...args: string[]): string =>
+    execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  /** The screen as a user sees it (escape sequences applied, not shown), with its scrollback. */
+  const screen = (session: string): string => tmux('capture-pane', '-p', '-t', session, '-S', '-200');
+
+  /** Polls the screen (the only clock here is the terminal's). */
+  async function waitFor(session: string, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const text = screen(session);
+      if (pattern.test(text)) return text;
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${String(pattern)}; screen:\n${text}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  function start(session: string, env: string, args: string): void {
+    const script = path.join(dir, `${session}.sh`);
+    fs.writeFileSync(
+      script,
+      [
+        'unset CI NO_COLOR',
+        // Ctrl-C goes to the whole foreground group: the shell waits for viok's exit code instead of dying
+        'trap : INT',
+        `export HOME='${dir}' ${env}`,
+        `cd '${dir}'`,
+        // the pane's first output: a freshly created tmux pane mis-applies cursor movement while it settles
+        `echo '$ viok ${args.replace(/'/g, '')}'`,
+        'sleep 1',
+        `'${process.execPath}' '${viokBin}' ${args}`,
+        'echo "EXIT=$?"',
+        'sleep 600',
+      ].join('\n'),
+    );
+    tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '50', `sh '${script}'`);
+  }
+
+  const spec = path.join(repoRoot, 'examples', 'vds.yaml');
+  const create = (state: string): string =>
+    `create cluster demo --sim -f '${spec}' --yes --state-dir '${path.join(dir, state)}'`;
+  const nodes = ['cp-1', 'cp-2', 'cp-3', 'worker-1', 'worker-2', 'worker-3', 'lb-1', 'lb-2'];
+  const roles: Record<string, string> = { cp: 'control-plane', worker: 'worker', lb: 'lb' };
+
+  beforeAll(() => {
+    // fails (not skips) when tmux is missing
+    try {
+      execFileSync('tmux', ['-V']);
+    } catch (e) {
+      throw new Error(`tmux is needed for this test (apt-get install -y tmux): ${String(e)}`);
+    }
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'viok-create-tty-'));
+  });
+
+  afterAll(() => {
+    try {
+      tmux('kill-server');
+    } catch {
+      // no session left
+    }
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows every node and leaves a clean final summary', async () => {
+    start('live', '', create('live'));
+    // keys typed while the view is live neither echo into it nor stay buffered
+    await waitFor('live', /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] (preflight|pki) /);
+    tmux('send-keys', '-t', 'live', 'Enter', 'x', 'Enter');
+    const end = await waitFor('live', /EXIT=\d+/);
+    expect(end).toContain('EXIT=0');
+    for (const phase of ['preflight', 'pki', 'apply', 'wait']) {
+      expect(end.match(new RegExp(`^✔ ${phase} `, 'gm'))).toHaveLength(1);
+    }
+    for (const node of nodes) {
+      const role = roles[node.replace(/-\d+$/, '')] as string;
+      expect(end.match(new RegExp(`^ {2}✔ demo-${node} +${role} +ACTIVE +\\d+\\.\\ds$`, 'gm'))).toHaveLength(
+        1,
+      );
+    }
+    expect(end).toMatch(/^ {2}security groups 3, security group rules 3, ports 9, servers 8$/m);
+    expect(end).toMatch(/^cluster demo is ready: API at https:\/\/[\d.]+:6443$/m);
+    expect(end).toMatch(/^kubeconfig written to .*demo\.kubeconfig \(context demo\)$/m);
+    // no frame left behind: no spinner, no half-applied escape sequence, no timestamped plain lines
+    expect(end).not.toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
+    expect(end).not.toContain(String.fromCharCode(27));
+    expect(end).not.toMatch(/\[\d*[AJKm]/);
+    expect(end).not.toMatch(/^\d{4}-\d\d-\d\dT/m);
+    expect(end).not.toMatch(/^x$/m);
+  }, 120_000);
+
+  it('with CI set, the same terminal gets plain timestamped lines', async () => {
+    start('ci', 'CI=true', create('ci'));
+    const end = await waitFor('ci', /EXIT=\d+/);
+    expect(end).toContain('EXIT=0');
+    expect(end).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z \[preflight\]/m);
+    expect(end).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z node demo-cp-1: ACTIVE$/m);
+    expect(end).not.toMatch(/^ {2}✔ demo-cp-1/m);
+  }, 120_000);
+
+  it('Ctrl-C stops the view where it was: exit 130, no spinner left', async () => {
+    start('interrupted', '', create('interrupted'));
+    // the PKI phase takes about a second of CPU: long enough to interrupt
+    await waitFor('interrupted', /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] pki /);
+    tmux('send-keys', '-t', 'interrupted', 'C-c');
+    const end = await waitFor('interrupted', /EXIT=\d+/);
+    expect(end).toContain('EXIT=130');
+    expect(end).toMatch(/^✖ (pki|apply|wait) .* interrupted after \d+\.\ds$/m);
+    expect(end).toMatch(/^error: (interrupted|aborted)/m);
+    expect(end).not.toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
+  }, 120_000);
+});
