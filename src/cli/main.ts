@@ -5,6 +5,7 @@ import { ExitCode, SpecError, isViokError } from '../core/errors';
 import type { CliContext } from './context';
 import { TerminalOutput, TerminalPrompter, colorWanted, isInteractive } from './terminal';
 import { commandModules } from './commands';
+import { INSECURE_ENV, insecureRequested, tlsOffWarning } from '../config/insecure';
 
 /** A command's action: gets the context and its parsed arguments, returns the exit code. */
 export type Action = (ctx: CliContext, ...args: unknown[]) => Promise<number>;
@@ -14,6 +15,7 @@ export type Act = (action: Action) => (...args: unknown[]) => Promise<void>;
 interface GlobalOptions {
   debug?: boolean;
   color: boolean;
+  insecure?: boolean;
 }
 
 /** The whole CLI. Returns the exit code; the only place that prints errors and chooses codes. */
@@ -46,6 +48,12 @@ export async function main(
       new Option('--debug', 'log every API request and response (secrets redacted) and show stack traces'),
     )
     .addOption(new Option('--no-color', 'disable colours (NO_COLOR is honoured too)'))
+    .addOption(
+      new Option(
+        '--insecure',
+        `do not verify TLS certificates of OpenStack and NSX (test clouds only; prints a warning; ${INSECURE_ENV}=1 does the same)`,
+      ),
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
@@ -69,10 +77,16 @@ Exit codes: 0 ok, 1 failure, 2 invalid input or usage, 130 interrupted.`,
       const color = colorWanted(env, globals.color, Boolean(process.stderr.isTTY));
       out = new TerminalOutput({ debug: Boolean(globals.debug), color });
       const interactive = isInteractive(env, stdoutIsTTY);
+      // every connection point reads --insecure from the environment the command gets (see config/insecure)
+      const commandEnv = globals.insecure ? { ...env, [INSECURE_ENV]: '1' } : env;
+      if (insecureRequested(commandEnv))
+        out.warn(
+          tlsOffWarning('OpenStack and NSX', globals.insecure ? '--insecure' : `${INSECURE_ENV} is set`),
+        );
       const ctx: CliContext = {
         out,
         prompter: new TerminalPrompter(interactive),
-        env,
+        env: commandEnv,
         cwd: io.cwd ?? process.cwd(),
         interactive,
         debug: Boolean(globals.debug),

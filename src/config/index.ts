@@ -20,3 +20,4 @@ export type {
 } from './resolved-cloud';
 export type { SecretContext, SecretRef } from './secrets';
 export { redactCloud, resolveSecret } from './secrets';
+export { INSECURE_ENV, insecureRequested, tlsOffWarning } from './insecure';

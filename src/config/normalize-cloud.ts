@@ -6,6 +6,7 @@ import type { ConfigFs } from './config-fs';
 import { isMapping } from './config-file';
 import type { Env } from './env-cloud';
 import { envVarFor } from './env-cloud';
+import { tlsOffWarning } from './insecure';
 import type {
   ApplicationCredentialAuth,
   AuthType,
@@ -351,6 +352,11 @@ function readTls(reader: CloudReader, options: NormalizeOptions): { verify: bool
   }
   // insecure is the most aggressive setting, so it wins (as in openstacksdk).
   const verify = insecure === true ? false : (reader.boolean('verify') ?? true);
+  if (!verify) {
+    // the same words as --insecure's warning, printed on every run that uses this cloud
+    const why = insecure === true ? `${reader.label('insecure')}: true` : `${reader.label('verify')}: false`;
+    reader.warnings.push(tlsOffWarning(reader.where, why));
+  }
   const cacertSetting = reader.string('cacert');
   if (cacertSetting === undefined) return { verify };
   if (!verify) {

@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { OperationError } from '../core/errors';
+import { OperationError, UserInputError } from '../core/errors';
 import { LocalStateStore } from '../state/local-store';
 import type { LockHolder } from '../state/types';
 import { connectOpenStack, type OpenStackClients } from '../clients/openstack';
-import { resolveCloud } from '../config';
+import { insecureRequested, resolveCloud } from '../config';
 import type { ResolvedCloud } from '../config';
 import type * as Sim from '../sim';
 import type { NsxvClient } from '../clients/nsxv';
@@ -64,11 +64,19 @@ export function simStateFile(stateDir: string): string {
 /** Authenticates against the chosen cloud, or starts the embedded simulator and signs in to it. */
 export async function openCloud(o: OpenCloudOptions): Promise<CloudSession> {
   const log = o.log ? { log: o.log } : {};
+  // --insecure (the CLI's warning says so once per run) turns verification off for every connection
+  const insecure = insecureRequested(o.env);
   if (o.sim) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the simulator loads only for --sim
     const simulator = require('../sim') as typeof Sim;
     const stateFile = simStateFile(o.stateDir);
-    mkdirSync(path.dirname(stateFile), { recursive: true, mode: 0o700 });
+    try {
+      mkdirSync(path.dirname(stateFile), { recursive: true, mode: 0o700 });
+    } catch (e) {
+      throw new UserInputError(
+        `cannot keep the simulated cloud under ${o.stateDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; choose another folder with --state-dir`,
+      );
+    }
     // one process at a time owns the simulated cloud: two would each load, change and save the file
     const lock = await new LocalStateStore(path.dirname(stateFile))
       .lock('cloud', o.holder ?? simHolder())
@@ -92,15 +100,20 @@ export async function openCloud(o: OpenCloudOptions): Promise<CloudSession> {
       return {
         clients,
         cloudName: simulator.SIM_CLOUD_NAME,
-        nsxv: simNsxvClient(sim, simulator.NSXV_SIM_USER, simulator.NSXV_SIM_PASSWORD),
+        // --debug shows the NSX exchanges too (redacted like every other)
+        nsxv: simNsxvClient(sim, simulator.NSXV_SIM_USER, simulator.NSXV_SIM_PASSWORD, {
+          ...log,
+          insecure,
+        }),
         nsxt: connectNsxt(
           {
             url: sim.urls.nsxt,
             username: simulator.NSXT_SIM_USER,
             password: simulator.NSXT_SIM_PASSWORD,
             caPem: sim.caPem,
+            ...(insecure ? { insecure } : {}),
           },
-          { clock: systemClock },
+          { clock: systemClock, ...log },
         ),
         close: async () => {
           try {
@@ -124,8 +137,15 @@ export async function openCloud(o: OpenCloudOptions): Promise<CloudSession> {
     ...(o.regionName ? { regionName: o.regionName, regionNameFrom: 'spec.region' } : {}),
   });
   for (const w of cloud.warnings) o.warn?.(w);
-  const clients = await connectOpenStack(cloud, log);
+  const clients = await connectOpenStack(insecure ? withoutVerification(cloud) : cloud, log);
   return { clients, cloudName: cloud.name, close: async () => undefined };
+}
+
+/** The cloud with TLS verification off (`--insecure`): a CA bundle no longer matters. */
+function withoutVerification(cloud: ResolvedCloud): ResolvedCloud {
+  const unverified: ResolvedCloud = { ...cloud, verify: false };
+  delete unverified.cacert;
+  return unverified;
 }
 
 /** The simulator's seeded admin, as a resolved cloud. */

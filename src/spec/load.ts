@@ -109,6 +109,11 @@ function describeFsError(e: unknown): string {
       return 'file not found (a parent in the path is not a directory)';
     case 'ELOOP':
       return 'cannot be read: too many levels of symbolic links';
+    case 'ERR_INVALID_ARG_VALUE':
+    case 'ERR_INVALID_ARG_TYPE':
+      return 'is not a usable file name (it contains a NUL character)';
+    case 'ENAMETOOLONG':
+      return 'file not found (the name is longer than the file system allows)';
     default:
       return `cannot be read: ${e instanceof Error ? e.message : String(e)}`;
   }

@@ -73,7 +73,8 @@ export function redactJson(value: unknown, path: readonly string[] = []): unknow
   const out: Record<string, unknown> = {};
   const underIdentity = path[0] === 'auth' && path[1] === 'identity';
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    const lower = key.toLowerCase();
+    // Extension attributes carry a namespace (`OS-EXT-SRV-ATTR:user_data`): the name after it decides.
+    const lower = key.toLowerCase().replace(/^.*:/, '');
     // Objects recurse: `auth.identity.password` is the method's block, the secret is inside it.
     const secret =
       typeof v !== 'object' &&

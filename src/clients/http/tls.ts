@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import { ConfigError } from '../../core/errors';
 
 export interface TlsOptions {
   /** Verify the server certificate. @default true */
@@ -11,7 +12,14 @@ export interface TlsOptions {
 
 /** PEM text is used as is; anything else is a file path, read once here. */
 export function loadCaBundle(cacert: string): string {
-  return cacert.includes('-----BEGIN') ? cacert : fs.readFileSync(cacert, 'utf8');
+  if (cacert.includes('-----BEGIN')) return cacert;
+  try {
+    return fs.readFileSync(cacert, 'utf8');
+  } catch (e) {
+    // a CA file named in a spec or clouds.yaml that is not there is the user's to fix, not a crash
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    throw new ConfigError(`cannot read the CA bundle ${cacert}: ${reason}`, { cause: e });
+  }
 }
 
 /**

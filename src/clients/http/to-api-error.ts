@@ -39,9 +39,7 @@ export function toApiError(args: {
   const { service, method, failure } = args;
   const url = safeUrl(args.url);
   if (failure.kind === 'network') {
-    const hint = TLS_CODES.test(failure.code)
-      ? " (check the cloud's cacert, or set verify: false / --insecure for a test cloud)"
-      : '';
+    const hint = TLS_CODES.test(failure.code) ? ` (${tlsHint(service)})` : '';
     return new ApiError(
       { service, method, url, networkCode: failure.code, backendMessage: `${failure.message}${hint}` },
       { cause: failure.cause },
@@ -60,6 +58,16 @@ export function toApiError(args: {
     ...(requestId ? { requestId } : {}),
     ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
   });
+}
+
+/** How to fix a certificate the client does not trust, where the user configures that service's TLS. */
+function tlsHint(service: string): string {
+  const manager =
+    service === 'nsxt' ? 'spec.nsxt.caFile' : service === 'nsxv' ? 'spec.nsxv.caFile' : undefined;
+  const trust = manager
+    ? `set ${manager} to the PEM of the CA that signed the manager's certificate`
+    : "set cacert in the cloud's clouds.yaml entry (or OS_CACERT) to the PEM of the CA that signed it";
+  return `the server's TLS certificate is not trusted: ${trust}, or pass --insecure for a test cloud`;
 }
 
 function safeParse(

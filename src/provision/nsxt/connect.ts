@@ -4,9 +4,10 @@ import { ConfigError } from '../../core/errors';
 import { createHttpClient } from '../../clients/http/client';
 import type { Clock } from '../../clients/http/types';
 import { createNsxtClient, parseNsxtError, type NsxtClient } from '../../clients/nsxt';
-import { loadCloudsConfig, resolveSecret } from '../../config';
+import { insecureRequested, loadCloudsConfig, resolveSecret, tlsOffWarning } from '../../config';
 import type { ClusterSpec, NsxT } from '../../spec/types';
 import type { StateStore } from '../../state/types';
+import { debugLogOf, type DebugLogSource } from '../debug-log';
 
 /** Where the NSX-T Manager is and how to sign in to it. */
 export interface NsxtTarget {
@@ -76,7 +77,7 @@ export function nsxtTargetFromSpec(
     username: nsxt.username,
     password,
     ...(caPem ? { caPem } : {}),
-    ...(nsxt.insecure ? { insecure: true } : {}),
+    ...(nsxt.insecure || insecureRequested(sources.env) ? { insecure: true } : {}),
   };
 }
 
@@ -93,18 +94,23 @@ export function nsxtTargetFromEnv(env: NodeJS.ProcessEnv): NsxtTarget | undefine
   if (!username || !password)
     throw new ConfigError('VIOK_NSXT_URL is set but VIOK_NSXT_USERNAME or VIOK_NSXT_PASSWORD is not');
   const caFile = env.VIOK_NSX_CA_FILE;
-  return { url, username, password, ...(caFile ? { caPem: readFileSync(caFile, 'utf8') } : {}) };
+  return {
+    url,
+    username,
+    password,
+    ...(caFile ? { caPem: readFileSync(caFile, 'utf8') } : {}),
+    ...(insecureRequested(env) ? { insecure: true } : {}),
+  };
 }
 
 /** Where create keeps spec.nsxt in the state's outputs (the password stays a reference). */
 export const NSXT_OUTPUT_KEY = 'nsxt';
 
-export interface NsxtConnectOptions {
+export interface NsxtConnectOptions extends DebugLogSource {
   env: NodeJS.ProcessEnv;
   cwd: string;
   homeDir: string;
   clock: Clock;
-  log?: (line: string) => void;
 }
 
 /** For create: the simulator's NSX-T Manager with --sim, else the one spec.nsxt names (nsx-t only). */
@@ -115,7 +121,20 @@ export function nsxtForCreate(
 ): { nsxt?: NsxtClient } {
   if (spec.backend !== 'nsx-t') return {};
   if (session.nsxt) return { nsxt: session.nsxt };
-  return spec.nsxt ? { nsxt: connectNsxt(nsxtTargetFromSpec(spec.nsxt, o), o) } : {};
+  if (!spec.nsxt) return {};
+  warnIfUnverified(spec.nsxt, o);
+  if (insecureRequested(o.env) && !spec.nsxt.insecure && !spec.nsxt.caFile)
+    // said before anything is created: the nodes' configuration is written after the networks exist
+    throw new ConfigError(
+      "--insecure covers viok's own connections, but NCP on the nodes still verifies the NSX-T Manager: set spec.nsxt.caFile to its CA, or spec.nsxt.insecure: true",
+    );
+  return { nsxt: connectNsxt(nsxtTargetFromSpec(spec.nsxt, o), { clock: o.clock, ...debugLogOf(o) }) };
+}
+
+/** spec.nsxt.insecure says the same as --insecure, in the same words, on every run. */
+function warnIfUnverified(nsxt: NsxT, o: NsxtConnectOptions): void {
+  if (nsxt.insecure)
+    o.out?.warn?.(tlsOffWarning(`the NSX-T Manager ${nsxt.managers[0]}`, 'spec.nsxt.insecure'));
 }
 
 /**
@@ -133,7 +152,11 @@ export async function nsxtForDelete(
   if (state && state.backend !== 'nsx-t') return {};
   if (session.nsxt) return { nsxt: session.nsxt };
   const recorded = state?.outputs[NSXT_OUTPUT_KEY] as NsxT | undefined;
-  if (recorded) return { nsxt: connectNsxt(nsxtTargetFromSpec(recorded, o), o) };
+  const c = { clock: o.clock, ...debugLogOf(o) };
+  if (recorded) {
+    warnIfUnverified(recorded, o);
+    return { nsxt: connectNsxt(nsxtTargetFromSpec(recorded, o), c) };
+  }
   const fromEnv = nsxtTargetFromEnv(o.env);
-  return fromEnv ? { nsxt: connectNsxt(fromEnv, o) } : {};
+  return fromEnv ? { nsxt: connectNsxt(fromEnv, c) } : {};
 }

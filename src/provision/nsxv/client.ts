@@ -3,12 +3,13 @@ import { UserInputError } from '../../core/errors';
 import { createHttpClient, systemClock } from '../../clients/http';
 import type { Clock } from '../../clients/http/types';
 import { createNsxvClient, parseNsxvError, type NsxvClient } from '../../clients/nsxv';
-import { loadCloudsConfig, resolveSecret } from '../../config';
+import { insecureRequested, loadCloudsConfig, resolveSecret, tlsOffWarning } from '../../config';
 import type { ClusterSpec } from '../../spec/types';
+import { debugLogOf, type DebugLogSource } from '../debug-log';
 
 export type NsxvSettings = NonNullable<ClusterSpec['spec']['nsxv']>;
 
-export interface NsxvConnectOptions {
+export interface NsxvConnectOptions extends DebugLogSource {
   env: NodeJS.ProcessEnv;
   cwd: string;
   homeDir: string;
@@ -31,8 +32,8 @@ export function nsxvClientFromSpec(settings: NsxvSettings, o: NsxvConnectOptions
     sources,
     label: '/spec/nsxv/password',
   });
-  if (settings.insecure)
-    o.warn?.(`TLS verification of the NSX Manager ${settings.manager} is off (spec.nsxv.insecure)`);
+  if (settings.insecure) o.warn?.(tlsOffWarning(`the NSX Manager ${settings.manager}`, 'spec.nsxv.insecure'));
+  const insecure = settings.insecure || insecureRequested(o.env);
   return createNsxvClient(
     createHttpClient({
       service: 'nsxv',
@@ -42,8 +43,9 @@ export function nsxvClientFromSpec(settings: NsxvSettings, o: NsxvConnectOptions
       },
       parseError: parseNsxvError,
       clock: o.clock ?? systemClock,
+      ...debugLogOf(o),
       tls: {
-        verify: !settings.insecure,
+        verify: !insecure,
         ...(settings.caFile ? { cacert: path.resolve(o.cwd, settings.caFile) } : {}),
       },
     }),

@@ -9,6 +9,7 @@ export function simNsxvClient(
   sim: { urls: { nsxv: string }; caPem: string },
   user: string,
   password: string,
+  o: { log?: (line: string) => void; insecure?: boolean } = {},
 ): NsxvClient {
   return createNsxvClient(
     createHttpClient({
@@ -17,7 +18,8 @@ export function simNsxvClient(
       staticHeaders: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
       parseError: parseNsxvError,
       clock: systemClock,
-      tls: { verify: true, cacert: sim.caPem },
+      ...(o.log ? { log: o.log } : {}),
+      tls: o.insecure ? { verify: false } : { verify: true, cacert: sim.caPem },
     }),
   );
 }

@@ -1,6 +1,7 @@
 import { ConfigError } from '../../../src/core/errors';
 import type { ResolveCloudOptions } from '../../../src/config/resolve-cloud';
 import { resolveCloud } from '../../../src/config/resolve-cloud';
+import { tlsOffWarning } from '../../../src/config/insecure';
 import { CWD, HOME, USER_DIR, memoryFs } from './memory-fs';
 
 const CLOUDS = `${USER_DIR}/clouds.yaml`;
@@ -382,6 +383,7 @@ describe('TLS: verify, cacert, insecure', () => {
     const cloud = resolveSettings({ auth: PASSWORD_AUTH, insecure: true, cacert: ca }, {}, fsWithCa);
     expect(cloud.warnings).toEqual([
       `${where}: "insecure" is deprecated; use "verify: false"`,
+      tlsOffWarning(where, 'insecure: true'),
       `${where}: cacert is ignored because certificate verification is off`,
     ]);
   });
@@ -406,6 +408,7 @@ describe('TLS: verify, cacert, insecure', () => {
     expect(insecure).toMatchObject({
       verify: false,
       warnings: [
+        tlsOffWarning('cloud "envvars" (environment)', 'OS_INSECURE: true'),
         `cloud "envvars" (environment): OS_CACERT is ignored because certificate verification is off`,
       ],
     });

@@ -44,7 +44,7 @@ describe('TLS', () => {
   test('verification is on: an unknown CA fails with a hint and no retry', async () => {
     const e = (await get({ verify: true }).catch((err: unknown) => err)) as ApiError;
     expect(e.details.networkCode).toMatch(/CERT|SIGNED|VERIFY/);
-    expect(e.details.backendMessage).toContain('cacert');
+    expect(e.details.backendMessage).toMatch(/spec\.nsxt\.caFile.*--insecure/);
   });
 
   test('cacert as PEM text or as a file path is trusted', async () => {
