@@ -1,13 +1,15 @@
 import { setMaxListeners } from 'node:events';
-import { AbortError } from '../core/errors';
-import { clusterTag, keyFromTags } from '../core/names';
+import { AbortError, OperationError, WaitTimeoutError } from '../core/errors';
+import { clusterFromTags, clusterTag, keyFromTags, resourceName } from '../core/names';
+import type { Port } from '../clients/neutron/ports';
 import { isNotFound } from '../clients/http/errors';
 import type { ProgressSink } from '../core/progress';
 import { waitFor } from '../core/wait';
 import { executeGraph, type Resource } from '../engine/graph';
 import type { Clock } from '../clients/http/types';
 import type { OpenStackClients } from '../clients/openstack';
-import type { StateStore, LockHolder } from '../state/types';
+import type { StateStore, LockHolder, ResourceRecord } from '../state/types';
+import { findRecordedUntagged } from './untagged-leftovers';
 import { defaultTiming, type Timing } from './context';
 import { defaultHolder, interrupted } from './create';
 import { deleteWithRetry } from './wait-servers';
@@ -44,6 +46,7 @@ export async function findOwned(
   clients: Pick<OpenStackClients, 'nova' | 'neutron'>,
   cluster: string,
   signal?: AbortSignal,
+  recorded: Record<string, ResourceRecord> = {},
 ): Promise<OwnedObject[]> {
   const tag = clusterTag(cluster);
   const byTag = { tags: [tag], ...(signal ? { signal } : {}) };
@@ -65,7 +68,8 @@ export async function findOwned(
       const key = keyFromTags(o.tags ?? []);
       return { kind, id: o.id, name: o.name ?? o.floating_ip_address ?? o.id, ...(key ? { key } : {}) };
     });
-  return [
+  const orphans = await orphanPorts(neutron, cluster, networks, signal);
+  const tagged = [
     ...owned(
       'server',
       servers.filter((s) => s.status !== 'DELETED' && s.status !== 'SOFT_DELETED'),
@@ -73,10 +77,43 @@ export async function findOwned(
     ...owned('floatingip', fips),
     ...owned('router', routers),
     ...owned('port', ports),
+    ...orphans.map((p): OwnedObject => ({ kind: 'port', id: p.id, name: p.name || p.id })),
     ...owned('subnet', subnets),
     ...owned('network', networks),
     ...owned('security-group', groups),
   ];
+  const untagged = await findRecordedUntagged(clients, recorded, new Set(tagged.map((o) => o.id)), signal);
+  // in deletion order, so a listing reads children before parents
+  return [...tagged, ...untagged].sort(
+    (a, b) => deletionOrder.indexOf(a.kind) - deletionOrder.indexOf(b.kind),
+  );
+}
+
+/**
+ * Ports on the cluster's own networks that carry no viok-cluster tag at all but viok's name for them:
+ * what a create leaves when it stops between a port's POST and its tag PUT (the response lost, or the
+ * run killed). They keep the cluster's subnets "in use", so they go with the cluster. Ports tagged for
+ * another cluster, named otherwise, or owned by a router or DHCP are left alone; no network the user
+ * supplied is looked at, since only networks tagged with the cluster are.
+ */
+async function orphanPorts(
+  neutron: OpenStackClients['neutron'],
+  cluster: string,
+  networks: readonly { id: string }[],
+  signal: AbortSignal | undefined,
+): Promise<Port[]> {
+  const prefix = resourceName(cluster, '');
+  const lists = await Promise.all(
+    networks.map((n) => neutron.ports.list({ filters: { network_id: n.id }, ...(signal ? { signal } : {}) })),
+  );
+  return lists
+    .flat()
+    .filter(
+      (p) =>
+        clusterFromTags(p.tags ?? []) === undefined &&
+        p.name.startsWith(prefix) &&
+        (p.device_owner === '' || p.device_owner.startsWith('compute:')),
+    );
 }
 
 export interface DeleteOptions {
@@ -105,7 +142,8 @@ export interface DeleteOptions {
 export async function deleteCluster(o: DeleteOptions): Promise<{ deleted: OwnedObject[] }> {
   // every request of the run listens on the one Ctrl-C signal
   setMaxListeners(0, o.signal);
-  const owned = await findOwned(o.clients, o.cluster, o.signal);
+  const recorded = (await o.store.read(o.cluster))?.resources;
+  const owned = await findOwned(o.clients, o.cluster, o.signal, recorded);
   if (o.dryRun) return { deleted: owned };
   const lock = await o.store.lock(o.cluster, o.holder ?? defaultHolder('viok delete cluster'));
   try {
@@ -181,10 +219,14 @@ function deletionGraph(o: DeleteOptions, owned: OwnedObject[], timing: Timing): 
               await deleteWithRetry(ctx, what, () => neutron.ports.delete(obj.id, o.signal), timing);
               break;
             case 'subnet':
-              await deleteWithRetry(ctx, what, () => neutron.subnets.delete(obj.id, o.signal), timing);
+              await namingBlockers(o, obj, () =>
+                deleteWithRetry(ctx, what, () => neutron.subnets.delete(obj.id, o.signal), timing),
+              );
               break;
             case 'network':
-              await deleteWithRetry(ctx, what, () => neutron.networks.delete(obj.id, o.signal), timing);
+              await namingBlockers(o, obj, () =>
+                deleteWithRetry(ctx, what, () => neutron.networks.delete(obj.id, o.signal), timing),
+              );
               break;
             case 'security-group':
               await deleteWithRetry(ctx, what, () => neutron.securityGroups.delete(obj.id, o.signal), timing);
@@ -208,6 +250,33 @@ function deletionGraph(o: DeleteOptions, owned: OwnedObject[], timing: Timing): 
     previous = [barrier];
   }
   return resources;
+}
+
+/**
+ * A subnet or network that stays in use after every port of the cluster is gone is held by ports viok
+ * did not make (and will not delete): name them, so the user knows what to remove.
+ */
+async function namingBlockers(o: DeleteOptions, obj: OwnedObject, del: () => Promise<void>): Promise<void> {
+  try {
+    await del();
+  } catch (e) {
+    if (!(e instanceof WaitTimeoutError)) throw e;
+    // DHCP ports go with their network: never the ones in the way
+    const ports = (await o.clients.neutron.ports.list({ signal: o.signal })).filter(
+      (p) =>
+        p.device_owner !== 'network:dhcp' &&
+        (obj.kind === 'network' ? p.network_id === obj.id : p.fixed_ips.some((f) => f.subnet_id === obj.id)),
+    );
+    if (ports.length === 0) throw e;
+    const list = ports
+      .map((p) => `${p.name || '(no name)'} ${p.id}${p.device_owner ? ` (${p.device_owner})` : ''}`)
+      .join(', ');
+    throw new OperationError(
+      `${obj.kind} ${obj.name} (${obj.id}) is still in use by ports viok did not create: ${list}; ` +
+        `delete them or move them off it, then run viok delete cluster ${o.cluster} again`,
+      { cause: e },
+    );
+  }
 }
 
 async function serversGone(o: DeleteOptions, timing: Timing): Promise<void> {

@@ -1,5 +1,12 @@
 import { OperationError } from '../core/errors';
-import { clusterTag, keyTag, resourceName, resourceTags } from '../core/names';
+import {
+  CLUSTER_TAG_SCOPE,
+  clusterFromTags,
+  clusterTag,
+  keyTag,
+  resourceName,
+  resourceTags,
+} from '../core/names';
 import { isNotFound } from '../clients/http/errors';
 import type { ListOptions } from '../clients/neutron/list-options';
 import type { ProvisionContext } from './context';
@@ -8,7 +15,13 @@ import type { ProvisionContext } from './context';
 export interface NeutronCollection<T extends { id: string }, C> {
   get(id: string, signal?: AbortSignal): Promise<T>;
   list(options?: ListOptions): Promise<T[]>;
-  create(body: C & { tags?: string[] }, signal?: AbortSignal): Promise<T>;
+  create(
+    body: C & { tags?: string[] },
+    signal?: AbortSignal,
+    onCreated?: (id: string) => Promise<void>,
+  ): Promise<T>;
+  /** Replaces the object's tags (how a create that lost its tags is finished). */
+  setTags(id: string, tags: string[]): Promise<string[]>;
 }
 
 export interface Ensured<T> {
@@ -18,9 +31,11 @@ export interface Ensured<T> {
 
 /**
  * Makes one tagged Neutron resource exist: by the id recorded in state (gone: forget it), then by the
- * tags viok-cluster + viok-key (one: adopt it; several: refuse, naming them), else create it with its
- * tags and record the id the moment the response arrives. A create whose response was lost is found by
- * its tags on the next run; it is never POSTed twice blindly.
+ * tags viok-cluster + viok-key (one: adopt it; several: refuse, naming them), then by its predictable
+ * name (an untagged one: tag and adopt it), else create it with its tags and record the id the moment
+ * the response arrives. A create whose response was lost is found by its tags on the next run; one
+ * whose tags were never PUT (Zed tags after the POST: the run died in between) is found by its name;
+ * it is never POSTed twice blindly.
  */
 export async function ensureNeutron<T extends { id: string; tags?: string[] }, C>(
   ctx: ProvisionContext,
@@ -32,13 +47,25 @@ export async function ensureNeutron<T extends { id: string; tags?: string[] }, C
   const existing = await findNeutron(ctx, key, api);
   if (existing) {
     if (ctx.recorder.id(key) !== existing.id) await ctx.recorder.record(key, kind, existing.id);
+    // recorded but never tagged: the run that created it died between the POST and the tag PUT
+    if (clusterFromTags(existing.tags ?? []) === undefined) {
+      const tags = await api.setTags(existing.id, resourceTags(ctx.cluster, key, ctx.userTags));
+      return { resource: { ...existing, tags }, action: 'found' };
+    }
     return { resource: existing, action: 'found' };
   }
+  const wanted = body();
+  const untagged = await findUntagged(ctx, key, api, wanted);
+  if (untagged) {
+    const tags = await api.setTags(untagged.id, resourceTags(ctx.cluster, key, ctx.userTags));
+    await ctx.recorder.record(key, kind, untagged.id);
+    return { resource: { ...untagged, tags }, action: 'found' };
+  }
   const created = await api.create(
-    { ...body(), tags: resourceTags(ctx.cluster, key, ctx.userTags) },
+    { ...wanted, tags: resourceTags(ctx.cluster, key, ctx.userTags) },
     ctx.signal,
+    (id) => ctx.recorder.record(key, kind, id),
   );
-  await ctx.recorder.record(key, kind, created.id);
   return { resource: created, action: 'created' };
 }
 
@@ -52,8 +79,10 @@ export async function findNeutron<T extends { id: string; tags?: string[] }>(
   if (recorded) {
     try {
       const r = await api.get(recorded, ctx.signal);
-      // an id recorded for another cluster's object (a copied state dir) is not ours to adopt
-      if (!r.tags || r.tags.includes(clusterTag(ctx.cluster))) return r;
+      // an id recorded for another cluster's object (a copied state dir) is not ours to adopt; an
+      // untagged one is ours: its id was recorded between the POST and the tag PUT
+      const owner = clusterFromTags(r.tags ?? []);
+      if (owner === undefined || owner === ctx.cluster) return r;
     } catch (e) {
       if (!isNotFound(e)) throw e;
     }
@@ -67,6 +96,37 @@ export async function findNeutron<T extends { id: string; tags?: string[] }>(
     );
   }
   return tagged[0];
+}
+
+/**
+ * The object a create left without its tags: the one carrying the name the body gives it (or, for an
+ * object without a name such as a floating IP, its description) and no viok-cluster tag at all. Several:
+ * refuse, naming them, rather than guess. Makes no change.
+ */
+async function findUntagged<T extends { id: string; tags?: string[] }>(
+  ctx: Pick<ProvisionContext, 'cluster' | 'signal'>,
+  key: string,
+  api: Pick<NeutronCollection<T, never>, 'list'>,
+  body: unknown,
+): Promise<T | undefined> {
+  const fields = body as { name?: unknown; description?: unknown };
+  const filters =
+    typeof fields.name === 'string' && fields.name !== ''
+      ? { name: fields.name }
+      : typeof fields.description === 'string' && fields.description !== ''
+        ? { description: fields.description }
+        : undefined;
+  if (!filters) return undefined;
+  const owned = (o: T): boolean => (o.tags ?? []).some((t) => t.startsWith(`${CLUSTER_TAG_SCOPE}=`));
+  const found = (await api.list({ filters, signal: ctx.signal })).filter((o) => !owned(o));
+  if (found.length > 1) {
+    const [attr, value] = Object.entries(filters)[0] as [string, string];
+    throw new OperationError(
+      `${key}: ${found.length} objects with ${attr} "${value}" carry no ${CLUSTER_TAG_SCOPE} tag ` +
+        `(${found.map((o) => o.id).join(', ')}); delete all but one, then run again`,
+    );
+  }
+  return found[0];
 }
 
 /** The name viok gives a Neutron object: `viok-<cluster>-<key>`. */

@@ -10,6 +10,8 @@ import type { ProvisionContext } from './context';
 /** What the cloud has that the spec names, resolved to ids once, before anything is created. */
 export interface CloudFacts {
   imageId: string;
+  /** The image as the spec names it, for messages. */
+  imageName?: string;
   /** By the name or id the spec used. */
   flavors: Record<string, Flavor>;
   keyName: string;
@@ -100,6 +102,7 @@ export async function checkCloudObjects(ctx: ProvisionContext, spec: ClusterSpec
   if (problems.length > 0) throw new PreflightError(problems);
   return {
     imageId: image.image?.id ?? '',
+    imageName: s.image,
     flavors,
     keyName: s.sshKeyName,
     ...(provider && !('problem' in provider) ? { provider } : {}),
@@ -197,8 +200,14 @@ export async function checkQuotas(
   if (usage) {
     for (const [resource, need] of Object.entries(needs.neutron)) {
       const u = usage[resource];
-      if (u) short(`Neutron ${resource.replace(/_/g, ' ')}s`, need, u.limit, u.used + (u.reserved ?? 0));
+      if (u) short(`Neutron ${neutronLabel(resource)}`, need, u.limit, u.used + (u.reserved ?? 0));
     }
   }
   if (problems.length > 0) throw new PreflightError(problems);
+}
+
+/** A Neutron quota resource as a user reads it: `floatingip` → `floating IPs`. */
+function neutronLabel(resource: string): string {
+  const labels: Record<string, string> = { floatingip: 'floating IPs' };
+  return labels[resource] ?? `${resource.replace(/_/g, ' ')}s`;
 }

@@ -88,6 +88,7 @@ export interface SimEvents {
   'port.deleted': { port: Record<string, unknown> };
   'router.created': { router: Record<string, unknown> };
   'router.deleted': { router: Record<string, unknown> };
+  'network.deleted': { network: Record<string, unknown> };
 }
 
 export class SimEventBus {
@@ -110,7 +111,14 @@ export interface RequestLogEntry {
   service: string;
   /** Time the request arrived, ms since the simulator started. */
   at: number;
+  /** Faults the simulator injected into this request (a reset after acting is logged with status 0). */
+  faults?: SimFaultKind[];
+  /** The request body of a mutating request, when the simulator was started with `logBodies`. */
+  body?: string;
 }
+
+/** The kinds of fault `SimConfig.faults` injects, as the request log names them. */
+export type SimFaultKind = 'error503' | 'error500' | 'throttle429' | 'resetAfterAct' | 'stall';
 
 export function newId(): string {
   return randomUUID();

@@ -11,7 +11,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Router, SimEventBus, requestId } from './framework';
-import type { RequestLogEntry, SimRequest, SimResponse } from './framework';
+import type { RequestLogEntry, SimFaultKind, SimRequest, SimResponse } from './framework';
 import type { Sim, SimConfig, SimNeutronApi, SimService, TokenInfo } from './types';
 import { applySimConfig, defaultSimConfig, seededRandom } from './config';
 import type { SimConfigInput } from './config';
@@ -56,6 +56,8 @@ export interface StartSimulatorOptions {
   factories?: ServiceFactories;
   /** Called after each request is answered (the CLI's `--log`). */
   onRequest?: (entry: RequestLogEntry) => void;
+  /** Keep the body of every mutating request in the request log (tests that check what was sent). */
+  logBodies?: boolean;
 }
 
 export interface SimUrls {
@@ -194,6 +196,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     started,
     save,
     onRequest: options.onRequest,
+    logBodies: options.logBodies ?? false,
   };
   const openstackServer = http.createServer((req, res) => {
     void handle(ctx, req, res, selectOpenstackMount(openstackMounts, req.url ?? '/'));
@@ -255,6 +258,7 @@ interface HandlerContext {
   started: number;
   save(): void;
   onRequest: ((entry: RequestLogEntry) => void) | undefined;
+  logBodies: boolean;
 }
 
 interface Target {
@@ -299,6 +303,8 @@ async function handle(
   const service: ServiceName = target ? target.mount.service.name : 'keystone';
   const isOpenstack = !target || target.prefix !== '';
   const id = requestId();
+  const injected: SimFaultKind[] = [];
+  let rawBody = '';
 
   const log = (status: number): void => {
     const entry: RequestLogEntry = {
@@ -310,6 +316,8 @@ async function handle(
       service,
       at,
     };
+    if (injected.length > 0) entry.faults = injected;
+    if (ctx.logBodies && MUTATING.has(method) && rawBody !== '') entry.body = rawBody;
     ctx.requestLog.push(entry);
     ctx.onRequest?.(entry);
   };
@@ -331,7 +339,7 @@ async function handle(
     log(r.status);
   };
 
-  const rawBody = await readBody(req);
+  rawBody = await readBody(req);
 
   // latency and faults come first: a 5xx/429 happens before the service acts
   if (ctx.config.latencyMs > 0) await sleep(ctx.config.latencyMs);
@@ -339,16 +347,24 @@ async function handle(
   const draw = ctx.faultRng();
   const stallDraw = ctx.faultRng();
   const resetDraw = ctx.faultRng();
-  if (stallDraw < f.stall && f.stallMs > 0) await sleep(f.stallMs);
-  if (draw < f.error503)
+  if (stallDraw < f.stall && f.stallMs > 0) {
+    injected.push('stall');
+    await sleep(f.stallMs);
+  }
+  if (draw < f.error503) {
+    injected.push('error503');
     return send(
       errorResponse(service, 503, 'The server is currently unavailable. Please try again at a later time.'),
     );
-  if (draw < f.error503 + f.error500)
+  }
+  if (draw < f.error503 + f.error500) {
+    injected.push('error500');
     return send(
       errorResponse(service, 500, 'An unexpected error prevented the server from fulfilling your request.'),
     );
+  }
   if (draw < f.error503 + f.error500 + f.throttle429) {
+    injected.push('throttle429');
     const r = errorResponse(service, 429, 'Rate limit exceeded: too many requests. Retry later.');
     r.headers = { ...(r.headers ?? {}), 'retry-after': '1' };
     return send(r);
@@ -419,6 +435,7 @@ async function handle(
   if (MUTATING.has(method)) ctx.save();
   if (MUTATING.has(method) && resetDraw < f.resetAfterAct) {
     // the service acted, but the client never hears about it
+    injected.push('resetAfterAct');
     log(0);
     req.socket.destroy();
     return;
@@ -545,7 +562,8 @@ export function writeConnectionFiles(
 
 function writeAtomically(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
+  // it holds the simulated cloud's passwords, tokens and TLS key
+  writeFileSync(tmp, text, { mode: 0o600 });
   renameSync(tmp, file);
 }
 

@@ -37,7 +37,7 @@ export interface TestSim extends RunningSimulator {
 export async function startTestSim(
   options: { config?: SimConfigInput; stateFile?: string; clock?: FakeClock } & Pick<
     StartSimulatorOptions,
-    'factories'
+    'factories' | 'logBodies'
   > = {},
 ): Promise<TestSim> {
   const clock = options.clock ?? new FakeClock();
@@ -51,6 +51,7 @@ export async function startTestSim(
   if (options.config) start.config = options.config;
   if (options.stateFile) start.stateFile = options.stateFile;
   if (options.factories) start.factories = options.factories;
+  if (options.logBodies) start.logBodies = true;
   const sim = await startSimulator(start);
   let cached: { id: string; expiresAt: number } | undefined;
 

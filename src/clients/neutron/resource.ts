@@ -27,9 +27,13 @@ export class NeutronResource<T extends { id: string }, CreateBody extends object
 
   /**
    * Creates the resource with its tags. Where the cloud cannot take tags in the POST, they are PUT right
-   * after; the returned object then carries them too.
+   * after (`onCreated` runs in between); the returned object then carries them too.
    */
-  async create(body: CreateBody & { tags?: string[] }, signal?: AbortSignal): Promise<T> {
+  async create(
+    body: CreateBody & { tags?: string[] },
+    signal?: AbortSignal,
+    onCreated?: (id: string) => Promise<void>,
+  ): Promise<T> {
     const { tags, ...rest } = body;
     const inline = tags && tags.length > 0 && (await this.tagging.createTimeTags());
     const res = await this.http.request<Record<string, T>>({
@@ -39,6 +43,8 @@ export class NeutronResource<T extends { id: string }, CreateBody extends object
       ...(signal ? { signal } : {}),
     });
     const created = res.data[this.singular] as T;
+    // the caller records the id before the tag PUT: a run that dies in between still knows the object
+    await onCreated?.(created.id);
     if (tags && tags.length > 0 && !inline) {
       const applied = await this.tagging.tags.replace(this.segment, created.id, tags);
       return { ...created, tags: applied };

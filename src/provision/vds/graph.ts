@@ -95,11 +95,12 @@ export const vdsBackend: ProvisionBackend = {
     const userData = (node: (typeof nodes)[number], c: ResourceContext): string => {
       const vip = address(c.output(VIP_KEY));
       const self = address(c.output(node.portKeys[0] as string));
-      const cpServers = controlPlane.map((n) => ({
-        name: n.name,
-        address: address(c.output(n.portKeys[0] as string)),
-      }));
       if (node.role === 'lb') {
+        // only load-balancer nodes depend on the control-plane ports: read them only here
+        const cpServers = controlPlane.map((n) => ({
+          name: n.name,
+          address: address(c.output(n.portKeys[0] as string)),
+        }));
         return renderLoadBalancerUserData({
           clusterName: cluster,
           apiPort: API_PORT,

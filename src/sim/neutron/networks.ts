@@ -284,6 +284,7 @@ export function registerNetworks(router: Router, ctx: NeutronContext): void {
         if (s) removeSubnet(ctx, s);
       }
       store.networks.remove(n.id);
+      ctx.sim.events.emit('network.deleted', { network: { id: n.id } });
       return json(204);
     }),
   );

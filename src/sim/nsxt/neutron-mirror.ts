@@ -46,6 +46,16 @@ export class NeutronMirror {
     sim.events.on('port.deleted', ({ port }) => this.portDeleted(str(port.id)));
     sim.events.on('router.created', ({ router }) => this.routerCreated(router));
     sim.events.on('router.deleted', ({ router }) => this.routerDeleted(str(router.id)));
+    // the plugin deletes a network's logical switch with the network
+    sim.events.on('network.deleted', ({ network }) => this.networkDeleted(str(network.id)));
+  }
+
+  private networkDeleted(networkId: string): void {
+    for (const s of this.store.all('LogicalSwitch')) {
+      const tags = s.tags as { scope: string; tag: string }[] | undefined;
+      if (tags?.some((t) => t.scope === 'os-neutron-net-id' && t.tag === networkId))
+        this.store.remove('LogicalSwitch', s.id);
+    }
   }
 
   private overlayZoneId(): string {
