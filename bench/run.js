@@ -6,6 +6,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const { startup } = require('./startup.js');
 const { simScale } = require('./sim-scale.js');
+const { provisionBench, benchOptions } = require('./provision.js');
 
 async function main() {
   const date = new Date().toISOString().slice(0, 10);
@@ -17,6 +18,8 @@ async function main() {
   sections.push(await startup());
   sections.push(await simScale());
   const out = path.join(__dirname, 'results', `${date}.md`);
+  // provisioning last: the longest; `npm run bench -- --quick` (or --scale N, --full, --no-peer) tunes it
+  sections.push(await provisionBench(benchOptions(), out));
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, sections.join('\n\n') + '\n');
   process.stdout.write(sections.join('\n\n') + `\n\nwritten to ${path.relative(process.cwd(), out)}\n`);

@@ -11,6 +11,8 @@ export interface WaitOptions {
   initialDelayMs?: number;
   /** Longest pause between checks. @default 10000 */
   maxDelayMs?: number;
+  /** Each pause is this many times the one before (up to maxDelayMs). @default 2 */
+  growth?: number;
   /** Random in [0,1), for jitter; injected so tests are deterministic. @default Math.random */
   random?: () => number;
   signal?: AbortSignal;
@@ -25,6 +27,7 @@ export async function waitFor<T>(check: () => Promise<T | undefined>, options: W
   const random = options.random ?? Math.random;
   const initial = options.initialDelayMs ?? 1000;
   const max = options.maxDelayMs ?? 10000;
+  const growth = options.growth ?? 2;
   const deadline = clock.now() + options.timeoutMs;
   for (let attempt = 0; ; attempt++) {
     if (options.signal?.aborted) throw new AbortError(`interrupted while waiting for ${options.description}`);
@@ -37,7 +40,7 @@ export async function waitFor<T>(check: () => Promise<T | undefined>, options: W
       );
     }
     // exponential backoff with "equal jitter": at least half the step, so polls never bunch up at 0
-    const step = Math.min(max, initial * 2 ** attempt);
+    const step = Math.min(max, initial * growth ** attempt);
     const delay = Math.min(remaining, step / 2 + (random() * step) / 2);
     try {
       await clock.sleep(delay, options.signal);

@@ -141,22 +141,27 @@ async function createUnlessInterrupted(o: CreateOptions): Promise<CreateResult> 
       existing ?? StateRecorder.empty(o.cluster, o.spec.spec.backend, o.cloudName, now()),
       now,
     );
+    // key generation runs on libuv's thread pool: start it now, so it overlaps preflight and the plan
+    const pkiPending: Promise<ClusterPki> | undefined = isClusterPki(recorder.state.secrets.pki)
+      ? undefined
+      : (o.generatePki ?? generateClusterPki)({
+          kubernetesVersion: o.spec.spec.kubernetesVersion,
+          now: now(),
+        });
+    // a failed preflight must not leave the pending keys as an unhandled rejection
+    pkiPending?.catch(() => undefined);
     const { plan, graph, ctx } = await planCluster(o, recorder);
     const toCreate = plan.filter((e) => e.action === '+');
     if (toCreate.length > 0 && o.confirm && !(await o.confirm(plan)))
       throw new AbortError('create cancelled; nothing was created');
 
-    if (!isClusterPki(recorder.state.secrets.pki)) {
+    if (pkiPending) {
       o.progress.emit({
         type: 'phase',
         phase: 'pki',
         message: 'generating the cluster CAs, service-account keys and admin certificate',
       });
-      const pki: ClusterPki = await (o.generatePki ?? generateClusterPki)({
-        kubernetesVersion: o.spec.spec.kubernetesVersion,
-        now: now(),
-      });
-      await recorder.setSecret('pki', pki);
+      await recorder.setSecret('pki', await pkiPending);
     }
 
     o.progress.emit({

@@ -13,6 +13,14 @@ export interface FailedNode {
 }
 
 /**
+ * Status polls start this soon and grow this slowly: the pause stays near a tenth of the time waited so
+ * far, so the last server is seen ACTIVE within about 5% of when it became so (a doubling backoff can
+ * overshoot by the whole wait), while the number of polls still grows with time, not node count.
+ */
+const FIRST_STATUS_POLL_MS = 500;
+const STATUS_POLL_GROWTH = 1.1;
+
+/**
  * Waits until every node's server is ACTIVE or one is in ERROR, with one `GET /servers/detail` per
  * interval for the whole cluster (filtered by its tag), never one call per server.
  */
@@ -52,8 +60,9 @@ export async function waitForServers(
       clock: ctx.clock,
       description: `${nodes.length} servers to become ACTIVE`,
       timeoutMs: timing.serverBootMs,
-      initialDelayMs: timing.pollMs,
+      initialDelayMs: Math.min(timing.pollMs, FIRST_STATUS_POLL_MS),
       maxDelayMs: timing.maxPollMs,
+      growth: STATUS_POLL_GROWTH,
       signal: ctx.signal,
     },
   );

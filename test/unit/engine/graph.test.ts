@@ -80,6 +80,30 @@ describe('executeGraph', () => {
     expect(peak).toBe(3);
   });
 
+  it('gives a freed slot to what blocks most, keeping graph order among equals', async () => {
+    const started: string[] = [];
+    const body = (key: string) => async (): Promise<void> => {
+      started.push(key);
+      await new Promise((r) => setImmediate(r));
+    };
+    // one slot; the rules every server needs come last in the graph but must not wait behind the ports
+    const nodes = ['n1', 'n2', 'n3'];
+    const graph = [
+      ...nodes.map((n) => resource(`port/${n}`, [], 'neutron', body(`port/${n}`))),
+      resource('rules', [], 'neutron', body('rules')),
+      ...nodes.map((n) => resource(`server/${n}`, [`port/${n}`, 'rules'], 'nova', body(`server/${n}`))),
+    ];
+    await executeGraph(graph, { limits: { neutron: 1 } });
+    expect(started.filter((k) => !k.startsWith('server/'))).toEqual([
+      'port/n1',
+      'rules',
+      'port/n2',
+      'port/n3',
+    ]);
+    // with the rules done early, the first server starts before the last port
+    expect(started.indexOf('server/n1')).toBeLessThan(started.indexOf('port/n3'));
+  });
+
   it('passes dependency outputs to dependents', async () => {
     const seen: string[] = [];
     const graph: Resource[] = [
