@@ -9,7 +9,7 @@ import { executeGraph, type Resource } from '../engine/graph';
 import type { Clock } from '../clients/http/types';
 import type { OpenStackClients } from '../clients/openstack';
 import type { StateStore, LockHolder, ResourceRecord } from '../state/types';
-import { findRecordedUntagged } from './untagged-leftovers';
+import { findRecordedUntagged, findUntaggedNamed } from './untagged-leftovers';
 import { defaultTiming, type Timing } from './context';
 import { defaultHolder, interrupted } from './create';
 import { deleteWithRetry } from './wait-servers';
@@ -125,6 +125,12 @@ export interface DeleteOptions {
   signal: AbortSignal;
   timing?: Partial<Timing>;
   dryRun?: boolean;
+  /**
+   * Also the Neutron objects named for the cluster that carry no viok-cluster tag (a create whose POST
+   * answer never arrived, killed before its tag PUT). Off by default: delete never touches an untagged
+   * object it cannot prove is viok's; it names them in a warning instead.
+   */
+  includeUntagged?: boolean;
   /** Asked once what would be deleted is known (and non-empty); false aborts. */
   confirm?: (owned: OwnedObject[]) => Promise<boolean>;
   holder?: LockHolder;
@@ -144,6 +150,17 @@ export async function deleteCluster(o: DeleteOptions): Promise<{ deleted: OwnedO
   setMaxListeners(0, o.signal);
   const recorded = (await o.store.read(o.cluster))?.resources;
   const owned = await findOwned(o.clients, o.cluster, o.signal, recorded);
+  const known = new Set(owned.map((x) => x.id));
+  const untagged = (await findUntaggedNamed(o.clients, o.cluster, o.signal)).filter((x) => !known.has(x.id));
+  if (o.includeUntagged) owned.push(...untagged);
+  else if (untagged.length > 0)
+    o.progress.emit({
+      type: 'warning',
+      message:
+        `${untagged.length} objects named for the cluster carry no viok-cluster tag and are left alone ` +
+        `(${untagged.map((x) => `${x.kind} ${x.name} (${x.id})`).join(', ')}): a create stopped before ` +
+        `tagging them; run viok create cluster ${o.cluster} again to adopt them, or delete with --include-untagged`,
+    });
   if (o.dryRun) return { deleted: owned };
   const lock = await o.store.lock(o.cluster, o.holder ?? defaultHolder('viok delete cluster'));
   try {

@@ -1,4 +1,4 @@
-import { clusterFromTags } from '../core/names';
+import { clusterFromTags, resourceName } from '../core/names';
 import { isNotFound } from '../clients/http/errors';
 import type { OpenStackClients } from '../clients/openstack';
 import type { ResourceRecord } from '../state/types';
@@ -63,4 +63,48 @@ export async function findRecordedUntagged(
     }),
   );
   return found.filter((o): o is OwnedObject => o !== undefined);
+}
+
+/**
+ * Neutron objects named for the cluster (`viok-<cluster>-…`; floating IPs, which have no name, by their
+ * description) that carry no viok-cluster tag at all: what a create leaves when it is killed after an
+ * object's POST but before it saw the answer (so neither the state nor the tags know the object).
+ * Objects tagged for any cluster, named otherwise, and ports owned by a router or DHCP are left out.
+ * Servers are tagged in their POST, so none is ever untagged.
+ */
+export async function findUntaggedNamed(
+  clients: Pick<OpenStackClients, 'neutron'>,
+  cluster: string,
+  signal?: AbortSignal,
+): Promise<OwnedObject[]> {
+  const { neutron } = clients;
+  const prefix = resourceName(cluster, '');
+  const s = signal ? { signal } : {};
+  const [fips, routers, ports, subnets, networks, groups] = await Promise.all([
+    neutron.floatingIps.list(s),
+    neutron.routers.list(s),
+    neutron.ports.list(s),
+    neutron.subnets.list(s),
+    neutron.networks.list(s),
+    neutron.securityGroups.list(s),
+  ]);
+  const untagged = (o: { tags?: string[] }): boolean => clusterFromTags(o.tags ?? []) === undefined;
+  const named = (o: { name?: string; tags?: string[] }): boolean =>
+    untagged(o) && (o.name ?? '').startsWith(prefix);
+  const as = (kind: NeutronKind, list: { id: string; name: string }[]): OwnedObject[] =>
+    list.map((o) => ({ kind, id: o.id, name: o.name || o.id }));
+  const description = floatingIpDescriptionPrefix(cluster);
+  return [
+    ...fips
+      .filter((f) => untagged(f) && (f.description ?? '').startsWith(description))
+      .map((f): OwnedObject => ({ kind: 'floatingip', id: f.id, name: f.floating_ip_address })),
+    ...as('router', routers.filter(named)),
+    ...as(
+      'port',
+      ports.filter((p) => named(p) && (p.device_owner === '' || p.device_owner.startsWith('compute:'))),
+    ),
+    ...as('subnet', subnets.filter(named)),
+    ...as('network', networks.filter(named)),
+    ...as('security-group', groups.filter(named)),
+  ];
 }

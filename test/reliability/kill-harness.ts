@@ -80,7 +80,8 @@ export interface KillHarness {
   specFile: string;
   store: StateStore;
   create(cluster: string, interrupt?: Interrupt): Promise<RunResult>;
-  delete(cluster: string): Promise<RunResult>;
+  /** `extra`: more delete flags, e.g. `--include-untagged`. */
+  delete(cluster: string, extra?: string[]): Promise<RunResult>;
   /** Every object the simulator holds that belongs to the cluster, counted by kind. */
   inventory(cluster: string): Inventory;
   /** Ids of every object the simulator holds (NSX ids and edge ids too). */
@@ -154,7 +155,7 @@ export async function startKillHarness(options: KillHarnessOptions): Promise<Kil
     specFile,
     store,
     create: (cluster, interrupt) => run(['create', 'cluster', cluster, '-f', specFile, '--yes'], interrupt),
-    delete: (cluster) => run(['delete', 'cluster', cluster, '--yes']),
+    delete: (cluster, extra = []) => run(['delete', 'cluster', cluster, '--yes', ...extra]),
     inventory: (cluster) => inventoryOf(sim, cluster),
     allIds: () => idsOf(sim),
     missingSeeded: () => {
@@ -390,9 +391,9 @@ export interface CampaignOptions extends KillHarnessOptions {
    */
   sigintAfter?: number[];
   /**
-   * Also, at every kill point, a second cluster killed the same way and deleted straight away, with no
-   * re-run: delete alone must leave nothing (an object the killed run left untagged is known from the
-   * id it recorded). @default true
+   * Also, at every kill point, a second cluster killed the same way and deleted straight away with
+   * `--include-untagged`, with no re-run: delete alone must leave nothing (an object the killed run
+   * left untagged is known from the id it recorded, or only by its name). @default true
    */
   deleteAfterKill?: boolean;
 }
@@ -470,7 +471,8 @@ export async function runKillCampaign(o: CampaignOptions): Promise<CampaignResul
       const cluster = `${o.prefix}-d${String(k).padStart(3, '0')}`;
       const at = `k=${k} then delete (after ${ref.requests[k - 1] ?? '?'})`;
       await h.create(cluster, { signal: 'SIGKILL', after: k });
-      const del = await h.delete(cluster);
+      // an object whose POST answer the killed run never saw is known only by its name
+      const del = await h.delete(cluster, ['--include-untagged']);
       if (del.code !== 0) problems.push(`${at}: delete exited ${del.code}: ${lastLines(del.stderr)}`);
       const left = leftovers(h.inventory(cluster));
       if (left.length > 0) {
@@ -521,7 +523,9 @@ export async function runKillCampaign(o: CampaignOptions): Promise<CampaignResul
     const summary =
       `kill-at-every-step ${o.backend}: ${points.length} kill points of ${ref.mutations} mutating requests ` +
       `(${sampled}), duplicates ${duplicates}, leaks ${leaks}` +
-      ((o.deleteAfterKill ?? true) ? `, leaks when deleted right after the kill ${leaksAfterDirectDelete}` : '') +
+      ((o.deleteAfterKill ?? true)
+        ? `, leaks when deleted right after the kill ${leaksAfterDirectDelete}`
+        : '') +
       (o.sigintAfter?.length ? `; SIGINT after ${o.sigintAfter.join(', ')}` : '');
     return {
       total: ref.mutations,

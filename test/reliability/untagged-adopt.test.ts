@@ -16,7 +16,7 @@ import { ensureNeutron, neutronName } from '../../src/provision/ensure-neutron';
 import { simResolvedCloud } from '../../src/provision/session';
 import { StateRecorder } from '../../src/provision/state-recorder';
 import { findOwned } from '../../src/provision/delete';
-import { floatingIpDescriptionPrefix } from '../../src/provision/untagged-leftovers';
+import { findUntaggedNamed, floatingIpDescriptionPrefix } from '../../src/provision/untagged-leftovers';
 import { LocalStateStore } from '../../src/state/local-store';
 import { FakeClock } from '../helpers/fake-clock';
 import { startTestSim, type TestSim } from '../helpers/sim';
@@ -139,7 +139,10 @@ describe('objects a killed create left untagged', () => {
     const owned = await findOwned(clients, 'left', undefined, recorded);
     expect(owned.map((o) => [o.kind, o.id, o.key])).toEqual([['network', created.id, key]]);
     expect(owned.some((o) => o.id === lookAlike.id)).toBe(false);
-    // without the state, only tagged objects are ever deleted
+    // without the state, only tagged objects are ever deleted; untagged look-alikes are named for
+    // `delete --include-untagged` (and in its warning)
     expect(await findOwned(clients, 'left')).toEqual([]);
+    const named = await findUntaggedNamed(clients, 'left');
+    expect(named.map((o) => o.id).sort()).toEqual([created.id, lookAlike.id].sort());
   });
 });

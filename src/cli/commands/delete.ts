@@ -8,6 +8,7 @@ import { stateOption } from '../state-option';
 interface DeleteFlags {
   yes?: boolean;
   dryRun?: boolean;
+  includeUntagged?: boolean;
   osCloud?: string;
   stateDir?: string;
   state?: string;
@@ -26,6 +27,10 @@ export const register: Register = (program, act) => {
     )
     .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
     .option('--dry-run', 'list what would be deleted; delete nothing')
+    .option(
+      '--include-untagged',
+      'also delete Neutron objects named viok-<name>-… that carry no viok tag (left by a create killed before tagging them)',
+    )
     .option(
       '--os-cloud <name>',
       "cloud from clouds.yaml (beats OS_CLOUD and the cloud in the cluster's state)",
@@ -71,6 +76,7 @@ Exit codes: 0 deleted (or nothing to delete), 1 failure, 2 usage, 130 interrupte
             clock: p.systemClock,
             signal: ctx.signal,
             dryRun: Boolean(flags.dryRun),
+            includeUntagged: Boolean(flags.includeUntagged),
             holder: p.defaultHolder(`viok delete cluster ${cluster}`),
             // nsx-v (H14): the NSX Manager whose Edge holds the cluster's load-balancer objects
             ...(await p.nsxvForDelete(store, cluster, session, { ...e, homeDir: p.homeDir(ctx.env) })),
