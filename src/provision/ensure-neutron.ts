@@ -7,7 +7,7 @@ import {
   resourceName,
   resourceTags,
 } from '../core/names';
-import { isNotFound } from '../clients/http/errors';
+import { isApiError, isNotFound } from '../clients/http/errors';
 import type { ListOptions } from '../clients/neutron/list-options';
 import type { ProvisionContext } from './context';
 
@@ -33,9 +33,9 @@ export interface Ensured<T> {
  * Makes one tagged Neutron resource exist: by the id recorded in state (gone: forget it), then by the
  * tags viok-cluster + viok-key (one: adopt it; several: refuse, naming them), then by its predictable
  * name (an untagged one: tag and adopt it), else create it with its tags and record the id the moment
- * the response arrives. A create whose response was lost is found by its tags on the next run; one
- * whose tags were never PUT (Zed tags after the POST: the run died in between) is found by its name;
- * it is never POSTed twice blindly.
+ * the response arrives. A create whose response was lost is looked for at once (by tags, then name)
+ * and adopted; one whose tags were never PUT (Zed tags after the POST: the run died in between) is
+ * found by its name on the next run; it is never POSTed twice blindly.
  */
 export async function ensureNeutron<T extends { id: string; tags?: string[] }, C>(
   ctx: ProvisionContext,
@@ -61,12 +61,29 @@ export async function ensureNeutron<T extends { id: string; tags?: string[] }, C
     await ctx.recorder.record(key, kind, untagged.id);
     return { resource: { ...untagged, tags }, action: 'found' };
   }
-  const created = await api.create(
-    { ...wanted, tags: resourceTags(ctx.cluster, key, ctx.userTags) },
-    ctx.signal,
-    (id) => ctx.recorder.record(key, kind, id),
-  );
-  return { resource: created, action: 'created' };
+  try {
+    const created = await api.create(
+      { ...wanted, tags: resourceTags(ctx.cluster, key, ctx.userTags) },
+      ctx.signal,
+      (id) => ctx.recorder.record(key, kind, id),
+    );
+    return { resource: created, action: 'created' };
+  } catch (e) {
+    // no answer (the connection dropped): Neutron may have created it; look before giving up
+    if (!isApiError(e) || e.status !== undefined || ctx.signal.aborted) throw e;
+    const found = (await findNeutron(ctx, key, api)) ?? (await findUntagged(ctx, key, api, wanted));
+    if (!found) throw e;
+    await ctx.recorder.record(key, kind, found.id);
+    const tags =
+      clusterFromTags(found.tags ?? []) === undefined
+        ? await api.setTags(found.id, resourceTags(ctx.cluster, key, ctx.userTags))
+        : (found.tags ?? []);
+    ctx.progress.emit({
+      type: 'warning',
+      message: `${key}: the answer to the create request was lost (${e.details.networkCode ?? 'network error'}); found it by its ${clusterFromTags(found.tags ?? []) ? 'tags' : 'name'}: ${found.id}`,
+    });
+    return { resource: { ...found, tags }, action: 'created' };
+  }
 }
 
 /** The resource by recorded id, then by tags; undefined when it does not exist. Makes no change. */

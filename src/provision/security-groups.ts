@@ -1,3 +1,4 @@
+import { isApiError } from '../clients/http/errors';
 import type { ResourceContext } from '../engine/graph';
 import type { PlannedResource } from './backend';
 import type { ProvisionContext } from './context';
@@ -60,6 +61,20 @@ export function securityGroupResources(
     });
     return rules[role].map((r) => toNeutronRule(r, ids)).filter((w) => !existing.some((e) => sameRule(e, w)));
   };
+  /** A rule whose create answer was lost (the connection dropped) is looked for before failing. */
+  const createRuleOnce = async <W>(
+    wanted: W,
+    stillMissing: () => Promise<W[]>,
+    create: () => Promise<unknown>,
+  ): Promise<void> => {
+    try {
+      await create();
+    } catch (e) {
+      if (!isApiError(e) || e.status !== undefined || ctx.signal.aborted) throw e;
+      const missingNow = await stillMissing();
+      if (missingNow.some((w) => JSON.stringify(w) === JSON.stringify(wanted))) throw e;
+    }
+  };
   for (const role of groupRoles) {
     const key = rulesKey(role);
     resources.push({
@@ -78,19 +93,24 @@ export function securityGroupResources(
         const ids = (await groupIds(c)) as Record<GroupRole, string>;
         const missing = await missingRules(role, ids);
         for (const r of missing) {
-          await neutron.securityGroupRules.create(
-            {
-              security_group_id: ids[role],
-              direction: 'ingress',
-              ethertype: 'IPv4',
-              ...(r.protocol ? { protocol: r.protocol } : {}),
-              ...(r.port_range_min !== null ? { port_range_min: r.port_range_min } : {}),
-              ...(r.port_range_max !== null ? { port_range_max: r.port_range_max } : {}),
-              ...(r.remote_ip_prefix ? { remote_ip_prefix: r.remote_ip_prefix } : {}),
-              ...(r.remote_group_id ? { remote_group_id: r.remote_group_id } : {}),
-              description: `viok ${cluster}`,
-            },
-            ctx.signal,
+          await createRuleOnce(
+            r,
+            () => missingRules(role, ids),
+            () =>
+              neutron.securityGroupRules.create(
+                {
+                  security_group_id: ids[role],
+                  direction: 'ingress',
+                  ethertype: 'IPv4',
+                  ...(r.protocol ? { protocol: r.protocol } : {}),
+                  ...(r.port_range_min !== null ? { port_range_min: r.port_range_min } : {}),
+                  ...(r.port_range_max !== null ? { port_range_max: r.port_range_max } : {}),
+                  ...(r.remote_ip_prefix ? { remote_ip_prefix: r.remote_ip_prefix } : {}),
+                  ...(r.remote_group_id ? { remote_group_id: r.remote_group_id } : {}),
+                  description: `viok ${cluster}`,
+                },
+                ctx.signal,
+              ),
           );
         }
         return { id: ids[role], action: missing.length > 0 ? 'created' : 'found' };
