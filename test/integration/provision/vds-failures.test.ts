@@ -105,7 +105,10 @@ describe('vds create when the cloud misbehaves', () => {
       }
     }
     h.sim.configure({ faults: { resetAfterAct: 0 } });
-    expect(runs).toBeGreaterThan(1);
+    // the answers really were lost (each one is found again, in the same run or the next)
+    const lost = h.sim.requestLog.filter((e) => e.faults?.includes('resetAfterAct'));
+    expect(lost.length).toBeGreaterThan(3);
+    expect(runs).toBeLessThanOrEqual(lost.length + 1);
     const tag = clusterTag('demo');
     expect(await h.clients.nova.servers.listByTag(tag)).toHaveLength(8);
     expect(await h.clients.neutron.ports.list({ tags: [tag] })).toHaveLength(9);
