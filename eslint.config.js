@@ -1,6 +1,7 @@
 // @ts-check
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
+const { zones } = require('./eslint.zones.js');
 
 module.exports = tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', '**/*.generated.ts', 'bench/results/'] },
@@ -31,4 +32,6 @@ module.exports = tseslint.config(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  // which folder of src/ may import which (eslint.zones.js)
+  ...zones,
 );
