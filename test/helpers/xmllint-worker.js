@@ -5,6 +5,7 @@
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
 const { parentPort, workerData } = require('node:worker_threads');
+/* global WebAssembly */
 
 const { port, signal } = workerData;
 let factory;

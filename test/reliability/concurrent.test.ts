@@ -18,7 +18,6 @@ import {
   winnerAndLoser,
 } from './parallel-runs';
 
-jest.setTimeout(180_000);
 
 let h: KillHarness;
 let stateArgs: string[];

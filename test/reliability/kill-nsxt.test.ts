@@ -10,7 +10,6 @@
  */
 import { runKillCampaign } from './kill-harness';
 
-jest.setTimeout(900_000);
 
 describe('viok create cluster killed at every step (nsx-t)', () => {
   it('converges on a re-run (and after Ctrl-C: exit 130, state consistent) with exactly one of each object, and delete leaves nothing', async () => {
