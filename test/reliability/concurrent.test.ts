@@ -18,7 +18,6 @@ import {
   winnerAndLoser,
 } from './parallel-runs';
 
-
 let h: KillHarness;
 let stateArgs: string[];
 

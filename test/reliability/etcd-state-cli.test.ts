@@ -26,7 +26,6 @@ import {
   type TimedRun,
 } from './parallel-runs';
 
-
 let etcd: RunningEtcd;
 let h: KillHarness;
 let client: Etcd3;

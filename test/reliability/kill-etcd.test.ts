@@ -19,7 +19,6 @@ import {
   type KillHarness,
 } from './kill-harness';
 
-
 const PREFIX = 'kill-etcd';
 const POINTS = 8;
 const LANES = 2;

@@ -10,7 +10,6 @@
  */
 import { runKillCampaign } from './kill-harness';
 
-
 describe('viok create cluster killed at every step (nsx-t)', () => {
   it('converges on a re-run (and after Ctrl-C: exit 130, state consistent) with exactly one of each object, and delete leaves nothing', async () => {
     const r = await runKillCampaign({

@@ -60,7 +60,11 @@ describe('viok graph on an nsx-t cluster with --sim', () => {
       throw new Error('Graphviz dot is not installed in CI (apt-get install -y graphviz)');
     }
     if (!dotInstalled)
-      recordSkip('dot', 'viok graph: Graphviz renders the DOT, -o svg writes a file', 'apt-get install -y graphviz');
+      recordSkip(
+        'dot',
+        'viok graph: Graphviz renders the DOT, -o svg writes a file',
+        'apt-get install -y graphviz',
+      );
     if (dotInstalled) {
       const svg = spawnSync('dot', ['-Tsvg'], { input: dot, encoding: 'utf8' });
       expect(svg.stderr).toBe('');
