@@ -22,7 +22,7 @@ import {
   viokInProcess,
   writeFile,
   type RunResult,
-} from './bad-input-rig';
+} from '../helpers/bad-input-rig';
 
 /** Fixed seeds keep CI reproducible; VIOK_FUZZ_SEED and VIOK_FUZZ_RUNS explore further by hand. */
 const SEED = Number(process.env.VIOK_FUZZ_SEED ?? 20261122);

@@ -13,7 +13,7 @@ import { openStateStore } from '../../src/state/open-store';
 import type { ClusterState } from '../../src/state/types';
 import { repoRoot, runViok } from '../helpers/cli';
 import { describeWithEtcd, startEtcd, type RunningEtcd } from '../helpers/etcd-server';
-import { leftovers, startKillHarness, type KillHarness } from './kill-harness';
+import { leftovers, startKillHarness, type KillHarness } from '../helpers/kill-harness';
 import {
   createArgs,
   deleteArgs,
@@ -24,7 +24,7 @@ import {
   taggedCounts,
   winnerAndLoser,
   type TimedRun,
-} from './parallel-runs';
+} from '../helpers/parallel-runs';
 
 let etcd: RunningEtcd;
 let h: KillHarness;

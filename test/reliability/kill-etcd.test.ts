@@ -17,7 +17,7 @@ import {
   recordedButMissing,
   startKillHarness,
   type KillHarness,
-} from './kill-harness';
+} from '../helpers/kill-harness';
 
 const PREFIX = 'kill-etcd';
 const POINTS = 8;

@@ -4,7 +4,7 @@
  * leaves nothing, and a cluster deleted straight after the kill leaves nothing either. Every kill point of
  * every backend is `npm run test:reliability` (kill-vds, kill-nsxt, kill-nsxv).
  */
-import { runKillCampaign, type Backend } from './kill-harness';
+import { runKillCampaign, type Backend } from '../helpers/kill-harness';
 
 describe('viok create cluster killed mid-run, one kill point per backend', () => {
   it.each<[Backend, string]>([

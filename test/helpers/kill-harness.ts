@@ -25,7 +25,7 @@ import {
 } from '../../src/sim';
 import { LocalStateStore } from '../../src/state/local-store';
 import type { ClusterState, StateStore } from '../../src/state/types';
-import { repoRoot, viokBin, type CliResult } from '../helpers/cli';
+import { repoRoot, viokBin, type CliResult } from './cli';
 
 export type Backend = 'vds' | 'nsx-t' | 'nsx-v';
 
