@@ -1,10 +1,19 @@
-/** Unit and integration tiers: `npm test`. The e2e tier lives in jest.e2e.config.js. */
+/**
+ * Test tiers (README "Development"): one base, three configs.
+ * - `npm test` (this file): unit, integration, contract and the quick reliability tests; only Node needed.
+ * - `npm run test:unit` (jest.unit.config.js): test/unit alone, no build.
+ * - `npm run test:reliability` (jest.reliability.config.js): the campaigns below, budgeted by work.
+ * - `npm run test:e2e` (jest.e2e.config.js): real OpenStack lab and real tools.
+ */
+
+const { base, SLOW } = require('./jest.tiers.js');
+
 module.exports = {
-  testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  ...base,
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '<rootDir>/test/e2e/',
+    ...SLOW.map((file) => file.replace(/\./g, '\\.') + '$'),
+  ],
   testTimeout: 30000,
-  globalSetup: '<rootDir>/test/helpers/global-setup.js',
 };

@@ -3,7 +3,7 @@
  * In CI (.ci/run) the cloud is the OpenStack lab (../shared/openstack-lab/oslab.sh), and a missing
  * VIOK_E2E_CLOUD fails the run rather than skipping it.
  */
-import { defineOpenStackContract } from '../contract/openstack-contract';
+import { defineOpenStackContract } from '../helpers/openstack-contract';
 import { cloudsYamlTarget } from '../helpers/contract-target';
 
 const cloudName = process.env.VIOK_E2E_CLOUD;

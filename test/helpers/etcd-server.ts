@@ -1,6 +1,7 @@
 /**
  * A real single-member etcd (Debian's etcd-server) on 127.0.0.1 with ephemeral ports and a temp data
- * dir, for e2e and reliability tests of the etcd state backend. Fails loudly when etcd is missing.
+ * dir, for e2e and reliability tests of the etcd state backend. Fails loudly when etcd is missing, except
+ * in the blocks `describeWithEtcd` skips outside CI.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -10,6 +11,7 @@ import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { runsWith } from './programs';
 
 /** PEM files of a throw-away CA and a client certificate it signed. */
 export interface TlsFiles {
@@ -31,6 +33,15 @@ export interface RunningEtcd {
 /** The etcd binary: $ETCD_BIN, else Debian's /usr/bin/etcd. */
 export function etcdBinary(): string {
   return process.env.ETCD_BIN ?? '/usr/bin/etcd';
+}
+
+/**
+ * `describe` for tests that start etcd; outside CI without etcd, `describe.skip`, recorded for the one
+ * line printed at the end of the run. In CI they run (and fail without etcd: .ci/run installs it).
+ */
+export function describeWithEtcd(what: string): jest.Describe {
+  const need = { program: etcdBinary(), install: 'apt-get install -y etcd-server, or set ETCD_BIN' };
+  return runsWith(need, what) ? describe : describe.skip;
 }
 
 /** A port nothing listens on right now (the OS picks it; closed again before returning). */

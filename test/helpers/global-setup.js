@@ -3,8 +3,10 @@
 // `npx tsc --noEmit` are the gates for types, in .ci/run.
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
+const skipLogSetup = require('./skip-log-setup');
 
 module.exports = async function globalSetup() {
+  await skipLogSetup();
   const root = path.resolve(__dirname, '../..');
   const r = spawnSync(
     process.execPath,

@@ -5,15 +5,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import Ajv from 'ajv-draft-04';
 import type { ValidateFunction } from 'ajv';
 
-/** The vendor specs live beside the repository (`../shared/nsx-api`); `NSX_API_DIR` points elsewhere. */
-const SPEC_DIR = process.env.NSX_API_DIR ?? join(__dirname, '..', '..', '..', 'shared', 'nsx-api');
+/** The vendor specs, vendored gzipped (provenance in test/fixtures/nsx-api/README.md). */
+const SPEC_DIR = join(__dirname, '..', 'fixtures', 'nsx-api');
 type SpecName = 'manager' | 'policy';
 const SPEC_FILES: Record<SpecName, string> = {
-  manager: 'nsxt-manager-api-3.1.json',
-  policy: 'nsxt-policy-api-3.1.json',
+  manager: 'nsxt-manager-api-3.1.json.gz',
+  policy: 'nsxt-policy-api-3.1.json.gz',
 };
 /** The error body definition of each API. */
 const ERROR_DEFINITION: Record<SpecName, string> = { manager: 'ApiError', policy: 'PolicyApiError' };
@@ -41,7 +42,9 @@ const loaded = new Map<SpecName, { spec: Spec; ajv: Ajv }>();
 function load(name: SpecName): { spec: Spec; ajv: Ajv } {
   let l = loaded.get(name);
   if (!l) {
-    const spec = JSON.parse(readFileSync(join(SPEC_DIR, SPEC_FILES[name]), 'utf8')) as Spec;
+    const spec = JSON.parse(
+      gunzipSync(readFileSync(join(SPEC_DIR, SPEC_FILES[name]))).toString('utf8'),
+    ) as Spec;
     const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
     // Only the definitions are a schema; the rest of the Swagger document is not.
     ajv.addSchema({ id: name, definitions: spec.definitions });

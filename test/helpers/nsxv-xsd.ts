@@ -1,18 +1,18 @@
 /**
- * Validates NSX-V XML against the vendor's XSDs (`../shared/nsx-api/nsxv/schemas/`) with `xmllint --schema`
- * (Debian's libxml2-utils). A missing xmllint is an error, never a silent pass.
+ * Validates NSX-V XML against the vendor's XSDs (vendored in `test/fixtures/nsx-api/nsxv/schemas/`) with
+ * libxml2's `xmllint --schema`, compiled to WebAssembly (`./xmllint`): no program beyond Node. A failure of
+ * xmllint itself is an error, never a silent pass.
  *
  * The vendor XSDs were generated from the RAML's single examples, so a few of them are malformed or declare
  * a list as exactly one element. `KNOWN_GAPS` is the one place that adapts them, each entry with the vendor
  * text that justifies it; element names, order and types are never changed. A repair whose pattern no
  * longer matches the vendor file throws, so a new vendor drop cannot be patched silently.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { xmllint } from './xmllint';
 
-export const NSXV_SCHEMA_DIR = path.resolve(__dirname, '../../../shared/nsx-api/nsxv/schemas');
+export const NSXV_SCHEMA_DIR = path.resolve(__dirname, '../fixtures/nsx-api/nsxv/schemas');
 
 interface Gap {
   /** Literal text replacements that make the file well-formed. */
@@ -110,19 +110,16 @@ export function adaptedSchema(xsdFile: string, options: XsdOptions = {}): string
 
 /** Validates `xml` against the vendor XSD `xsdFile` (a file name in NSXV_SCHEMA_DIR). */
 export function validateNsxvXml(xml: string, xsdFile: string, options: XsdOptions = {}): XsdResult {
-  const dir = mkdtempSync(path.join(tmpdir(), 'viok-xsd-'));
-  try {
-    const schemaPath = path.join(dir, 'schema.xsd');
-    writeFileSync(schemaPath, adaptedSchema(xsdFile, options));
-    const r = spawnSync('xmllint', ['--noout', '--schema', schemaPath, '-'], {
-      input: xml,
-      encoding: 'utf8',
-    });
-    if (r.error) throw new Error(`xmllint is required (apt-get install libxml2-utils): ${r.error.message}`);
-    return { valid: r.status === 0, errors: r.status === 0 ? '' : r.stderr };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const r = xmllint(
+    [
+      { fileName: 'schema.xsd', contents: adaptedSchema(xsdFile, options) },
+      { fileName: 'body.xml', contents: xml },
+    ],
+    ['--noout', '--schema', 'schema.xsd', 'body.xml'],
+  );
+  if (r.exitCode !== 0 && r.exitCode !== 3 && r.exitCode !== 4)
+    throw new Error(`xmllint failed (exit ${r.exitCode}) on ${xsdFile}:\n${r.stderr}`);
+  return { valid: r.exitCode === 0, errors: r.exitCode === 0 ? '' : r.stderr };
 }
 
 /** A jest-friendly form: throws with xmllint's messages and the document when invalid. */

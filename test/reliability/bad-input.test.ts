@@ -7,7 +7,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot, runViok, type CliResult } from '../helpers/cli';
 import { startTestSim, type TestSim } from '../helpers/sim';
-import { CRASH, mutations, simCloudName, simEnvironment, tempDir, viokInProcess } from './bad-input-rig';
+import {
+  CRASH,
+  mutations,
+  simCloudName,
+  simEnvironment,
+  tempDir,
+  viokInProcess,
+} from '../helpers/bad-input-rig';
 
 const invalidDir = path.join(repoRoot, 'test/fixtures/specs/invalid');
 const cases = fs

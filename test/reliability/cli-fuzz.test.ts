@@ -22,7 +22,7 @@ import {
   viokInProcess,
   writeFile,
   type RunResult,
-} from './bad-input-rig';
+} from '../helpers/bad-input-rig';
 
 /** Fixed seeds keep CI reproducible; VIOK_FUZZ_SEED and VIOK_FUZZ_RUNS explore further by hand. */
 const SEED = Number(process.env.VIOK_FUZZ_SEED ?? 20261122);
@@ -254,7 +254,7 @@ describe('CLI arguments (property-based, in-process)', () => {
       `cli-fuzz (real flags): ${runs} command lines run, exit codes ${JSON.stringify(codes)}\n`,
     );
     expect(runs).toBe(CLI_RUNS);
-  }, 170_000);
+  });
 
   it(`${CLI_RUNS} random command lines: no crash, exit 0/1/2 with an error line, no cloud change`, async () => {
     const cwd = tempDir('cli-fuzz-cwd');
@@ -281,7 +281,7 @@ describe('CLI arguments (property-based, in-process)', () => {
     }
     process.stdout.write(`cli-fuzz: ${runs} command lines run, exit codes ${JSON.stringify(codes)}\n`);
     expect(runs).toBe(CLI_RUNS);
-  }, 170_000);
+  });
 });
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -371,5 +371,5 @@ describe('mutated specs through the CLI (property-based, in-process)', () => {
       `spec-fuzz: ${tally.invalid + tally.valid} mutated specs (${tally.invalid} invalid through create --yes, ${tally.valid} valid through create --dry-run)\n`,
     );
     expect(tally.invalid + tally.valid).toBe(SPEC_RUNS);
-  }, 170_000);
+  });
 });

@@ -6,7 +6,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { leftovers, startKillHarness, type KillHarness } from './kill-harness';
+import { leftovers, startKillHarness, type KillHarness } from '../helpers/kill-harness';
 import {
   createArgs,
   deleteArgs,
@@ -16,9 +16,7 @@ import {
   startViok,
   taggedCounts,
   winnerAndLoser,
-} from './parallel-runs';
-
-jest.setTimeout(180_000);
+} from '../helpers/parallel-runs';
 
 let h: KillHarness;
 let stateArgs: string[];

@@ -10,7 +10,7 @@ import { OperationError } from '../../src/core/errors';
 import { clusterTag, keyTag } from '../../src/core/names';
 import { createCluster } from '../../src/provision/create';
 import { deleteCluster } from '../../src/provision/delete';
-import { simObjects, startRig, type Rig } from './rig';
+import { simObjects, startRig, type Rig } from '../helpers/rig';
 
 async function call(rig: Rig, method: string, url: string, body?: unknown): Promise<Record<string, unknown>> {
   const r = await rig.sim.api(method, url, body === undefined ? {} : { body });

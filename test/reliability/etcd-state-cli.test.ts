@@ -12,8 +12,8 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { openStateStore } from '../../src/state/open-store';
 import type { ClusterState } from '../../src/state/types';
 import { repoRoot, runViok } from '../helpers/cli';
-import { startEtcd, type RunningEtcd } from '../helpers/etcd-server';
-import { leftovers, startKillHarness, type KillHarness } from './kill-harness';
+import { describeWithEtcd, startEtcd, type RunningEtcd } from '../helpers/etcd-server';
+import { leftovers, startKillHarness, type KillHarness } from '../helpers/kill-harness';
 import {
   createArgs,
   deleteArgs,
@@ -24,13 +24,13 @@ import {
   taggedCounts,
   winnerAndLoser,
   type TimedRun,
-} from './parallel-runs';
-
-jest.setTimeout(180_000);
+} from '../helpers/parallel-runs';
 
 let etcd: RunningEtcd;
 let h: KillHarness;
 let client: Etcd3;
+
+const describeEtcd = describeWithEtcd('etcd-state-cli: the CLI with the state in etcd');
 
 beforeAll(async () => {
   [etcd, h] = await Promise.all([startEtcd(), startKillHarness({ backend: 'vds' })]);
@@ -71,7 +71,7 @@ function specWithState(state: string): string {
 
 let reference: Record<string, number>;
 
-describe('state in etcd through the CLI', () => {
+describeEtcd('state in etcd through the CLI', () => {
   it('create from spec.state, then describe, get and delete with VIOK_STATE / --state: nothing on disk', async () => {
     const url = etcd.url('cli');
     const created = await runViokOn(h, [
@@ -155,7 +155,7 @@ describe('state in etcd through the CLI', () => {
   });
 });
 
-describe('concurrent runs with state in etcd', () => {
+describeEtcd('concurrent runs with state in etcd', () => {
   it('two creates of the same cluster: one proceeds, the other is refused at once naming the holder', async () => {
     const args = createArgs(h, 'etc-race', ['--state', etcd.url('race')]);
     const [a, b] = await Promise.all([startViok(h, args).done, startViok(h, args).done]);

@@ -15,7 +15,7 @@ import { ViokError } from '../../src/core/errors';
 import type { RequestLogEntry } from '../../src/sim';
 import { ApiError } from '../../src/clients/http/errors';
 import { clusterTag } from '../../src/core/names';
-import { backends, duplicateObjects, simObjects, startRig, type Backend, type Rig } from './rig';
+import { backends, duplicateObjects, simObjects, startRig, type Backend, type Rig } from '../helpers/rig';
 
 const SEEDS = [1, 2, 3, 4, 5];
 /** Create runs a seed may take: the first, and re-runs after a clear error. */

@@ -10,16 +10,14 @@
 import os from 'node:os';
 import { Etcd3 } from 'etcd3';
 import { openStateStore } from '../../src/state/open-store';
-import { startEtcd, type RunningEtcd } from '../helpers/etcd-server';
+import { describeWithEtcd, startEtcd, type RunningEtcd } from '../helpers/etcd-server';
 import {
   compareInventories,
   leftovers,
   recordedButMissing,
   startKillHarness,
   type KillHarness,
-} from './kill-harness';
-
-jest.setTimeout(240_000);
+} from '../helpers/kill-harness';
 
 const PREFIX = 'kill-etcd';
 const POINTS = 8;
@@ -28,6 +26,8 @@ const LANES = 2;
 let etcd: RunningEtcd;
 let client: Etcd3;
 let lanes: KillHarness[] = [];
+
+const describeEtcd = describeWithEtcd('kill-etcd: kill points with the state in etcd');
 
 beforeAll(async () => {
   etcd = await startEtcd();
@@ -57,7 +57,7 @@ function spread(total: number, count: number): number[] {
 
 const lastLines = (text: string): string => text.trim().split('\n').slice(-3).join(' | ');
 
-describe('viok create cluster --state etcd://… killed mid-run (vds)', () => {
+describeEtcd('viok create cluster --state etcd://… killed mid-run (vds)', () => {
   it('converges on a re-run with exactly one of each object, and delete leaves nothing', async () => {
     const first = lanes[0] as KillHarness;
     const ref = await first.create('ke-ref');

@@ -9,7 +9,7 @@ import { OperationError, ViokError } from '../../src/core/errors';
 import { createCluster } from '../../src/provision/create';
 import { PreflightError } from '../../src/provision/preflight';
 import type { RequestLogEntry } from '../../src/sim';
-import { backends, duplicateObjects, simObjects, startRig, type Rig } from './rig';
+import { backends, duplicateObjects, simObjects, startRig, type Rig } from '../helpers/rig';
 
 async function setNeutronQuota(rig: Rig, quota: Record<string, number>): Promise<void> {
   const r = await rig.sim.api('PUT', `/network/v2.0/quotas/${rig.sim.sim.defaultProjectId}`, {

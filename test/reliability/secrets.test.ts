@@ -15,7 +15,7 @@ import { NSXT_SIM_PASSWORD, NSXV_SIM_PASSWORD, NSXV_SIM_USER } from '../../src/s
 import { SIM_CLOUD_NAME, simCloud } from '../../src/sim/server';
 import { repoRoot, runViok, type CliResult } from '../helpers/cli';
 import { FakeClock, startTestSim, type TestSim } from '../helpers/sim';
-import { simReadySpec, tempDir, viokInProcess } from './bad-input-rig';
+import { simReadySpec, tempDir, viokInProcess } from '../helpers/bad-input-rig';
 
 /** Every secret value the simulator handed out, collected from its responses. */
 const issued = new Set<string>();

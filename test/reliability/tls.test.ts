@@ -11,7 +11,7 @@ import { SIM_CLOUD_NAME, simCloud } from '../../src/sim/server';
 import { NSXT_SIM_PASSWORD, NSXV_SIM_PASSWORD } from '../../src/sim';
 import { repoRoot, runViok, type CliResult } from '../helpers/cli';
 import { FakeClock, startTestSim, type TestSim } from '../helpers/sim';
-import { CRASH, mutations, simReadySpec, tempDir } from './bad-input-rig';
+import { CRASH, mutations, simReadySpec, tempDir } from '../helpers/bad-input-rig';
 
 let sim: TestSim;
 let dir: string;

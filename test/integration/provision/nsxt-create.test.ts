@@ -17,7 +17,7 @@ import { loadValidSpec } from '../../../src/spec/validate';
 import type { ClusterSpec } from '../../../src/spec/types';
 import { repoRoot } from '../../helpers/cli';
 import { validatingHttpClient, type ValidatedExchange } from '../../helpers/nsx-validating-http';
-import { startHarness, type Harness } from './harness';
+import { startHarness, type Harness } from '../../helpers/provision-harness';
 
 const CLUSTER = 'demo-nsxt';
 const noSleep = { now: () => Date.now(), sleep: async () => undefined };

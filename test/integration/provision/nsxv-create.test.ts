@@ -17,7 +17,7 @@ import type { ClusterSpec } from '../../../src/spec/types';
 import { repoRoot } from '../../helpers/cli';
 import { nsxvSchemaFor, validateNsxvXml } from '../../helpers/nsxv-xsd';
 import type { TestSim } from '../../helpers/sim';
-import { startHarness, type Harness } from './harness';
+import { startHarness, type Harness } from '../../helpers/provision-harness';
 
 interface SentBody {
   method: string;

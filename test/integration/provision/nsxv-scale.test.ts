@@ -15,7 +15,7 @@ import type { ClusterSpec } from '../../../src/spec/types';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../../src/clients/http/types';
 import { repoRoot } from '../../helpers/cli';
 import { nsxvSchemaFor, validateNsxvXml } from '../../helpers/nsxv-xsd';
-import { startHarness, type Harness } from './harness';
+import { startHarness, type Harness } from '../../helpers/provision-harness';
 
 function spec(): ClusterSpec {
   const s = loadValidSpec(path.join(repoRoot, 'examples', 'nsx-v.yaml'));

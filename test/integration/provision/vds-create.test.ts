@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { clusterTag } from '../../../src/core/names';
 import { createCluster } from '../../../src/provision/create';
 import { deleteCluster } from '../../../src/provision/delete';
-import { startHarness, type Harness } from './harness';
+import { startHarness, type Harness } from '../../helpers/provision-harness';
 
 describe('vds create and delete against the simulator', () => {
   let h: Harness;

@@ -1,7 +1,7 @@
 import { clusterTag } from '../../../src/core/names';
 import { createCluster } from '../../../src/provision/create';
 import { PreflightError } from '../../../src/provision/preflight';
-import { startHarness, type Harness } from './harness';
+import { startHarness, type Harness } from '../../helpers/provision-harness';
 
 describe('vds create when the cloud misbehaves', () => {
   let h: Harness;

@@ -1,7 +1,7 @@
 import { AbortError, OperationError } from '../../../src/core/errors';
 import { clusterTag } from '../../../src/core/names';
 import { createCluster, defaultHolder } from '../../../src/provision/create';
-import { startHarness, type Harness } from './harness';
+import { startHarness, type Harness } from '../../helpers/provision-harness';
 
 describe('vds create interrupted or locked', () => {
   let h: Harness;

@@ -2,7 +2,7 @@
  * Neutron simulator over HTTP: the features every collection shares — attribute and tag filters,
  * `fields=`, paging with `<collection>_links`, sorting — plus the tags API and quotas.
  */
-import { startNeutron, type Json, type NeutronHarness } from './neutron-harness';
+import { startNeutron, type Json, type NeutronHarness } from '../../helpers/neutron-harness';
 
 let h: NeutronHarness;
 let publicNet: Json;

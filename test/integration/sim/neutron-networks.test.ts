@@ -1,7 +1,7 @@
 /**
  * Neutron simulator over HTTP: discovery, networks, subnets and their error shapes.
  */
-import { startNeutron, type Json, type NeutronHarness } from './neutron-harness';
+import { startNeutron, type Json, type NeutronHarness } from '../../helpers/neutron-harness';
 
 let h: NeutronHarness;
 beforeAll(async () => {

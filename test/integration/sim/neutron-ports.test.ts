@@ -2,7 +2,7 @@
  * Neutron simulator over HTTP: ports — address allocation, MACs, security groups and port
  * security, allowed address pairs, binding, updates, deletes and the events other services hear.
  */
-import { startNeutron, type Json, type NeutronHarness } from './neutron-harness';
+import { startNeutron, type Json, type NeutronHarness } from '../../helpers/neutron-harness';
 
 let h: NeutronHarness;
 let net: Json;

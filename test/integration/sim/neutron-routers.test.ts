@@ -2,7 +2,7 @@
  * Neutron simulator over HTTP: routers (external gateway, interfaces, extra routes) and floating
  * IPs (allocation, association through a router, in-use rules).
  */
-import { startNeutron, type Json, type NeutronHarness } from './neutron-harness';
+import { startNeutron, type Json, type NeutronHarness } from '../../helpers/neutron-harness';
 
 let h: NeutronHarness;
 let publicNet: Json;

@@ -3,7 +3,7 @@
  * NSX-T mirror make. Timings are printed for the benchmark notes; the bound only catches
  * accidental quadratic work, the issue's target is well under 50 ms.
  */
-import { startNeutron, type Json, type NeutronHarness } from './neutron-harness';
+import { startNeutron, type Json, type NeutronHarness } from '../../helpers/neutron-harness';
 
 let h: NeutronHarness;
 let netIds: string[];

@@ -2,7 +2,7 @@
  * Neutron simulator over HTTP: security groups and rules — default rules, validation,
  * duplicates (409 SecurityGroupRuleExists) and in-use deletes.
  */
-import { startNeutron, type Json, type NeutronHarness } from './neutron-harness';
+import { startNeutron, type Json, type NeutronHarness } from '../../helpers/neutron-harness';
 
 let h: NeutronHarness;
 beforeAll(async () => {

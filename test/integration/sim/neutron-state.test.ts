@@ -4,7 +4,7 @@
  */
 import { Router } from '../../../src/sim/framework';
 import { NeutronFault, NeutronSim } from '../../../src/sim/neutron';
-import { startNeutron, type Json, type NeutronHarness } from './neutron-harness';
+import { startNeutron, type Json, type NeutronHarness } from '../../helpers/neutron-harness';
 
 let h: NeutronHarness;
 let net: Json;

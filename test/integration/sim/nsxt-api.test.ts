@@ -2,7 +2,7 @@
  * The simulated NSX-T Manager API over real HTTP. Every response body is checked against the vendor's
  * 3.1 spec for that operation (see nsxt-harness.ts `api`).
  */
-import { startNsxt, type NsxtHarness } from './nsxt-harness';
+import { startNsxt, type NsxtHarness } from '../../helpers/nsxt-harness';
 
 let h: NsxtHarness;
 beforeEach(async () => {

@@ -14,7 +14,7 @@ import {
 } from '../../../src/clients/nsxt';
 import { NSXT_SIM_PASSWORD, NSXT_SIM_USER } from '../../../src/sim/nsxt';
 import { validatingHttpClient, type ValidatedExchange } from '../../helpers/nsx-validating-http';
-import { startNsxt, type NsxtHarness } from './nsxt-harness';
+import { startNsxt, type NsxtHarness } from '../../helpers/nsxt-harness';
 
 let h: NsxtHarness;
 let log: string[];

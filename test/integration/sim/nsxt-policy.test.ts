@@ -2,7 +2,7 @@
  * The simulated NSX-T Policy API subset over real HTTP; every response body is checked against the
  * vendor's Policy API 3.1 spec for that operation.
  */
-import { startNsxt, type NsxtHarness } from './nsxt-harness';
+import { startNsxt, type NsxtHarness } from '../../helpers/nsxt-harness';
 
 let h: NsxtHarness;
 beforeEach(async () => {

@@ -4,7 +4,7 @@
  * validated against the vendor XSDs with xmllint.
  */
 import { parseXml, children, child, text, texts } from '../../../src/clients/nsxv/xml';
-import { startNsxv, type NsxvHarness } from './nsxv-harness';
+import { startNsxv, type NsxvHarness } from '../../helpers/nsxv-harness';
 
 const ROUTER_ID = '5f0c3b0e-8a2d-4c41-9b0e-0a1b2c3d4e5f';
 let h: NsxvHarness;

@@ -4,7 +4,7 @@
  * exchanged validates against the vendor XSDs.
  */
 import { isApiError, isNotFound } from '../../../src/clients/http';
-import { startNsxv, type NsxvHarness } from './nsxv-harness';
+import { startNsxv, type NsxvHarness } from '../../helpers/nsxv-harness';
 
 const ROUTER_ID = '7d7f1c2a-1111-4222-8333-944455556666';
 const EDGE_NAME = `demo-router-${ROUTER_ID}`;

@@ -16,6 +16,7 @@ import {
   kubernetesServiceIp,
 } from '../../../src/pki';
 import type { ClusterPki } from '../../../src/pki';
+import { itNeeding } from '../../helpers/programs';
 
 const now = new Date('2026-01-15T12:00:00Z');
 const day = 24 * 60 * 60 * 1000;
@@ -24,15 +25,6 @@ let pki: ClusterPki;
 beforeAll(async () => {
   pki = await generateClusterPki({ kubernetesVersion: '1.31.4', now });
 });
-
-function hasOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version']);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('cluster CAs', () => {
   it.each([
@@ -126,7 +118,7 @@ describe('CA public-key hash', () => {
     expect(pki.caCertHash).toBe(caCertHash(pki.ca.certPem));
   });
 
-  (hasOpenssl() || process.env.CI === 'true' ? it : it.skip)(
+  itNeeding({ program: 'openssl', probe: ['version'], install: 'apt-get install -y openssl' })(
     'matches the openssl pipeline kubeadm documents',
     () => {
       const dir = mkdtempSync(join(tmpdir(), 'viok-pki-'));

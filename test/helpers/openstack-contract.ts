@@ -13,7 +13,7 @@ import { parseNeutronError } from '../../src/clients/neutron';
 import type { Network, Port, Router, SecurityGroup, Subnet } from '../../src/clients/neutron';
 import { atLeast, type Server } from '../../src/clients/nova';
 import { connectOpenStack, type OpenStackClients } from '../../src/clients/openstack';
-import type { ContractCloud, ContractTarget } from '../helpers/contract-target';
+import type { ContractCloud, ContractTarget } from './contract-target';
 
 /** Runs `fn` and returns the ApiError it throws; fails the test when it does not throw one. */
 async function apiErrorOf(fn: () => Promise<unknown>): Promise<ApiError> {

@@ -1,18 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { connectOpenStack, type OpenStackClients } from '../../../src/clients/openstack';
-import { RecordingProgress } from '../../../src/core/progress';
-import { simResolvedCloud } from '../../../src/provision/session';
-import type { CreateOptions } from '../../../src/provision/create';
-import type { DeleteOptions } from '../../../src/provision/delete';
-import { generateClusterPki, type ClusterPki } from '../../../src/pki';
-import { loadValidSpec } from '../../../src/spec/validate';
-import type { ClusterSpec } from '../../../src/spec/types';
-import { LocalStateStore } from '../../../src/state/local-store';
-import { FakeClock } from '../../helpers/fake-clock';
-import { repoRoot } from '../../helpers/cli';
-import { startTestSim, type TestSim } from '../../helpers/sim';
+import { connectOpenStack, type OpenStackClients } from '../../src/clients/openstack';
+import { RecordingProgress } from '../../src/core/progress';
+import { simResolvedCloud } from '../../src/provision/session';
+import type { CreateOptions } from '../../src/provision/create';
+import type { DeleteOptions } from '../../src/provision/delete';
+import { generateClusterPki, type ClusterPki } from '../../src/pki';
+import { loadValidSpec } from '../../src/spec/validate';
+import type { ClusterSpec } from '../../src/spec/types';
+import { LocalStateStore } from '../../src/state/local-store';
+import { FakeClock } from './fake-clock';
+import { repoRoot } from './cli';
+import { startTestSim, type TestSim } from './sim';
 
 export interface Harness {
   sim: TestSim;

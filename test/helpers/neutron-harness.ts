@@ -3,10 +3,10 @@
  * on 127.0.0.1 with ephemeral ports, tokens for the seeded admin and demo users, the Neutron
  * service object for in-process calls, and a record of the events Neutron emits.
  */
-import type { SimEvents } from '../../../src/sim/framework';
-import type { NeutronService } from '../../../src/sim';
-import type { Sim } from '../../../src/sim/types';
-import { passwordAuth, startTestSim, type FakeClock, type TestSim } from '../../helpers/sim';
+import type { SimEvents } from '../../src/sim/framework';
+import type { NeutronService } from '../../src/sim';
+import type { Sim } from '../../src/sim/types';
+import { passwordAuth, startTestSim, type FakeClock, type TestSim } from './sim';
 
 /** Response JSON as tests read it: loose, so assertions on deep fields stay short. */
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test JSON access

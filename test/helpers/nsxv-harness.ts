@@ -5,12 +5,12 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Router, SimEventBus, type SimRequest } from '../../../src/sim/framework';
-import { NsxvSim, NSXV_SIM_PASSWORD, NSXV_SIM_USER } from '../../../src/sim/nsxv';
-import type { Sim, SimConfig, SimNeutronApi } from '../../../src/sim/types';
-import { createHttpClient, systemClock } from '../../../src/clients/http';
-import { createNsxvClient, parseNsxvError, type NsxvClient } from '../../../src/clients/nsxv';
-import { nsxvSchemaFor, validateNsxvXml } from '../../helpers/nsxv-xsd';
+import { Router, SimEventBus, type SimRequest } from '../../src/sim/framework';
+import { NsxvSim, NSXV_SIM_PASSWORD, NSXV_SIM_USER } from '../../src/sim/nsxv';
+import type { Sim, SimConfig, SimNeutronApi } from '../../src/sim/types';
+import { createHttpClient, systemClock } from '../../src/clients/http';
+import { createNsxvClient, parseNsxvError, type NsxvClient } from '../../src/clients/nsxv';
+import { nsxvSchemaFor, validateNsxvXml } from './nsxv-xsd';
 
 export const BASIC = `Basic ${Buffer.from(`${NSXV_SIM_USER}:${NSXV_SIM_PASSWORD}`).toString('base64')}`;
 

@@ -24,9 +24,9 @@ import { NSXV_SIM_PASSWORD, NSXV_SIM_USER } from '../../src/sim/nsxv';
 import { loadValidSpec } from '../../src/spec/validate';
 import type { ClusterSpec } from '../../src/spec/types';
 import { LocalStateStore } from '../../src/state/local-store';
-import { repoRoot } from '../helpers/cli';
-import { FakeClock } from '../helpers/fake-clock';
-import { startTestSim, type TestSim } from '../helpers/sim';
+import { repoRoot } from './cli';
+import { FakeClock } from './fake-clock';
+import { startTestSim, type TestSim } from './sim';
 
 export type Backend = 'vds' | 'nsx-t' | 'nsx-v';
 export const backends: readonly Backend[] = ['vds', 'nsx-t', 'nsx-v'];

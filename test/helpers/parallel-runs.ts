@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { SIM_CLOUD_NAME, nsxEnvironment } from '../../src/sim';
-import { viokBin, type CliResult } from '../helpers/cli';
+import { viokBin, type CliResult } from './cli';
 import type { KillHarness } from './kill-harness';
 
 export interface TimedRun extends CliResult {

@@ -25,7 +25,7 @@ import {
 } from '../../src/sim';
 import { LocalStateStore } from '../../src/state/local-store';
 import type { ClusterState, StateStore } from '../../src/state/types';
-import { repoRoot, viokBin, type CliResult } from '../helpers/cli';
+import { repoRoot, viokBin, type CliResult } from './cli';
 
 export type Backend = 'vds' | 'nsx-t' | 'nsx-v';
 
@@ -365,6 +365,17 @@ export function killPoints(
   return [...points].filter((k) => k >= 1 && k <= total).sort((a, b) => a - b);
 }
 
+/** At most `max` of `points`, evenly spread, first and last kept (the middle one when `max` is 1). */
+export function spreadOver(points: number[], max = Infinity): number[] {
+  if (points.length <= max) return points;
+  if (max <= 1) return points.slice(Math.floor(points.length / 2), Math.floor(points.length / 2) + 1);
+  const picked = Array.from(
+    { length: max },
+    (_, i) => points[Math.round((i * (points.length - 1)) / (max - 1))] as number,
+  );
+  return [...new Set(picked)];
+}
+
 /** `POST /network/v2.0/ports/<uuid>/tags` → `POST /network/v2.0/ports/{id}/tags`. */
 export function requestKind(request: string): string {
   return request
@@ -381,6 +392,11 @@ export interface CampaignOptions extends KillHarnessOptions {
   stride: number;
   /** Above `limit`: the last occurrence of each request kind too. @default true */
   lastToo?: boolean;
+  /**
+   * The work budget: at most this many of the chosen kill points, spread evenly over them (the middle one
+   * when 1). @default all of them
+   */
+  maxPoints?: number;
   /** Simulators (each with its CLI runs) working through the points side by side. @default 2 */
   lanes?: number;
   /** Cluster names are `<prefix>-<k>`: keep it unique and no prefix of another cluster's name. */
@@ -434,7 +450,7 @@ export async function runKillCampaign(o: CampaignOptions): Promise<CampaignResul
         `the reference delete failed (${refDelete.code}): ${refLeft.join('; ')}\n${refDelete.stderr}`,
       );
 
-    const points = killPoints(ref.requests, o.limit, o.stride, o.lastToo ?? true);
+    const points = spreadOver(killPoints(ref.requests, o.limit, o.stride, o.lastToo ?? true), o.maxPoints);
     const queue = [...points];
     const problems: string[] = [];
     let duplicates = 0;
@@ -516,10 +532,12 @@ export async function runKillCampaign(o: CampaignOptions): Promise<CampaignResul
     );
     const kinds = new Set(ref.requests.map(requestKind)).size;
     const sampled =
-      points.length === ref.mutations
-        ? 'every point'
-        : `the first${o.lastToo === false ? '' : ' and last'} of each of ${kinds} request kinds` +
-          (o.stride > 0 ? `, and every ${o.stride}th` : '');
+      o.maxPoints !== undefined && points.length <= o.maxPoints && points.length < ref.mutations
+        ? `a budget of ${o.maxPoints}, spread over the chosen points`
+        : points.length === ref.mutations
+          ? 'every point'
+          : `the first${o.lastToo === false ? '' : ' and last'} of each of ${kinds} request kinds` +
+            (o.stride > 0 ? `, and every ${o.stride}th` : '');
     const summary =
       `kill-at-every-step ${o.backend}: ${points.length} kill points of ${ref.mutations} mutating requests ` +
       `(${sampled}), duplicates ${duplicates}, leaks ${leaks}` +

@@ -5,10 +5,10 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Router, SimEventBus, type SimRequest } from '../../../src/sim/framework';
-import { NsxtSim, NSXT_SIM_PASSWORD, NSXT_SIM_USER } from '../../../src/sim/nsxt';
-import type { Sim, SimConfig, SimNeutronApi } from '../../../src/sim/types';
-import { validateNsxtPolicyResponse, validateNsxtResponse } from '../../helpers/nsx-spec';
+import { Router, SimEventBus, type SimRequest } from '../../src/sim/framework';
+import { NsxtSim, NSXT_SIM_PASSWORD, NSXT_SIM_USER } from '../../src/sim/nsxt';
+import type { Sim, SimConfig, SimNeutronApi } from '../../src/sim/types';
+import { validateNsxtPolicyResponse, validateNsxtResponse } from './nsx-spec';
 
 export const BASIC = `Basic ${Buffer.from(`${NSXT_SIM_USER}:${NSXT_SIM_PASSWORD}`).toString('base64')}`;
 

@@ -10,7 +10,7 @@ import { main } from '../../src/cli/main';
 import { SIM_CLOUD_NAME, writeConnectionFiles } from '../../src/sim/server';
 import { NSXT_SIM_PASSWORD, NSXV_SIM_PASSWORD } from '../../src/sim';
 import type { RequestLogEntry } from '../../src/sim';
-import type { TestSim } from '../helpers/sim';
+import type { TestSim } from './sim';
 
 export interface RunResult {
   code: number | null;

@@ -1,0 +1,31 @@
+/** What the jest configs of the tiers share (jest.config.js describes the tiers). */
+
+/**
+ * The slow campaigns, run by `npm run test:reliability` only: the kill matrix (every kill point of every
+ * backend; kill-smoke.test.ts keeps one point per backend in `npm test`), etcd (needs the etcd program),
+ * the fault soak, the concurrency campaign and the fuzz.
+ */
+const SLOW = [
+  'kill-vds',
+  'kill-nsxt',
+  'kill-nsxv',
+  'kill-etcd',
+  'etcd-state-cli',
+  'faults',
+  'concurrent',
+  'cli-fuzz',
+].map((name) => `<rootDir>/test/reliability/${name}.test.ts`);
+
+/** What every tier shares. */
+const base = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  // builds dist/ (CLI tests run bin/viok) and sets up the record of tests skipped for want of a program
+  globalSetup: '<rootDir>/test/helpers/global-setup.js',
+  // prints that record as one line
+  globalTeardown: '<rootDir>/test/helpers/global-teardown.js',
+};
+
+module.exports = { base, SLOW };
