@@ -1,4 +1,4 @@
-import type { ResolvedAuth, ResolvedCloudSettings } from '../../config/resolved-cloud';
+import type { ResolvedAuth, ResolvedCloudSettings } from './resolved-cloud';
 
 /**
  * What a Keystone session needs from a resolved cloud (`src/config`'s `ResolvedCloud` is one): the
