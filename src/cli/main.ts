@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { ExitCode, SpecError, isViokError } from '../core/errors';
+import { ExitCode, SpecError, formatProblem, isViokError } from '../core/errors';
 import type { CliContext } from './context';
 import { TerminalOutput, TerminalPrompter, colorWanted, isInteractive } from './terminal';
 import { commandModules } from './commands';
@@ -123,7 +123,10 @@ function reportError(e: unknown, out: TerminalOutput, debug: boolean): number {
     return ExitCode.invalidInput; // commander already printed the usage problem
   }
   if (e instanceof SpecError) {
-    for (const p of e.message.split('\n')) out.error(p);
+    for (const p of e.problems) {
+      out.error(formatProblem(p));
+      if (p.excerpt) out.info(p.excerpt.replace(/^/gm, '    '));
+    }
     out.info(`${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found`);
     return e.exitCode;
   }

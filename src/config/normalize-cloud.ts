@@ -255,18 +255,25 @@ function readAuth(reader: CloudReader, authType: AuthType, env: Env): ResolvedAu
   const sharedDomainId = reader.authString('domain_id');
   const sharedDomainName = reader.authString('domain_name');
 
+  /**
+   * The domain a user or project name lives in: `<kind>_domain_id` / `<kind>_domain_name`, else the
+   * shared `domain_name`, else `domain_id` or the default domain.
+   */
+  const domainOf = (kind: 'user' | 'project'): { id?: string; name?: string } => {
+    const id = reader.authString(`${kind}_domain_id`);
+    const name = reader.authString(`${kind}_domain_name`);
+    if (id || name) return { id, name };
+    return sharedDomainName ? { name: sharedDomainName } : { id: sharedDomainId ?? defaultDomain };
+  };
   const user = (): UserIdentity => {
     const identity: UserIdentity = {
       userId: reader.authString('user_id'),
       username: reader.authString('username'),
     };
     if (identity.username !== undefined) {
-      identity.userDomainId = reader.authString('user_domain_id');
-      identity.userDomainName = reader.authString('user_domain_name');
-      if (!identity.userDomainId && !identity.userDomainName) {
-        if (sharedDomainName) identity.userDomainName = sharedDomainName;
-        else identity.userDomainId = sharedDomainId ?? defaultDomain;
-      }
+      const domain = domainOf('user');
+      identity.userDomainId = domain.id;
+      identity.userDomainName = domain.name;
     }
     return compact(identity);
   };
@@ -277,12 +284,9 @@ function readAuth(reader: CloudReader, authType: AuthType, env: Env): ResolvedAu
       projectName: reader.authString('project_name'),
     };
     if (scope.projectId === undefined) {
-      scope.projectDomainId = reader.authString('project_domain_id');
-      scope.projectDomainName = reader.authString('project_domain_name');
-      if (!scope.projectDomainId && !scope.projectDomainName) {
-        if (sharedDomainName) scope.projectDomainName = sharedDomainName;
-        else scope.projectDomainId = sharedDomainId ?? defaultDomain;
-      }
+      const domain = domainOf('project');
+      scope.projectDomainId = domain.id;
+      scope.projectDomainName = domain.name;
     }
     return compact(scope);
   };

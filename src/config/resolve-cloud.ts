@@ -58,7 +58,7 @@ export function selectCloudName(config: CloudsConfig, options: ResolveCloudOptio
         'Provide one of: a clouds.yaml (in ./, ~/.config/openstack/ or /etc/openstack/, or named by OS_CLIENT_CONFIG_FILE);' +
         ' OS_CLOUD=<name> or --os-cloud <name> to pick a cloud from it;' +
         ' the OS_* variables (OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, OS_PROJECT_NAME, ... e.g. by sourcing an openrc file);' +
-        ' or --sim to run against the embedded simulator.',
+        ' or --sim to try viok without a cloud (the embedded simulator).',
     );
   }
   throw new ConfigError(

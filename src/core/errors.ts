@@ -35,6 +35,8 @@ export interface SpecProblem {
   /** 1-based line and column, when known (YAML syntax errors, and positions mapped from the source). */
   line?: number;
   column?: number;
+  /** The source line and a caret under the column (two lines), for syntax errors; shown under the problem. */
+  excerpt?: string;
 }
 
 /** Renders a problem the way the README documents: `file: /pointer: message`. */

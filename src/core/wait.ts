@@ -1,5 +1,5 @@
 import { AbortError, WaitTimeoutError } from './errors';
-import type { Clock } from '../clients/http/types';
+import type { Clock } from './clock';
 
 export interface WaitOptions {
   clock: Clock;

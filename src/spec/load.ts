@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import type * as Yaml from 'yaml';
-import type { Document, LineCounter, Node as YamlNode, Pair } from 'yaml';
+import type { Document, LineCounter, Node as YamlNode, Pair, YAMLError } from 'yaml';
 import type { SpecProblem } from '../core/errors';
 import { makeProblem, pointerSegments, type Locate } from './problems';
 
@@ -159,7 +159,7 @@ export function parseSpecText(text: string, file: string): LoadedSpec {
   const lineCounter = new yaml.LineCounter();
   const syntax = (message: string, line?: number, column?: number): SpecProblem => ({
     ...makeProblem(file, '', message, 'syntax'),
-    ...(line !== undefined ? { line, column: column ?? 1 } : {}),
+    ...(line !== undefined ? positioned(text, line, column ?? 1) : {}),
   });
 
   let documents: Document.Parsed[];
@@ -179,9 +179,10 @@ export function parseSpecText(text: string, file: string): LoadedSpec {
 
   const problems: SpecProblem[] = [];
   for (const doc of documents) {
-    for (const issue of [...doc.errors, ...doc.warnings]) {
-      const at = issue.linePos?.[0];
-      problems.push(syntax(firstLine(issue.message), at?.line, at?.col));
+    const issues = [...doc.errors, ...doc.warnings];
+    for (const issue of issues) {
+      const at = lineCounter.linePos(whereItWentWrong(issue, issues, text));
+      problems.push(syntax(firstLine(issue.message), at.line, at.col));
     }
   }
   if (documents.length > 1) {
@@ -217,6 +218,39 @@ export function parseSpecText(text: string, file: string): LoadedSpec {
     return { problems: [syntax(`the top level must be ${WHAT_A_SPEC_IS}, not ${found}`, at?.line, at?.col)] };
   }
   return { document: value as Record<string, unknown>, locate: locator(doc, lineCounter), problems: [] };
+}
+
+/**
+ * The offset to point at for a YAML error. yaml reports an over-indented line (`backend: vds` then
+ * `    image: x`) at the value on the line above, which it took for the start of a nested key: the user
+ * must fix the over-indented line, so point at its first character. An error at the end of the text
+ * (an unclosed bracket or quote) points just past the last character, not at a line that is not there.
+ */
+function whereItWentWrong(issue: YAMLError, issues: YAMLError[], text: string): number {
+  const [start] = issue.pos;
+  const valueBecameKey = issues.some((i) => i.code === 'BLOCK_AS_IMPLICIT_KEY' && i.pos[0] === start);
+  const multiline = issues.find((i) => i.code === 'MULTILINE_IMPLICIT_KEY' && i.pos[0] === start);
+  if (valueBecameKey && multiline) {
+    const lineStart = text.lastIndexOf('\n', multiline.pos[1] - 1) + 1;
+    if (lineStart > start) return lineStart + (/^[ \t]*/.exec(text.slice(lineStart))?.[0].length ?? 0);
+  }
+  const end = text.trimEnd().length;
+  return start >= end && end > 0 ? end : start;
+}
+
+function positioned(text: string, line: number, column: number): Partial<SpecProblem> {
+  const shown = excerpt(text, line, column);
+  return shown === undefined ? { line, column } : { line, column, excerpt: shown };
+}
+
+/** The source line of a position and a caret under its column, as a compiler shows them. */
+export function excerpt(text: string, line: number, column: number): string | undefined {
+  const source = text.split('\n')[line - 1]?.replace(/\r$/, '');
+  if (source === undefined) return undefined;
+  const gutter = ' '.repeat(String(line).length);
+  // keep tabs before the caret so it lines up under the same character
+  const pad = source.slice(0, column - 1).replace(/[^\t]/g, ' ');
+  return `${line} | ${source}\n${gutter} | ${pad}^`;
 }
 
 /** yaml's pretty errors append a code frame and "at line L, column C"; line and column are kept apart. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserInputError } from '../core/errors';
-import { EtcdStateStore } from './etcd-store';
+import type * as EtcdStore from './etcd-store';
 import type { EtcdStoreOptions } from './etcd-store';
 import { isEtcdUrl, parseEtcdUrl, STATE_LOCATION_FORMS } from './etcd/url';
 import { defaultStateDir, LocalStateStore } from './local-store';
@@ -21,7 +21,12 @@ export function openStateStore(
   cwd: string = process.cwd(),
 ): StateStore {
   if (location === undefined || location === '') return new LocalStateStore(defaultStateDir(env, homeDir));
-  if (isEtcdUrl(location)) return new EtcdStateStore(etcdOptions(location, env));
+  if (isEtcdUrl(location)) {
+    const options = etcdOptions(location, env);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- etcd3 and grpc (~8 MB) load only for etcd:// locations, never for a local state dir or --sim
+    const { EtcdStateStore } = require('./etcd-store') as typeof EtcdStore;
+    return new EtcdStateStore(options);
+  }
   if (/^[A-Za-z][-A-Za-z0-9+.]*:\/\//.test(location))
     throw new UserInputError(`unsupported state location "${location}": use ${STATE_LOCATION_FORMS}`);
   return new LocalStateStore(localStateDir(location, homeDir, cwd));

@@ -1,19 +1,2 @@
-import type { Clock } from './types';
-
-/** The real clock. Tests pass a fake one instead (see test/unit/clients/http). */
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
+// The clock lives in src/core (core imports nothing of ours); re-exported here for existing imports.
+export { systemClock } from '../../core/clock';

@@ -27,9 +27,14 @@ export class ApiError extends ViokError {
       /** Seconds from Retry-After on 429/503. */
       retryAfterSeconds?: number;
     },
-    options?: { cause?: unknown },
+    options?: {
+      cause?: unknown;
+      /** What to do about it, in the user's terms (which cloud, which file); shown before the technical line. */
+      advice?: string;
+    },
   ) {
-    super(ApiError.describe(details), options);
+    const technical = ApiError.describe(details);
+    super(options?.advice ? `${options.advice}\n  ${technical}` : technical, { cause: options?.cause });
   }
 
   get status(): number | undefined {
@@ -71,4 +76,32 @@ export function isRetryable(e: unknown): boolean {
   const s = e.status;
   if (s === undefined) return true;
   return s === 429 || s === 502 || s === 503 || s === 504;
+}
+
+/** Network failures that mean the server could not be reached at all (nothing listens, no such host, no route, no answer). */
+const UNREACHABLE: Record<string, string> = {
+  ECONNREFUSED: 'connection refused: nothing listens there',
+  ENOTFOUND: 'no such host name',
+  EAI_AGAIN: 'the host name could not be resolved (DNS did not answer)',
+  EHOSTUNREACH: 'no route to the host',
+  ENETUNREACH: 'the network is unreachable',
+  ETIMEDOUT: 'no answer before the timeout',
+  ECONNABORTED: 'no answer before the timeout',
+  ESOCKETTIMEDOUT: 'no answer before the timeout',
+};
+
+/** No response because the server could not be reached (refused, unknown host, no route, timeout); not a TLS failure. */
+export function isUnreachable(e: unknown): e is ApiError {
+  return isApiError(e) && e.status === undefined && Object.hasOwn(UNREACHABLE, e.details.networkCode ?? '');
+}
+
+/** Why an unreachable server could not be reached, in words, with the code (e.g. "no such host name, ENOTFOUND"). */
+export function unreachableReason(e: ApiError): string {
+  const code = e.details.networkCode ?? '';
+  return `${UNREACHABLE[code] ?? 'no connection'}, ${code}`;
+}
+
+/** The same failure, with advice in the user's terms in front of the technical line. */
+export function withAdvice(e: ApiError, advice: string): ApiError {
+  return new ApiError(e.details, { cause: e.cause ?? e, advice });
 }

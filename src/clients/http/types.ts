@@ -47,8 +47,5 @@ export interface HttpClient {
 /** Reads a service's own error body into a type (NeutronError type, Nova fault name, NSX error_code) and message. */
 export type ErrorBodyParser = (status: number, body: unknown) => { type?: string; message?: string };
 
-/** Time is injected: the real clock in production, a fake in tests. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
+/** Time is injected; the type lives in src/core and is re-exported here for existing imports. */
+export type { Clock } from '../../core/clock';

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../core/errors';
-import type { ProjectScope, UserIdentity } from '../../config/resolved-cloud';
+import type { ProjectScope, UserIdentity } from './resolved-cloud';
 import type { KeystoneCloud } from './types';
 
 /** Builds the body of `POST /v3/auth/tokens` for the cloud's auth type. */

@@ -1,7 +1,8 @@
 import { ConfigError } from '../../core/errors';
 import { createHttpClient, type HttpClientOptions } from '../http/client';
 import type { RetryPolicy } from '../http/retry';
-import type { Clock, ErrorBodyParser, HttpClient } from '../http/types';
+import type { Clock, ErrorBodyParser, HttpClient, HttpRequest, HttpResponse } from '../http/types';
+import { endpointFailure, endpointOrigin, tokenRequestFailure } from './advice';
 import { authRequestBody } from './auth-request';
 import { selectEndpoint } from './catalog';
 import { parseKeystoneError } from './parse-error';
@@ -88,7 +89,7 @@ export class KeystoneSession {
     parseError: ErrorBodyParser,
     extra: Partial<Pick<HttpClientOptions, 'staticHeaders' | 'baseUrl'>> = {},
   ): Promise<HttpClient> {
-    return createHttpClient({
+    const client = createHttpClient({
       ...this.commonHttpOptions(),
       service,
       baseUrl: extra.baseUrl ?? (await this.endpointFor(serviceType)),
@@ -97,6 +98,18 @@ export class KeystoneSession {
       onUnauthorized: this.onUnauthorized,
       ...(extra.staticHeaders ? { staticHeaders: extra.staticHeaders } : {}),
     });
+    const origin = endpointOrigin(this.options.cloud, serviceType);
+    return {
+      service: client.service,
+      baseUrl: client.baseUrl,
+      request: async <T>(req: HttpRequest): Promise<HttpResponse<T>> => {
+        try {
+          return await client.request<T>(req);
+        } catch (e) {
+          throw endpointFailure(e, service, client.baseUrl, origin);
+        }
+      },
+    };
   }
 
   /** Revokes the current token (`DELETE /v3/auth/tokens`); the next call authenticates again. */
@@ -121,13 +134,17 @@ export class KeystoneSession {
   }
 
   private async authenticate(): Promise<CurrentToken> {
-    const res = await this.identity.request<TokenBody>({
-      method: 'POST',
-      path: '/auth/tokens',
-      body: authRequestBody(this.options.cloud),
-      // Authenticating creates nothing a retry could duplicate.
-      idempotent: true,
-    });
+    const res = await this.identity
+      .request<TokenBody>({
+        method: 'POST',
+        path: '/auth/tokens',
+        body: authRequestBody(this.options.cloud),
+        // Authenticating creates nothing a retry could duplicate.
+        idempotent: true,
+      })
+      .catch((e: unknown) => {
+        throw tokenRequestFailure(e, this.options.cloud, this.identity.baseUrl);
+      });
     const token = res.headers['x-subject-token'];
     if (!token)
       throw new ConfigError(`Keystone at ${this.identity.baseUrl} answered without an X-Subject-Token`);

@@ -1,12 +1,13 @@
-import type { ResolvedAuth, ResolvedCloudSettings } from '../../config/resolved-cloud';
+import type { ResolvedAuth, ResolvedCloudSettings } from './resolved-cloud';
 
 /**
  * What a Keystone session needs from a resolved cloud (`src/config`'s `ResolvedCloud` is one): the
- * credentials, region, interface preference, TLS settings and endpoint overrides.
+ * credentials, region, interface preference, TLS settings and endpoint overrides; its name and the files
+ * it came from, when known, so failures can say which entry to fix.
  */
 export type KeystoneCloud = ResolvedAuth &
   Pick<ResolvedCloudSettings, 'interfaces' | 'verify' | 'endpointOverrides'> &
-  Partial<Pick<ResolvedCloudSettings, 'regionName' | 'cacert'>>;
+  Partial<Pick<ResolvedCloudSettings, 'regionName' | 'cacert' | 'name' | 'source' | 'secureSource'>>;
 
 export interface CatalogEndpoint {
   id?: string;

@@ -1,3 +1,4 @@
+import { errorEnvelope, webobText } from '../http/error-bodies';
 import type { ErrorBodyParser } from '../http/types';
 
 /** Neutron: `{"NeutronError": {"type": "NetworkInUse", "message": "...", "detail": ""}}`; webob faults are plain text. */
@@ -10,19 +11,8 @@ export const parseNeutronError: ErrorBodyParser = (_status, body) => {
     };
   }
   // Some failures (e.g. 404 for an unknown URL, 401 from keystonemiddleware) are text or `{"error": {...}}`.
-  const generic = (body as { error?: { message?: unknown; title?: unknown } } | undefined)?.error;
-  if (generic && typeof generic === 'object' && typeof generic.message === 'string') {
-    return {
-      message: generic.message,
-      ...(typeof generic.title === 'string' ? { type: generic.title } : {}),
-    };
-  }
-  if (typeof body === 'string')
-    return {
-      message: body
-        .replace(/<[^>]+>/g, ' ')
-        .replace(/\s+/g, ' ')
-        .trim(),
-    };
+  const generic = errorEnvelope(body);
+  if (generic) return generic;
+  if (typeof body === 'string') return { message: webobText(body) };
   return {};
 };

@@ -1,6 +1,6 @@
 import type { HttpClient } from '../http/types';
 import { listQuery, type ListOptions } from './list-options';
-import { listAll } from './paging';
+import { listAllPages } from '../http/link-paging';
 import type { NeutronTags } from './tags';
 
 /** What a resource needs to know about tagging at create time (decided once from the extension list). */
@@ -63,7 +63,7 @@ export class NeutronResource<T extends { id: string }, CreateBody extends object
 
   /** Every matching resource, across all pages. */
   async list(options: ListOptions = {}): Promise<T[]> {
-    return listAll<T>(this.http, `/${this.segment}`, this.plural, listQuery(options), options.signal);
+    return listAllPages<T>(this.http, `/${this.segment}`, this.plural, listQuery(options), options.signal);
   }
 
   async update(id: string, body: UpdateBody, signal?: AbortSignal): Promise<T> {

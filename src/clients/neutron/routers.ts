@@ -45,30 +45,31 @@ export interface RouterInterface {
   project_id?: string;
 }
 
+/** A subnet (the router takes its gateway IP) or an existing port. */
+type InterfaceTarget = { subnet_id: string } | { port_id: string };
+
 export class Routers extends NeutronResource<Router, RouterCreate, RouterUpdate> {
   /** Attaches a subnet (router takes its gateway IP) or an existing port. */
-  async addInterface(
-    routerId: string,
-    target: { subnet_id: string } | { port_id: string },
-  ): Promise<RouterInterface> {
-    const res = await this.http.request<RouterInterface>({
-      method: 'PUT',
-      path: `/routers/${routerId}/add_router_interface`,
-      body: target,
-      // Repeating an add for the same subnet fails with 400 (already attached): the caller checks first.
-      idempotent: false,
-    });
-    return res.data;
+  addInterface(routerId: string, target: InterfaceTarget): Promise<RouterInterface> {
+    // Repeating an add for the same subnet fails with 400 (already attached): the caller checks first.
+    return this.interfaceAction('add_router_interface', routerId, target, { idempotent: false });
   }
 
-  async removeInterface(
+  removeInterface(routerId: string, target: InterfaceTarget): Promise<RouterInterface> {
+    return this.interfaceAction('remove_router_interface', routerId, target);
+  }
+
+  private async interfaceAction(
+    action: 'add_router_interface' | 'remove_router_interface',
     routerId: string,
-    target: { subnet_id: string } | { port_id: string },
+    target: InterfaceTarget,
+    options: { idempotent?: boolean } = {},
   ): Promise<RouterInterface> {
     const res = await this.http.request<RouterInterface>({
       method: 'PUT',
-      path: `/routers/${routerId}/remove_router_interface`,
+      path: `/routers/${routerId}/${action}`,
       body: target,
+      ...options,
     });
     return res.data;
   }

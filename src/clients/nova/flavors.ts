@@ -1,5 +1,5 @@
 import type { NovaHttp } from './nova-http';
-import { listAllPages } from './paging';
+import { listAllPages } from '../http/link-paging';
 
 export interface Flavor {
   id: string;

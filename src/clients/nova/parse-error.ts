@@ -1,3 +1,4 @@
+import { webobText } from '../http/error-bodies';
 import type { ErrorBodyParser } from '../http/types';
 
 /**
@@ -16,12 +17,6 @@ export const parseNovaError: ErrorBodyParser = (_status, body) => {
     }
     return {};
   }
-  if (typeof body === 'string')
-    return {
-      message: body
-        .replace(/<[^>]+>/g, ' ')
-        .replace(/\s+/g, ' ')
-        .trim(),
-    };
+  if (typeof body === 'string') return { message: webobText(body) };
   return {};
 };

@@ -2,7 +2,7 @@ import { OperationError } from '../../core/errors';
 import type { QueryValue } from '../http/types';
 import { atLeast, CREATE_TIME_TAGS_MICROVERSION, SERVER_TAGS_MICROVERSION } from './microversion';
 import type { NovaHttp } from './nova-http';
-import { listAllPages } from './paging';
+import { listAllPages } from '../http/link-paging';
 
 export type ServerStatus = 'BUILD' | 'ACTIVE' | 'ERROR' | 'SHUTOFF' | 'DELETED' | 'SOFT_DELETED' | string;
 

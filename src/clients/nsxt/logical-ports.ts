@@ -13,34 +13,31 @@ export interface LogicalPortFilter {
 }
 
 export function logicalPorts(c: NsxtConnection) {
+  /** Read-modify-write of the port's tags with the current `_revision`; no PUT when `change` answers undefined (nothing to do). */
+  const retag = (
+    id: string,
+    change: (tags: NsxTag[] | undefined) => NsxTag[] | undefined,
+    write?: WriteOptions,
+  ) =>
+    c.readModifyWrite<Stored<LogicalPort>>(
+      `${PATH}/${encodeURIComponent(id)}`,
+      (port) => {
+        const tags = change(port.tags);
+        return tags ? { ...port, tags } : undefined;
+      },
+      write,
+    );
   return {
     get: (id: string) => c.get<Stored<LogicalPort>>(`${PATH}/${encodeURIComponent(id)}`),
     list: (filter: LogicalPortFilter = {}) => c.list<Stored<LogicalPort>>(PATH, { ...filter }),
     /** With VIO's NSX-T plugin the attachment id is the Neutron port id. */
     findByAttachmentId: (attachmentId: string) =>
       c.list<Stored<LogicalPort>>(PATH, { attachment_id: attachmentId }),
-    /**
-     * Sets `tags` on the port, keeping its other tags (same scope = replaced). Read-modify-write with
-     * the current `_revision`; no PUT when the tags are already there.
-     */
+    /** Sets `tags` on the port, keeping its other tags (same scope = replaced); no PUT when they are already there. */
     mergeTags: (id: string, tags: NsxTag[], write?: WriteOptions) =>
-      c.readModifyWrite<Stored<LogicalPort>>(
-        `${PATH}/${encodeURIComponent(id)}`,
-        (port) => {
-          const merged = mergeTagList(port.tags, tags);
-          return merged ? { ...port, tags: merged } : undefined;
-        },
-        write,
-      ),
+      retag(id, (current) => mergeTagList(current, tags), write),
     /** Removes the tags with these scopes (e.g. viok's `ncp/*` tags when a cluster is deleted). */
     removeTags: (id: string, scopes: string[], write?: WriteOptions) =>
-      c.readModifyWrite<Stored<LogicalPort>>(
-        `${PATH}/${encodeURIComponent(id)}`,
-        (port) => {
-          const kept = removeTagScopes(port.tags, scopes);
-          return kept ? { ...port, tags: kept } : undefined;
-        },
-        write,
-      ),
+      retag(id, (current) => removeTagScopes(current, scopes), write),
   };
 }

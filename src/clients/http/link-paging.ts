@@ -1,4 +1,4 @@
-import type { HttpClient, QueryValue } from '../http/types';
+import type { HttpClient, QueryValue } from './types';
 
 interface Link {
   rel: string;
@@ -6,10 +6,11 @@ interface Link {
 }
 
 /**
- * GETs a Neutron collection and follows `<collection>_links` rel=next until the last page, so callers
- * always see the whole list.
+ * GETs an OpenStack collection (Neutron, Nova) and follows its `<collection>_links` rel=next link
+ * (limit/marker paging, as the API-SIG describes) until the last page, so callers always see the
+ * whole list.
  */
-export async function listAll<T>(
+export async function listAllPages<T>(
   http: HttpClient,
   path: string,
   collection: string,
@@ -36,7 +37,10 @@ export async function listAll<T>(
   return items;
 }
 
-/** Neutron builds links from its own idea of its host; behind a proxy that may not be reachable. */
+/**
+ * The services build links from their own idea of their host; behind a proxy that may not be
+ * reachable, so keep talking to the endpoint we were given.
+ */
 function sameOrigin(href: string, baseUrl: string): string {
   const link = new URL(href, baseUrl);
   const base = new URL(baseUrl);
