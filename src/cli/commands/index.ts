@@ -11,6 +11,7 @@ import { register as describe } from './describe';
 import { register as init } from './init';
 import { register as scale } from './scale';
 import { register as graph } from './graph';
+import { register as completion } from './completion';
 
 /** Every command module registers its flags and help here; implementations load lazily. */
 export type Register = (program: Command, act: Act) => void;
@@ -27,4 +28,5 @@ export const commandModules: Register[] = [
   init,
   scale,
   graph,
+  completion,
 ];
