@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, SpecError, isViokError } from '../core/errors';
 import type { CliContext } from './context';
 import { TerminalOutput, TerminalPrompter, colorWanted, isInteractive } from './terminal';
 import { commandModules } from './commands';
+import { versionLine } from './version';
 import { INSECURE_ENV, insecureRequested, tlsOffWarning } from '../config/insecure';
 
 /** A command's action: gets the context and its parsed arguments, returns the exit code. */
@@ -43,7 +42,7 @@ export async function main(
 
   const program = new Command('viok')
     .description('Provision Kubernetes clusters on VMware Integrated OpenStack (backends: vds, nsx-v, nsx-t)')
-    .version(packageVersion(), '-V, --version', 'print the version')
+    .version(versionLine(), '-V, --version', 'print the version (viok version -o json for scripts)')
     .addOption(
       new Option('--debug', 'log every API request and response (secrets redacted) and show stack traces'),
     )
@@ -138,12 +137,4 @@ function reportError(e: unknown, out: TerminalOutput, debug: boolean): number {
   );
   if (debug && e instanceof Error && e.stack) out.debug(e.stack);
   return ExitCode.failure;
-}
-
-/** The version from package.json (dist/cli/main.js sits two levels below the package root). */
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
 }

@@ -53,6 +53,7 @@ describe('viok completion', () => {
         'scale',
         'graph',
         'completion',
+        'version',
       ],
     ],
     [

@@ -12,6 +12,7 @@ import { register as init } from './init';
 import { register as scale } from './scale';
 import { register as graph } from './graph';
 import { register as completion } from './completion';
+import { register as version } from './version';
 
 /** Every command module registers its flags and help here; implementations load lazily. */
 export type Register = (program: Command, act: Act) => void;
@@ -29,4 +30,5 @@ export const commandModules: Register[] = [
   scale,
   graph,
   completion,
+  version,
 ];
