@@ -98,7 +98,7 @@ Exit codes: 0 ok, 1 failure, 2 invalid input or usage, 130 interrupted.`,
   for (const register of commandModules) register(program, act);
 
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(helpOnlyForKnownCommands(program, argv));
   } catch (e) {
     exitCode = reportError(e, out, argv.includes('--debug'));
   } finally {
@@ -137,4 +137,26 @@ function reportError(e: unknown, out: TerminalOutput, debug: boolean): number {
   );
   if (debug && e instanceof Error && e.stack) out.debug(e.stack);
   return ExitCode.failure;
+}
+
+/**
+ * `viok nosuch --help` must not print the top-level help and exit 0: a script probing for a command
+ * would be told it exists. When the words name no command, the help flag is dropped so that
+ * commander reports the unknown command (exit 2, with its "Did you mean" suggestion).
+ */
+export function helpOnlyForKnownCommands(program: Command, argv: string[]): string[] {
+  const isHelp = (a: string): boolean => a === '--help' || a === '-h';
+  if (!argv.some(isHelp)) return argv;
+  let command = program;
+  for (const word of argv.slice(2)) {
+    if (word.startsWith('-')) continue;
+    if (command.commands.length === 0) break; // arguments of a leaf command
+    const sub = command.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!sub) {
+      if (word === 'help') return argv;
+      return argv.filter((a) => !isHelp(a));
+    }
+    command = sub;
+  }
+  return argv;
 }
