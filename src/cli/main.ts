@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { ExitCode, SpecError, isViokError } from '../core/errors';
+import { AbortError, ExitCode, SpecError, isViokError } from '../core/errors';
 import type { CliContext } from './context';
 import { TerminalOutput, TerminalPrompter, colorWanted, isInteractive } from './terminal';
 import { commandModules } from './commands';
@@ -100,7 +100,7 @@ Exit codes: 0 ok, 1 failure, 2 invalid input or usage, 130 interrupted.`,
   try {
     await program.parseAsync(helpOnlyForKnownCommands(program, argv));
   } catch (e) {
-    exitCode = reportError(e, out, argv.includes('--debug'));
+    exitCode = reportError(withNextStep(e, aborter.signal, argv), out, argv.includes('--debug'));
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
@@ -159,4 +159,33 @@ export function helpOnlyForKnownCommands(program: Command, argv: string[]): stri
     command = sub;
   }
   return argv;
+}
+
+/** Commands that change the cloud, and what to run after an interruption: [path, advice]. */
+const AFTER_INTERRUPT: [string, (name: string) => string][] = [
+  [
+    'create cluster',
+    (name) =>
+      `what was created is recorded in state: run viok create cluster again to continue, or viok delete cluster ${name} to remove it`,
+  ],
+  ['scale cluster', () => 'what was changed is recorded in state: run viok scale cluster again to finish'],
+  ['delete cluster', (name) => `run viok delete cluster ${name} again to finish deleting`],
+];
+
+/**
+ * After Ctrl-C, whatever failed failed because of it: an error without a next step gets one (exit
+ * 130), so the user knows whether to re-run, delete, or do nothing.
+ */
+export function withNextStep(e: unknown, signal: AbortSignal, argv: string[]): unknown {
+  if (!signal.aborted) return e;
+  // errors that already say what to do next (create's own, or init's "nothing written") stand as they are
+  if (e instanceof AbortError && /\bviok \w+|nothing/.test(e.message)) return e;
+  const words = argv.slice(2).filter((a) => !a.startsWith('-'));
+  const path = words.slice(0, 2).join(' ');
+  const entry = AFTER_INTERRUPT.find(([p]) => p === path);
+  if (!entry) return new AbortError('interrupted; nothing was changed');
+  // the cluster name when it follows the command (`viok delete cluster demo`), not a flag's value
+  const after = argv[argv.indexOf(words[1] as string) + 1];
+  const name = after && !after.startsWith('-') ? after : '<name>';
+  return new AbortError(`interrupted; ${entry[1](name)}`);
 }
