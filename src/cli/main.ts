@@ -13,6 +13,7 @@ export type Act = (action: Action) => (...args: unknown[]) => Promise<void>;
 
 interface GlobalOptions {
   debug?: boolean;
+  quiet?: boolean;
   color: boolean;
   insecure?: boolean;
 }
@@ -47,6 +48,7 @@ export async function main(
       new Option('--debug', 'log every API request and response (secrets redacted) and show stack traces'),
     )
     .addOption(new Option('--no-color', 'disable colours (NO_COLOR is honoured too)'))
+    .addOption(new Option('-q, --quiet', 'print only results, warnings and errors: no progress'))
     .addOption(
       new Option(
         '--insecure',
@@ -74,7 +76,8 @@ Exit codes: 0 ok, 1 failure, 2 invalid input or usage, 130 interrupted.`,
     async (...args) => {
       const globals = program.opts<GlobalOptions>();
       const color = colorWanted(env, globals.color, Boolean(process.stderr.isTTY));
-      out = new TerminalOutput({ debug: Boolean(globals.debug), color });
+      const quiet = Boolean(globals.quiet);
+      out = new TerminalOutput({ debug: Boolean(globals.debug), color, quiet });
       const interactive = isInteractive(env, stdoutIsTTY);
       // every connection point reads --insecure from the environment the command gets (see config/insecure)
       const commandEnv = globals.insecure ? { ...env, [INSECURE_ENV]: '1' } : env;
@@ -89,6 +92,7 @@ Exit codes: 0 ok, 1 failure, 2 invalid input or usage, 130 interrupted.`,
         cwd: io.cwd ?? process.cwd(),
         interactive,
         debug: Boolean(globals.debug),
+        quiet,
         color,
         signal: aborter.signal,
       };

@@ -1,4 +1,7 @@
-import { runViok } from '../helpers/cli';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { repoRoot, runViok } from '../helpers/cli';
 
 describe('unknown commands', () => {
   it.each([
@@ -20,4 +23,36 @@ describe('unknown commands', () => {
       expect(r.stdout).toMatch(/^Usage: viok/);
     },
   );
+});
+
+describe('--quiet', () => {
+  it('drops progress lines but keeps the result on stdout', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'viok-quiet-'));
+    try {
+      const spec = path.join(repoRoot, 'examples', 'vds.yaml');
+      const loud = await runViok(
+        ['create', 'cluster', 'demo', '--sim', '-f', spec, '--state-dir', dir, '--yes'],
+        { cwd: dir },
+      );
+      expect(loud.code).toBe(0);
+      expect(loud.stderr).toMatch(/\[preflight\]/);
+      const quiet = await runViok(
+        ['-q', 'create', 'cluster', 'demo', '--sim', '-f', spec, '--state-dir', dir, '--yes'],
+        { cwd: dir },
+      );
+      expect(quiet.code).toBe(0);
+      expect(quiet.stderr).toBe('');
+      expect(quiet.stdout).toMatch(/demo/);
+      const gone = await runViok(
+        ['--quiet', 'delete', 'cluster', 'demo', '--sim', '--state-dir', dir, '--yes'],
+        {
+          cwd: dir,
+        },
+      );
+      expect(gone.code).toBe(0);
+      expect(gone.stderr).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
