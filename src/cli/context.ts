@@ -9,6 +9,8 @@ export interface CliContext {
   /** True when stdout is a terminal and CI is not set: live views and prompts are allowed. */
   interactive: boolean;
   debug: boolean;
+  /** --quiet: no progress lines and no live view; results, warnings and errors only. */
+  quiet: boolean;
   color: boolean;
   /** Aborted on Ctrl-C (SIGINT) or SIGTERM; long operations stop cleanly and the CLI exits 130. */
   signal: AbortSignal;

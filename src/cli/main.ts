@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { ExitCode, SpecError, formatProblem, isViokError } from '../core/errors';
+import { AbortError, ExitCode, SpecError, formatProblem, isViokError } from '../core/errors';
 import type { CliContext } from './context';
 import { TerminalOutput, TerminalPrompter, colorWanted, isInteractive } from './terminal';
 import { commandModules } from './commands';
+import { versionLine } from './version';
 import { INSECURE_ENV, insecureRequested, tlsOffWarning } from '../config/insecure';
 
 /** A command's action: gets the context and its parsed arguments, returns the exit code. */
@@ -14,6 +13,7 @@ export type Act = (action: Action) => (...args: unknown[]) => Promise<void>;
 
 interface GlobalOptions {
   debug?: boolean;
+  quiet?: boolean;
   color: boolean;
   insecure?: boolean;
 }
@@ -43,11 +43,12 @@ export async function main(
 
   const program = new Command('viok')
     .description('Provision Kubernetes clusters on VMware Integrated OpenStack (backends: vds, nsx-v, nsx-t)')
-    .version(packageVersion(), '-V, --version', 'print the version')
+    .version(versionLine(), '-V, --version', 'print the version (viok version -o json for scripts)')
     .addOption(
       new Option('--debug', 'log every API request and response (secrets redacted) and show stack traces'),
     )
     .addOption(new Option('--no-color', 'disable colours (NO_COLOR is honoured too)'))
+    .addOption(new Option('-q, --quiet', 'print only results, warnings and errors: no progress'))
     .addOption(
       new Option(
         '--insecure',
@@ -75,7 +76,8 @@ Exit codes: 0 ok, 1 failure, 2 invalid input or usage, 130 interrupted.`,
     async (...args) => {
       const globals = program.opts<GlobalOptions>();
       const color = colorWanted(env, globals.color, Boolean(process.stderr.isTTY));
-      out = new TerminalOutput({ debug: Boolean(globals.debug), color });
+      const quiet = Boolean(globals.quiet);
+      out = new TerminalOutput({ debug: Boolean(globals.debug), color, quiet });
       const interactive = isInteractive(env, stdoutIsTTY);
       // every connection point reads --insecure from the environment the command gets (see config/insecure)
       const commandEnv = globals.insecure ? { ...env, [INSECURE_ENV]: '1' } : env;
@@ -90,6 +92,7 @@ Exit codes: 0 ok, 1 failure, 2 invalid input or usage, 130 interrupted.`,
         cwd: io.cwd ?? process.cwd(),
         interactive,
         debug: Boolean(globals.debug),
+        quiet,
         color,
         signal: aborter.signal,
       };
@@ -99,9 +102,9 @@ Exit codes: 0 ok, 1 failure, 2 invalid input or usage, 130 interrupted.`,
   for (const register of commandModules) register(program, act);
 
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(helpOnlyForKnownCommands(program, argv));
   } catch (e) {
-    exitCode = reportError(e, out, argv.includes('--debug'));
+    exitCode = reportError(withNextStep(e, aborter.signal, argv), out, argv.includes('--debug'));
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
@@ -143,10 +146,53 @@ function reportError(e: unknown, out: TerminalOutput, debug: boolean): number {
   return ExitCode.failure;
 }
 
-/** The version from package.json (dist/cli/main.js sits two levels below the package root). */
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
+/**
+ * `viok nosuch --help` must not print the top-level help and exit 0: a script probing for a command
+ * would be told it exists. When the words name no command, the help flag is dropped so that
+ * commander reports the unknown command (exit 2, with its "Did you mean" suggestion).
+ */
+export function helpOnlyForKnownCommands(program: Command, argv: string[]): string[] {
+  const isHelp = (a: string): boolean => a === '--help' || a === '-h';
+  if (!argv.some(isHelp)) return argv;
+  let command = program;
+  for (const word of argv.slice(2)) {
+    if (word.startsWith('-')) continue;
+    if (command.commands.length === 0) break; // arguments of a leaf command
+    const sub = command.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!sub) {
+      if (word === 'help') return argv;
+      return argv.filter((a) => !isHelp(a));
+    }
+    command = sub;
+  }
+  return argv;
+}
+
+/** Commands that change the cloud, and what to run after an interruption: [path, advice]. */
+const AFTER_INTERRUPT: [string, (name: string) => string][] = [
+  [
+    'create cluster',
+    (name) =>
+      `what was created is recorded in state: run viok create cluster again to continue, or viok delete cluster ${name} to remove it`,
+  ],
+  ['scale cluster', () => 'what was changed is recorded in state: run viok scale cluster again to finish'],
+  ['delete cluster', (name) => `run viok delete cluster ${name} again to finish deleting`],
+];
+
+/**
+ * After Ctrl-C, whatever failed failed because of it: an error without a next step gets one (exit
+ * 130), so the user knows whether to re-run, delete, or do nothing.
+ */
+export function withNextStep(e: unknown, signal: AbortSignal, argv: string[]): unknown {
+  if (!signal.aborted) return e;
+  // errors that already say what to do next (create's own, or init's "nothing written") stand as they are
+  if (e instanceof AbortError && /\bviok \w+|nothing/.test(e.message)) return e;
+  const words = argv.slice(2).filter((a) => !a.startsWith('-'));
+  const path = words.slice(0, 2).join(' ');
+  const entry = AFTER_INTERRUPT.find(([p]) => p === path);
+  if (!entry) return new AbortError('interrupted; nothing was changed');
+  // the cluster name when it follows the command (`viok delete cluster demo`), not a flag's value
+  const after = argv[argv.indexOf(words[1] as string) + 1];
+  const name = after && !after.startsWith('-') ? after : '<name>';
+  return new AbortError(`interrupted; ${entry[1](name)}`);
 }

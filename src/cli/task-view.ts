@@ -331,11 +331,11 @@ export function intervalTicker(ms: number, tick: () => void): Ticker {
  * a terminal, CI set (the same test as prompts, `isInteractive`), or TERM=dumb.
  */
 export function liveTaskView(
-  ctx: { env: NodeJS.ProcessEnv; color: boolean },
+  ctx: { env: NodeJS.ProcessEnv; color: boolean; quiet?: boolean },
   o: { json: boolean; cluster?: string },
   stream: NodeJS.WriteStream = process.stderr,
 ): TaskView | undefined {
-  if (o.json || !isInteractive(ctx.env, Boolean(stream.isTTY)) || ctx.env.TERM === 'dumb') return undefined;
+  if (o.json || ctx.quiet || !isInteractive(ctx.env, Boolean(stream.isTTY)) || ctx.env.TERM === 'dumb') return undefined;
   return new TaskView({
     write: (chunk) => void stream.write(chunk),
     now: () => Date.now(),

@@ -5,7 +5,8 @@ import { AbortError, UserInputError } from '../core/errors';
 /** Output to the real terminal: results on stdout, everything for humans on stderr. */
 export class TerminalOutput implements Output {
   constructor(
-    private readonly options: { debug: boolean; color: boolean },
+    /** quiet: no progress or summary lines (results, warnings and errors still show). */
+    private readonly options: { debug: boolean; color: boolean; quiet?: boolean },
     private readonly stdout: NodeJS.WritableStream = process.stdout,
     private readonly stderr: NodeJS.WritableStream = process.stderr,
   ) {}
@@ -14,7 +15,7 @@ export class TerminalOutput implements Output {
     this.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
   info(message: string): void {
-    this.stderr.write(`${message}\n`);
+    if (!this.options.quiet) this.stderr.write(`${message}\n`);
   }
   warn(message: string): void {
     this.stderr.write(`${this.paint('yellow', 'warning:')} ${message}\n`);

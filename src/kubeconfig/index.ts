@@ -4,12 +4,14 @@ export {
   adminKubeconfig,
   apiServerUrl,
   kubeconfigToYaml,
-  kubeconfigUserName,
+  kubeconfigNames,
 } from './kubeconfig';
 export {
   writeKubeconfig,
   mergeKubeconfig,
+  removeFromKubeconfig,
   kubeconfigMergeTarget,
   writeFileAtomic0600,
   kubeconfigMode,
 } from './write';
+export type { MergeResult, RemoveResult } from './write';

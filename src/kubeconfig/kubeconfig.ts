@@ -15,7 +15,7 @@ export interface Kubeconfig {
 }
 
 export interface KubeconfigInput {
-  /** Cluster name: names the context, the cluster entry and (with `-admin`) the user entry. */
+  /** viok's cluster name: the entries are named after it (see {@link kubeconfigNames}). */
   clusterName: string;
   /** API endpoint, e.g. `https://203.0.113.10:6443` (the load balancer's address). */
   server: string;
@@ -26,18 +26,26 @@ export interface KubeconfigInput {
 
 const b64 = (pem: string): string => Buffer.from(pem, 'utf8').toString('base64');
 
-/** The user entry's name: per cluster, so merging several clusters' kubeconfigs never clashes. */
-export const kubeconfigUserName = (clusterName: string): string => `${clusterName}-admin`;
+/**
+ * The names of a cluster's kubeconfig entries: `viok-<cluster>` for the context and the cluster,
+ * `viok-<cluster>-admin` for the admin user. The prefix keeps them apart from entries other tools
+ * wrote into a shared ~/.kube/config (kind does the same with `kind-<cluster>`).
+ */
+export function kubeconfigNames(clusterName: string): { context: string; cluster: string; user: string } {
+  const base = `viok-${clusterName}`;
+  return { context: base, cluster: base, user: `${base}-admin` };
+}
 
-/** A kubeconfig with one cluster, one user and one context, all named after the cluster. */
+/** A kubeconfig with one cluster, one user and one context, named by {@link kubeconfigNames}. */
 export function buildKubeconfig(input: KubeconfigInput): Kubeconfig {
-  const user = kubeconfigUserName(input.clusterName);
+  const names = kubeconfigNames(input.clusterName);
+  const user = names.user;
   return {
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [
       {
-        name: input.clusterName,
+        name: names.cluster,
         cluster: { server: input.server, 'certificate-authority-data': b64(input.caCertPem) },
       },
     ],
@@ -50,8 +58,8 @@ export function buildKubeconfig(input: KubeconfigInput): Kubeconfig {
         },
       },
     ],
-    contexts: [{ name: input.clusterName, context: { cluster: input.clusterName, user } }],
-    'current-context': input.clusterName,
+    contexts: [{ name: names.context, context: { cluster: names.cluster, user } }],
+    'current-context': names.context,
     preferences: {},
   };
 }

@@ -51,6 +51,7 @@ export async function writeKubeconfig(file: string, config: Kubeconfig): Promise
 }
 
 type Named = { name?: unknown };
+type ClusterEntry = Named & { cluster?: { server?: unknown; 'certificate-authority-data'?: unknown } };
 
 function entries(doc: Record<string, unknown>, key: string, file: string): Named[] {
   const v = doc[key];
@@ -65,43 +66,143 @@ function mergeByName(existing: readonly Named[], incoming: readonly Named[]): Na
   return [...existing.filter((e) => !names.has(e.name)), ...incoming];
 }
 
-/**
- * Merges `config` into the kubeconfig at `file` the way `kubectl config set-*` would: clusters,
- * users and contexts with the same names are replaced, every other entry and field is kept, and
- * current-context is switched to the new context. The file is created when missing and always
- * ends up mode 0600.
- */
-export async function mergeKubeconfig(file: string, config: Kubeconfig): Promise<void> {
-  let existingText: string | undefined;
+/** Reads a kubeconfig file as a mapping; undefined when it is missing or empty. */
+async function readKubeconfigDoc(file: string): Promise<Record<string, unknown> | undefined> {
+  let text: string;
   try {
-    existingText = await fs.readFile(file, 'utf8');
+    text = await fs.readFile(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
   }
-  if (existingText === undefined || existingText.trim() === '') {
-    await writeKubeconfig(file, config);
-    return;
-  }
+  if (text.trim() === '') return undefined;
   let parsed: unknown;
   try {
-    parsed = YAML.parse(existingText);
+    parsed = YAML.parse(text);
   } catch (e) {
     throw new UserInputError(`${file}: not valid YAML, so it cannot be merged into: ${(e as Error).message}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new UserInputError(`${file}: not a kubeconfig file (expected a mapping)`);
   }
-  const doc = parsed as Record<string, unknown>;
+  return parsed as Record<string, unknown>;
+}
+
+/** What a merge did, for the command to tell the user. */
+export interface MergeResult {
+  /** The current context before the merge (undefined when the file had none). */
+  previousContext: string | undefined;
+  /** The current context after it (the merged cluster's). */
+  currentContext: string;
+  /** Whether an entry with one of the merged names existed (refreshed, or replaced with force). */
+  updated: boolean;
+}
+
+/** An existing cluster entry of the same name that points at another API server or CA is another cluster. */
+function otherClusterOf(
+  existing: readonly Named[],
+  incoming: readonly ClusterEntry[],
+): ClusterEntry | undefined {
+  for (const entry of incoming) {
+    const found = existing.find((e) => e.name === entry.name) as ClusterEntry | undefined;
+    if (!found) continue;
+    const same =
+      found.cluster?.server === entry.cluster?.server &&
+      found.cluster?.['certificate-authority-data'] === entry.cluster?.['certificate-authority-data'];
+    if (!same) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Merges `config` into the kubeconfig at `file` the way `kubectl config set-*` would: clusters,
+ * users and contexts with the same names are replaced, every other entry and field is kept, and
+ * current-context is switched to the new context. An entry of the same name that belongs to a
+ * different cluster (another API server or CA) is never overwritten unless `force` is set. The file
+ * is created when missing and always ends up mode 0600.
+ */
+export async function mergeKubeconfig(
+  file: string,
+  config: Kubeconfig,
+  options: { force?: boolean } = {},
+): Promise<MergeResult> {
+  const doc = await readKubeconfigDoc(file);
+  const currentContext = config['current-context'];
+  if (!doc) {
+    await writeKubeconfig(file, config);
+    return { previousContext: undefined, currentContext, updated: false };
+  }
+  const clusters = entries(doc, 'clusters', file);
+  const other = otherClusterOf(clusters, config.clusters);
+  if (other && !options.force) {
+    const server = typeof other.cluster?.server === 'string' ? ` (${other.cluster.server})` : '';
+    throw new UserInputError(
+      `${file}: the entry ${String(other.name)} belongs to another cluster${server}; pass --force to replace it, or write a separate file with --file`,
+    );
+  }
+  const names = new Set<unknown>([
+    ...config.clusters.map((c) => c.name),
+    ...config.users.map((u) => u.name),
+    ...config.contexts.map((c) => c.name),
+  ]);
+  const updated = ['clusters', 'users', 'contexts'].some((key) =>
+    entries(doc, key, file).some((e) => names.has(e.name)),
+  );
+  const previous = doc['current-context'];
   const merged: Record<string, unknown> = {
     ...doc,
     apiVersion: doc.apiVersion ?? 'v1',
     kind: doc.kind ?? 'Config',
-    clusters: mergeByName(entries(doc, 'clusters', file), config.clusters),
+    clusters: mergeByName(clusters, config.clusters),
     users: mergeByName(entries(doc, 'users', file), config.users),
     contexts: mergeByName(entries(doc, 'contexts', file), config.contexts),
-    'current-context': config['current-context'],
+    'current-context': currentContext,
   };
   await writeFileAtomic0600(file, kubeconfigToYaml(merged));
+  return {
+    previousContext: typeof previous === 'string' && previous !== '' ? previous : undefined,
+    currentContext,
+    updated,
+  };
+}
+
+/** What {@link removeFromKubeconfig} took out. */
+export interface RemoveResult {
+  /** Names of the entries removed, e.g. `context viok-demo`. */
+  removed: string[];
+  /** Whether the current context was the removed one (it is then unset, as kind does). */
+  currentContextUnset: boolean;
+}
+
+/**
+ * Removes a cluster's entries (by their names) from the kubeconfig at `file`, keeping everything
+ * else; when the current context was the removed one it is unset. A missing file, or one without
+ * those entries, is left as it is.
+ */
+export async function removeFromKubeconfig(
+  file: string,
+  names: { context: string; cluster: string; user: string },
+): Promise<RemoveResult> {
+  const doc = await readKubeconfigDoc(file);
+  if (!doc) return { removed: [], currentContextUnset: false };
+  const removed: string[] = [];
+  const keep = (key: string, kind: string, name: string): Named[] =>
+    entries(doc, key, file).filter((e) => {
+      if (e.name !== name) return true;
+      removed.push(`${kind} ${name}`);
+      return false;
+    });
+  const next: Record<string, unknown> = {
+    ...doc,
+    clusters: keep('clusters', 'cluster', names.cluster),
+    users: keep('users', 'user', names.user),
+    contexts: keep('contexts', 'context', names.context),
+  };
+  if (removed.length === 0) return { removed, currentContextUnset: false };
+  const currentContextUnset = doc['current-context'] === names.context;
+  if (currentContextUnset) next['current-context'] = '';
+  await writeFileAtomic0600(file, kubeconfigToYaml(next));
+  return { removed, currentContextUnset };
 }
 
 /**

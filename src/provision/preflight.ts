@@ -5,6 +5,7 @@ import type { Flavor } from '../clients/nova/flavors';
 import type { Network } from '../clients/neutron/networks';
 import type { Subnet } from '../clients/neutron/subnets';
 import type { ClusterSpec } from '../spec/types';
+import { didYouMean } from '../util/close-matches';
 import type { ProvisionContext } from './context';
 
 /** What the cloud has that the spec names, resolved to ids once, before anything is created. */
@@ -54,6 +55,15 @@ function inCidr(ip: string, cidr: string): boolean {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** What to say when the spec's image is not in Glance: the close names, and what there is. */
+async function imageAdvice(glance: ProvisionContext['clients']['glance'], wanted: string): Promise<string> {
+  const names = (await glance.listActive()).flatMap((i) => (i.name ? [i.name] : []));
+  if (names.length === 0) return ' The project sees no active image: upload one (an Ubuntu cloud image).';
+  const shown =
+    names.length > 10 ? `${names.slice(0, 10).join(', ')}, … (${names.length} in all)` : names.join(', ');
+  return `${didYouMean(wanted, names)} (available: ${shown})`;
+}
+
 /** Checks the image, flavors, key pair and networks the spec names; throws PreflightError listing all. */
 export async function checkCloudObjects(ctx: ProvisionContext, spec: ClusterSpec): Promise<CloudFacts> {
   const { glance, nova } = ctx.clients;
@@ -75,7 +85,8 @@ export async function checkCloudObjects(ctx: ProvisionContext, spec: ClusterSpec
     missing(
       `spec.image: ${image.ambiguous.length} images are named "${s.image}" (${image.ambiguous.map((i) => i.id).join(', ')}); use the id`,
     );
-  else if (!image.image) missing(`spec.image: no image "${s.image}" in Glance`);
+  else if (!image.image)
+    missing(`spec.image: no image "${s.image}" in Glance.${await imageAdvice(glance, s.image)}`);
   else if (image.image.status !== 'active')
     missing(`spec.image: image "${s.image}" is ${image.image.status}, not active`);
 
@@ -88,7 +99,10 @@ export async function checkCloudObjects(ctx: ProvisionContext, spec: ClusterSpec
   for (const [where, name] of wanted) {
     const f = allFlavors.find((x) => x.id === name) ?? allFlavors.find((x) => x.name === name);
     if (f) flavors[name] = f;
-    else missing(`${where}: no flavor "${name}" (available: ${allFlavors.map((x) => x.name).join(', ')})`);
+    else {
+      const names = allFlavors.map((x) => x.name);
+      missing(`${where}: no flavor "${name}".${didYouMean(name, names)} (available: ${names.join(', ')})`);
+    }
   }
   if (!keypair) missing(`spec.sshKeyName: no key pair "${s.sshKeyName}" for this user in Nova`);
   if (provider && 'problem' in provider) missing(`spec.networks.provider: ${provider.problem}`);

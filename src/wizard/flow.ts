@@ -39,6 +39,11 @@ export interface WizardOptions {
 
 export interface WizardResult {
   spec: ClusterSpec;
+  /**
+   * Variables the spec reads that the user typed during the run (an NSX password asked for the
+   * listing), to hand to the `viok plan` run that follows: kept in memory, never written.
+   */
+  env: Record<string, string>;
   /** A cloud typed into the wizard, to add to clouds.yaml once the spec is written. */
   cloudToSave?: CloudToSave;
 }
@@ -54,6 +59,8 @@ interface Question<K extends keyof InitAnswers> {
 }
 
 const NEW_CLOUD = '\u0000new';
+/** Stands in for an answer that is missing off a terminal, so that every missing flag is found in one run. */
+const MISSING = '\u0000missing';
 const NO_ZONE = '\u0000default';
 
 /** The `viok init` question flow: flags first, then defaults or questions, then the finished spec. */
@@ -65,6 +72,9 @@ class Wizard {
   private readonly a: InitAnswers = {};
   private cloudToSave: CloudToSave | undefined;
   private nsxt: NsxtInventory | undefined;
+  private readonly env: Record<string, string> = {};
+  /** Off a terminal: the answers no flag gave, reported together at the end. */
+  private readonly missing: { flag: string; what: string }[] = [];
 
   constructor(private readonly o: WizardOptions) {}
 
@@ -81,17 +91,25 @@ class Wizard {
     });
     await this.text('name', 'Cluster name (a DNS label, e.g. demo)');
     await this.text('kubernetesVersion', 'Kubernetes version', DEFAULTS.kubernetesVersion);
-    await this.pick('image', 'Image the nodes boot from', named(await inventory.images()));
+    const images = named(await inventory.images());
+    await this.pick('image', 'Image the nodes boot from', images, undefined, suggestedImage(images));
     await this.pick('keyName', 'SSH key pair', named(await inventory.keyPairs()));
     await this.zone(inventory);
 
-    const flavors = (await inventory.flavors()).map(flavorChoice);
+    const flavorItems = await inventory.flavors();
+    const flavors = flavorItems.map(flavorChoice);
     await this.count(
       'controlPlaneCount',
       'Control-plane nodes (odd: 1, 3, 5, 7)',
       DEFAULTS.controlPlaneCount,
     );
-    const cpFlavor = await this.pick('flavor', 'Control-plane flavor', flavors);
+    const cpFlavor = await this.pick(
+      'flavor',
+      'Control-plane flavor',
+      flavors,
+      undefined,
+      smallestFlavor(flavorItems, KUBEADM_CONTROL_PLANE_MINIMUM),
+    );
     await this.count('workers', 'Worker nodes', DEFAULTS.workers);
     await this.pick('workerFlavor', 'Worker flavor', flavors, cpFlavor);
     if (backend !== 'nsx-v')
@@ -102,6 +120,7 @@ class Wizard {
       this.flagged('lbStaticIp', this.o.answers.lbStaticIp);
     }
 
+    if ((backend as string) === MISSING) return this.failMissing(' (then the flags of that backend)');
     if (backend === 'vds') {
       await this.pick(
         'providerNetwork',
@@ -129,6 +148,7 @@ class Wizard {
     }
     await this.cidr('serviceCidr', 'Service CIDR', DEFAULTS.serviceCidr);
     this.lists();
+    if (this.missing.length > 0) return this.failMissing('');
 
     const spec = buildSpec(this.a);
     const { problems } = validateSpecText(JSON.stringify(spec), 'the answers');
@@ -140,7 +160,17 @@ class Wizard {
       const write = await this.o.prompts.confirm({ message: 'Write this spec?', default: true });
       if (!write) throw new AbortError('nothing written');
     }
-    return { spec, ...(this.cloudToSave ? { cloudToSave: this.cloudToSave } : {}) };
+    return { spec, env: this.env, ...(this.cloudToSave ? { cloudToSave: this.cloudToSave } : {}) };
+  }
+
+  /** Off a terminal: one error naming every missing flag, rather than one per run. */
+  private failMissing(more: string): never {
+    const why = '(viok init asks only in a terminal: stdin or stdout is not one, or CI is set)';
+    const [only] = this.missing;
+    if (this.missing.length === 1 && only)
+      throw new UserInputError(`${only.what}: no answer given; pass ${only.flag}${more} ${why}`);
+    const list = this.missing.map((m) => `  ${m.flag}  ${m.what}`).join('\n');
+    throw new UserInputError(`${this.missing.length} answers are missing; pass${more}:\n${list}\n${why}`);
   }
 
   // ---- the cloud ----
@@ -281,6 +311,8 @@ class Wizard {
         password = await this.o.prompts.password({
           message: `NSX-T password (used now; the spec reads it from $${passwordEnv})`,
         });
+        // the plan run that may follow reads the spec's reference: give it what was typed
+        this.env[passwordEnv] = password;
       }
       this.o.out.info(`Reading tier-0 routers and transport zones from ${manager}…`);
       this.nsxt = await this.o.connectors.openNsxt({
@@ -391,13 +423,18 @@ class Wizard {
     });
   }
 
+  /**
+   * `fallback` is taken without asking (off a terminal or with --yes); `suggested` is only the
+   * highlighted choice when asking, so a missing flag in a pipeline is still an error.
+   */
   private pick<K extends TextKey>(
     key: K,
     what: string,
     choices: Choice[],
     fallback?: string,
+    suggested?: string,
   ): Promise<string> {
-    return this.pickLazy(key, what, async () => choices, fallback);
+    return this.pickLazy(key, what, async () => choices, fallback, suggested);
   }
 
   /** A choice among what the cloud lists; a flag may name an item by name or id. */
@@ -406,6 +443,7 @@ class Wizard {
     what: string,
     list: () => Promise<Choice[]>,
     fallback?: string,
+    suggested?: string,
   ): Promise<string> {
     this.stopIfAborted();
     const given = this.o.answers[key] as string | undefined;
@@ -424,15 +462,16 @@ class Wizard {
       (this.a as Record<string, unknown>)[key] = fallback;
       return fallback;
     }
-    this.requireTerminal(key, what);
+    if (!this.o.interactive) return this.missingAnswer(key, what) as string;
     const choices = await list();
     this.stopIfAborted();
     if (choices.length === 0)
       throw new UserInputError(`${what}: the cloud lists none; create one first, or pass ${FLAG_OF[key]}`);
+    const highlighted = fallback ?? suggested;
     const value = await this.o.prompts.select({
       message: what,
       choices,
-      ...(fallback ? { default: fallback } : {}),
+      ...(highlighted ? { default: highlighted } : {}),
     });
     (this.a as Record<string, unknown>)[key] = value;
     return value;
@@ -450,7 +489,7 @@ class Wizard {
       this.a[key] = q.default;
       return q.default;
     }
-    this.requireTerminal(key, q.what);
+    if (!this.o.interactive) return this.missingAnswer(key, q.what) as Value<K>;
     const value = await q.ask(q.default);
     this.a[key] = value;
     return value;
@@ -471,11 +510,10 @@ class Wizard {
     if (this.o.signal?.aborted) throw new AbortError('interrupted: nothing written');
   }
 
-  private requireTerminal(key: keyof InitAnswers, what: string): void {
-    if (this.o.interactive) return;
-    throw new UserInputError(
-      `${what}: no answer given; pass ${FLAG_OF[key]} (viok init asks only in a terminal: stdin or stdout is not one, or CI is set)`,
-    );
+  /** Off a terminal: notes the missing flag and goes on, so that the error lists every one. */
+  private missingAnswer(key: keyof InitAnswers, what: string): typeof MISSING {
+    this.missing.push({ flag: FLAG_OF[key], what });
+    return MISSING;
   }
 }
 
@@ -503,4 +541,30 @@ function flavorChoice(f: FlavorItem): Choice {
     name: `${f.name} — ${f.vcpus} vCPU, ${ram} RAM, ${f.diskGb} GB disk`,
     description: f.id,
   };
+}
+
+/** kubeadm's preflight refuses a control-plane node with fewer than 2 CPUs or less than 1700 MB of memory. */
+const KUBEADM_CONTROL_PLANE_MINIMUM = { vcpus: 2, ramMb: 2048 };
+
+/** The smallest flavor (by RAM, then vCPUs) that meets `min`: the wizard's suggestion, never a silent default. */
+export function smallestFlavor(
+  flavors: readonly FlavorItem[],
+  min: { vcpus: number; ramMb: number },
+): string | undefined {
+  return [...flavors]
+    .filter((f) => f.vcpus >= min.vcpus && f.ramMb >= min.ramMb)
+    .sort((a, b) => a.ramMb - b.ramMb || a.vcpus - b.vcpus || a.name.localeCompare(b.name))[0]?.name;
+}
+
+/** The newest Ubuntu image by the version in its name (viok's node scripts use apt). */
+export function suggestedImage(images: readonly Choice[]): string | undefined {
+  const version = (name: string): number[] => (name.match(/\d+/g) ?? []).map(Number);
+  const newer = (a: number[], b: number[]): number => {
+    for (let i = 0; i < Math.max(a.length, b.length); i++)
+      if ((a[i] ?? 0) !== (b[i] ?? 0)) return (b[i] ?? 0) - (a[i] ?? 0);
+    return 0;
+  };
+  return images
+    .filter((i) => /ubuntu/i.test(i.value))
+    .sort((a, b) => newer(version(a.value), version(b.value)))[0]?.value;
 }

@@ -149,7 +149,7 @@ export interface InitAnswers {
 
 /** The flag that answers each question, for messages ("pass --image"). */
 export const FLAG_OF: Record<keyof InitAnswers, string> = {
-  cloud: '--cloud',
+  cloud: '--os-cloud',
   backend: '--backend',
   name: '--name',
   kubernetesVersion: '--kubernetes-version',

@@ -25,7 +25,7 @@ describe('packaging', () => {
     const viok = path.join(prefix, 'bin', 'viok');
     const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'viok-elsewhere-'));
     const version = execFileSync(viok, ['--version'], { cwd: elsewhere, encoding: 'utf8' });
-    expect(version.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(version.trim()).toMatch(/^viok \d+\.\d+\.\d+ \((commit [0-9a-f]{12}(-dirty)?, )?Node\.js v\d+/);
     const schema = JSON.parse(execFileSync(viok, ['schema'], { cwd: elsewhere, encoding: 'utf8' })) as {
       $id: string;
     };

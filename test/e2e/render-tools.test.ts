@@ -215,16 +215,16 @@ describe('kubeconfig with kubectl', () => {
       clusters: { name: string; cluster: { server: string } }[];
       users: { name: string }[];
     };
-    expect(parsed['current-context']).toBe('demo');
+    expect(parsed['current-context']).toBe('viok-demo');
     expect(parsed.clusters).toEqual([
       expect.objectContaining({
-        name: 'demo',
+        name: 'viok-demo',
         cluster: expect.objectContaining({ server: `https://127.0.0.1:${port}` }),
       }),
     ]);
-    expect(parsed.users.map((u) => u.name)).toEqual(['demo-admin']);
+    expect(parsed.users.map((u) => u.name)).toEqual(['viok-demo-admin']);
     const contexts = await check('kubectl', ['--kubeconfig', file, 'config', 'get-contexts'], kubectlEnv());
-    expect(contexts).toMatch(/^\*\s+demo\s+demo\s+demo-admin\s*$/m);
+    expect(contexts).toMatch(/^\*\s+viok-demo\s+viok-demo\s+viok-demo-admin\s*$/m);
   });
 
   withTools(['kubectl'])(
@@ -243,7 +243,7 @@ describe('kubeconfig with kubectl', () => {
       await mergeKubeconfig(file, adminKubeconfig(pki, 'demo', { host: '127.0.0.1', port }));
       const contexts = await check('kubectl', ['--kubeconfig', file, 'config', 'get-contexts'], kubectlEnv());
       expect(contexts).toMatch(/^\s+prod\s+prod\s+prod-admin\s*$/m);
-      expect(contexts).toMatch(/^\*\s+demo\s+demo\s+demo-admin\s*$/m);
+      expect(contexts).toMatch(/^\*\s+viok-demo\s+viok-demo\s+viok-demo-admin\s*$/m);
       const { stdout } = await run('kubectl', ['--kubeconfig', file, 'get', '--raw', '/version'], {
         env: kubectlEnv(),
         encoding: 'utf8',

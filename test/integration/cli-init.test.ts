@@ -18,7 +18,7 @@ describe('viok init (non-interactive) against the simulator', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'viok-cli-init-'));
     const files = writeConnectionFiles(sim, path.join(dir, 'clouds.yaml'));
     env = { HOME: dir, ...nsxEnvironment(sim.urls, files.caFile, files.cloudsYaml) };
-    delete env.OS_CLOUD; // --cloud must do the choosing
+    delete env.OS_CLOUD; // --os-cloud (or its older spelling --cloud) must do the choosing
   });
   afterAll(async () => {
     await sim.stop();
@@ -27,7 +27,7 @@ describe('viok init (non-interactive) against the simulator', () => {
 
   const viok = (...args: string[]) => runViok(args, { cwd: dir, env });
   const vdsFlags = [
-    '--cloud',
+    '--os-cloud',
     'viok-sim',
     '--backend',
     'vds',

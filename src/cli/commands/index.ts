@@ -11,6 +11,8 @@ import { register as describe } from './describe';
 import { register as init } from './init';
 import { register as scale } from './scale';
 import { register as graph } from './graph';
+import { register as completion } from './completion';
+import { register as version } from './version';
 
 /** Every command module registers its flags and help here; implementations load lazily. */
 export type Register = (program: Command, act: Act) => void;
@@ -27,4 +29,6 @@ export const commandModules: Register[] = [
   init,
   scale,
   graph,
+  completion,
+  version,
 ];

@@ -21,7 +21,7 @@ type InitFlags = Record<string, string | boolean | undefined> & {
 
 /** Flags that carry an answer: [flag definition, help, key in the answers, kind]. */
 const ANSWER_FLAGS: Array<[string, string, keyof InitAnswers, 'text' | 'int' | 'list']> = [
-  ['--cloud <name>', 'cloud from clouds.yaml', 'cloud', 'text'],
+  ['--os-cloud <name>', 'cloud from clouds.yaml (as for the openstack client)', 'cloud', 'text'],
   ['--name <name>', 'cluster name (a DNS label)', 'name', 'text'],
   ['--kubernetes-version <version>', 'Kubernetes version (default 1.31.4)', 'kubernetesVersion', 'text'],
   ['--image <name>', 'Glance image for every node', 'image', 'text'],
@@ -91,6 +91,8 @@ export const register: Register = (program, act) => {
     .option('-o, --output <file>', 'where to write the spec', 'cluster.yaml')
     .addOption(new Option('--backend <backend>', 'networking backend').choices(['vds', 'nsx-v', 'nsx-t']));
   for (const [flag, help] of ANSWER_FLAGS) command.option(flag, help);
+  // the wizard's first spelling, kept working for scripts written against it
+  command.addOption(new Option('--cloud <name>', 'same as --os-cloud').hideHelp());
   command
     .option('--network-policy', 'nsx-t: enforce NetworkPolicy (the default for nsx-t)')
     .option('--no-network-policy', 'nsx-t: do not enforce NetworkPolicy')
@@ -107,7 +109,7 @@ and a missing one is an error naming it. Credentials never go into the spec.
 
 Examples:
   $ viok init
-  $ viok init -o demo.yaml --cloud vio --backend vds --name demo --image ubuntu-22.04 --key-name viok \\
+  $ viok init -o demo.yaml --os-cloud vio --backend vds --name demo --image ubuntu-22.04 --key-name viok \\
       --flavor m1.medium --workers 5 --provider-network provider --yes
 
 Exit codes: 0 written, 1 cloud failure, 2 missing or invalid answer, 130 interrupted (nothing written).`,
@@ -178,7 +180,8 @@ async function runInit(ctx: CliContext, flags: InitFlags, hasPlan: boolean): Pro
   if (!viok) return ExitCode.ok;
   const r = spawnSync(process.execPath, [viok, 'plan', '-f', output], {
     stdio: 'inherit',
-    env: ctx.env,
+    // what the user typed for the spec's references (the NSX password) reaches plan, never a file
+    env: { ...ctx.env, ...result.env },
     cwd: ctx.cwd,
   });
   return r.status ?? ExitCode.failure;
@@ -207,6 +210,7 @@ function answersOf(flags: InitFlags): InitAnswers {
       answers[key] = value;
     }
   }
+  if (typeof flags.cloud === 'string' && answers.cloud === undefined) answers.cloud = flags.cloud;
   if (typeof flags.backend === 'string') answers.backend = flags.backend;
   if (typeof flags.networkPolicy === 'boolean') answers.networkPolicy = flags.networkPolicy;
   if (flags.nsxtInsecure === true) answers.nsxtInsecure = true;
@@ -237,7 +241,7 @@ function connectors(ctx: CliContext): WizardConnectors {
     openCloud: async (target) => {
       const cloud =
         'name' in target
-          ? config.resolveCloud({ ...sources, cloudName: target.name, cloudNameFrom: '--cloud' })
+          ? config.resolveCloud({ ...sources, cloudName: target.name, cloudNameFrom: '--os-cloud' })
           : wizard.resolvedNewCloud(target.newCloud);
       for (const w of cloud.warnings) ctx.out.warn(w);
       return wizard.liveCloudInventory(await openstack.connectOpenStack(cloud, log));

@@ -29,9 +29,18 @@ export class ImagesClient {
   }
 
   /** Images with this exact name (Glance allows duplicates), following `next` pages. */
-  async listByName(name: string): Promise<Image[]> {
+  listByName(name: string): Promise<Image[]> {
+    return this.pages(`/v2/images?name=${encodeURIComponent(name)}`);
+  }
+
+  /** Every active image the project can use, following `next` pages. */
+  listActive(): Promise<Image[]> {
+    return this.pages('/v2/images?status=active');
+  }
+
+  private async pages(first: string): Promise<Image[]> {
     const images: Image[] = [];
-    let path: string | undefined = `/v2/images?name=${encodeURIComponent(name)}`;
+    let path: string | undefined = first;
     while (path) {
       const res: { data: { images: Image[]; next?: string } } = await this.http.request<{
         images: Image[];

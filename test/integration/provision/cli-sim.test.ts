@@ -47,7 +47,7 @@ describe('viok create → describe → get kubeconfig → delete with --sim, acr
       'current-context': string;
       clusters: { cluster: { server: string } }[];
     };
-    expect(config['current-context']).toBe('demo');
+    expect(config['current-context']).toBe('viok-demo');
     expect(config.clusters[0]?.cluster.server).toBe(d.apiEndpoint);
 
     const list = await viok('get', 'clusters', '--sim', '-o', 'json');

@@ -85,10 +85,26 @@ describe('vds create when the cloud misbehaves', () => {
     };
     const error = await createCluster(h.createOptions({ spec })).catch((e: unknown) => e);
     expect((error as PreflightError).problems.map((p) => p.message)).toEqual([
-      'spec.image: no image "no-such-image" in Glance',
+      expect.stringContaining('spec.image: no image "no-such-image" in Glance. (available: '),
       expect.stringContaining('spec.workers.flavor: no flavor "m9.huge"'),
     ]);
     expect((error as PreflightError).exitCode).toBe(2);
+    expect(h.mutations()).toEqual([]);
+  });
+
+  it('suggests the image and flavor a typo meant, and lists what the cloud has', async () => {
+    const spec = {
+      ...h.spec,
+      spec: { ...h.spec.spec, image: 'ubuntu-22.4', workers: { count: 1, flavor: 'm1.meduim' } },
+    };
+    const error = await createCluster(h.createOptions({ spec })).catch((e: unknown) => e);
+    const [image, flavor] = (error as PreflightError).problems.map((p) => p.message);
+    expect(image).toBe(
+      'spec.image: no image "ubuntu-22.4" in Glance. Did you mean "ubuntu-22.04"? (available: cirros, ubuntu-22.04)',
+    );
+    expect(flavor).toMatch(
+      /^spec\.workers\.flavor: no flavor "m1\.meduim"\. Did you mean "m1\.medium"\? \(available: m1\.tiny, /,
+    );
     expect(h.mutations()).toEqual([]);
   });
 

@@ -16,7 +16,9 @@ import {
   apiServerUrl,
   buildKubeconfig,
   kubeconfigMergeTarget,
+  kubeconfigNames,
   mergeKubeconfig,
+  removeFromKubeconfig,
   writeKubeconfig,
 } from '../../../src/kubeconfig';
 
@@ -43,9 +45,16 @@ afterAll(() => {
 const mode = (file: string): number => statSync(file).mode & 0o777;
 
 describe('buildKubeconfig', () => {
-  it('names the context and cluster after the cluster and embeds the PEMs base64-encoded', () => {
-    expect(demo['current-context']).toBe('demo');
-    expect(demo.contexts).toEqual([{ name: 'demo', context: { cluster: 'demo', user: 'demo-admin' } }]);
+  it('names the context and cluster viok-<cluster> and embeds the PEMs base64-encoded', () => {
+    expect(demo['current-context']).toBe('viok-demo');
+    expect(demo.contexts).toEqual([
+      { name: 'viok-demo', context: { cluster: 'viok-demo', user: 'viok-demo-admin' } },
+    ]);
+    expect(kubeconfigNames('demo')).toEqual({
+      context: 'viok-demo',
+      cluster: 'viok-demo',
+      user: 'viok-demo-admin',
+    });
     expect(demo.clusters[0]?.cluster.server).toBe('https://192.0.2.10:6443');
     expect(
       Buffer.from(demo.clusters[0]?.cluster['certificate-authority-data'] ?? '', 'base64').toString(),
@@ -100,42 +109,68 @@ describe('mergeKubeconfig', () => {
     preferences: { colors: true },
     clusters: [
       { name: 'prod', cluster: { server: 'https://prod:6443' } },
-      { name: 'demo', cluster: { server: 'https://stale:6443' } },
+      { name: 'viok-demo', cluster: { server: 'https://stale:6443' } },
     ],
     users: [{ name: 'prod-admin', user: { token: 't' } }],
     contexts: [
       { name: 'prod', context: { cluster: 'prod', user: 'prod-admin', namespace: 'web' } },
-      { name: 'demo', context: { cluster: 'demo', user: 'old' } },
+      { name: 'viok-demo', context: { cluster: 'viok-demo', user: 'old' } },
     ],
     'current-context': 'prod',
   };
+  const read = async (file: string) => YAML.parse(await fs.readFile(file, 'utf8'));
 
-  it('keeps other contexts, replaces same-named entries and switches current-context', async () => {
+  it('refuses to overwrite an entry of the same name that points at another cluster, and changes nothing', async () => {
     const file = path.join(tmp(), 'config');
     writeFileSync(file, YAML.stringify(other), { mode: 0o600 });
-    await mergeKubeconfig(file, demo);
-    const merged = YAML.parse(await fs.readFile(file, 'utf8'));
-    expect(merged['current-context']).toBe('demo');
+    await expect(mergeKubeconfig(file, demo)).rejects.toThrow(
+      /viok-demo belongs to another cluster \(https:\/\/stale:6443\); pass --force/,
+    );
+    expect(await read(file)).toEqual(other);
+  });
+
+  it('with force: keeps other contexts, replaces same-named entries and switches current-context', async () => {
+    const file = path.join(tmp(), 'config');
+    writeFileSync(file, YAML.stringify(other), { mode: 0o600 });
+    const result = await mergeKubeconfig(file, demo, { force: true });
+    expect(result).toEqual({ previousContext: 'prod', currentContext: 'viok-demo', updated: true });
+    const merged = await read(file);
+    expect(merged['current-context']).toBe('viok-demo');
     expect(merged.preferences).toEqual({ colors: true });
-    expect(merged.contexts.map((c: { name: string }) => c.name)).toEqual(['prod', 'demo']);
+    expect(merged.contexts.map((c: { name: string }) => c.name)).toEqual(['prod', 'viok-demo']);
     expect(merged.contexts[0]).toEqual(other.contexts[0]);
     expect(merged.contexts[1]).toEqual(demo.contexts[0]);
-    expect(merged.clusters.filter((c: { name: string }) => c.name === 'demo')).toEqual(demo.clusters);
-    expect(merged.users.map((u: { name: string }) => u.name)).toEqual(['prod-admin', 'demo-admin']);
+    expect(merged.clusters.filter((c: { name: string }) => c.name === 'viok-demo')).toEqual(demo.clusters);
+    expect(merged.users.map((u: { name: string }) => u.name)).toEqual(['prod-admin', 'viok-demo-admin']);
     expect(mode(file)).toBe(0o600);
+  });
+
+  it('refreshes the entries of the same cluster (same server and CA) without force', async () => {
+    const file = path.join(tmp(), 'config');
+    await mergeKubeconfig(file, demo);
+    const rotated = {
+      ...demo,
+      users: [{ ...demo.users[0]!, user: { ...demo.users[0]!.user, 'client-key-data': 'bmV3' } }],
+    };
+    expect(await mergeKubeconfig(file, rotated)).toEqual({
+      previousContext: 'viok-demo',
+      currentContext: 'viok-demo',
+      updated: true,
+    });
+    expect(await read(file)).toEqual(rotated);
   });
 
   it('is idempotent: merging twice leaves one entry of each', async () => {
     const file = path.join(tmp(), 'config');
+    expect((await mergeKubeconfig(file, demo)).previousContext).toBeUndefined();
     await mergeKubeconfig(file, demo);
-    await mergeKubeconfig(file, demo);
-    expect(YAML.parse(await fs.readFile(file, 'utf8'))).toEqual(demo);
+    expect(await read(file)).toEqual(demo);
   });
 
   it('tightens a world-readable kubeconfig to 0600', async () => {
     const file = path.join(tmp(), 'config');
     writeFileSync(file, YAML.stringify(other), { mode: 0o644 });
-    await mergeKubeconfig(file, demo);
+    await mergeKubeconfig(file, demo, { force: true });
     expect(mode(file)).toBe(0o600);
   });
 
@@ -147,6 +182,48 @@ describe('mergeKubeconfig', () => {
     expect(await fs.readFile(file, 'utf8')).toBe('clusters: {a: 1}\n');
     writeFileSync(file, 'a: [\n');
     await expect(mergeKubeconfig(file, demo)).rejects.toThrow(/not valid YAML/);
+  });
+});
+
+describe('removeFromKubeconfig', () => {
+  it("removes the cluster's three entries, keeps the rest and unsets a current context that was its", async () => {
+    const file = path.join(tmp(), 'config');
+    writeFileSync(
+      file,
+      YAML.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'prod', cluster: { server: 'https://prod:6443' } }],
+        users: [{ name: 'prod-admin', user: { token: 't' } }],
+        contexts: [{ name: 'prod', context: { cluster: 'prod', user: 'prod-admin' } }],
+        'current-context': 'prod',
+      }),
+    );
+    await mergeKubeconfig(file, demo);
+    const result = await removeFromKubeconfig(file, kubeconfigNames('demo'));
+    expect(result).toEqual({
+      removed: ['cluster viok-demo', 'user viok-demo-admin', 'context viok-demo'],
+      currentContextUnset: true,
+    });
+    const left = YAML.parse(await fs.readFile(file, 'utf8'));
+    expect(left.contexts.map((c: { name: string }) => c.name)).toEqual(['prod']);
+    expect(left.clusters.map((c: { name: string }) => c.name)).toEqual(['prod']);
+    expect(left.users.map((c: { name: string }) => c.name)).toEqual(['prod-admin']);
+    expect(left['current-context']).toBe('');
+    expect(mode(file)).toBe(0o600);
+  });
+
+  it('leaves a file without the entries, and a missing file, as they are', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'config');
+    writeFileSync(file, 'apiVersion: v1\nkind: Config\nclusters: []\n', { mode: 0o644 });
+    expect(await removeFromKubeconfig(file, kubeconfigNames('demo'))).toEqual({
+      removed: [],
+      currentContextUnset: false,
+    });
+    expect(await fs.readFile(file, 'utf8')).toBe('apiVersion: v1\nkind: Config\nclusters: []\n');
+    expect(mode(file)).toBe(0o644);
+    expect((await removeFromKubeconfig(path.join(dir, 'none'), kubeconfigNames('demo'))).removed).toEqual([]);
   });
 });
 

@@ -24,6 +24,8 @@ export class ScriptedPrompts implements WizardPrompts {
   readonly rejected: string[] = [];
   /** The choices each select offered, by message. */
   readonly offered = new Map<string, Choice[]>();
+  /** The choice each select highlighted as its default, by message. */
+  readonly highlighted = new Map<string, string | undefined>();
   private readonly script: Step[];
 
   constructor(script: Step[]) {
@@ -56,6 +58,7 @@ export class ScriptedPrompts implements WizardPrompts {
 
   async select<T extends string>(q: { message: string; choices: Choice<T>[]; default?: T }): Promise<T> {
     this.offered.set(q.message, q.choices);
+    this.highlighted.set(q.message, q.default);
     const answer = this.next(q.message);
     const hit = q.choices.find((c) => c.value === answer);
     if (!hit)

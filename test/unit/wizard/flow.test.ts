@@ -1,6 +1,7 @@
 import { AbortError, UserInputError } from '../../../src/core/errors';
 import { validateSpecText } from '../../../src/spec/validate';
 import { renderSpec, runWizard } from '../../../src/wizard';
+import { smallestFlavor, suggestedImage } from '../../../src/wizard/flow';
 import { CTRL_C, fakeWorld, ScriptedPrompts, wizardOptions, type Step } from './fakes';
 
 /** Answers given as flags, so a test asks only the questions it is about. */
@@ -32,6 +33,24 @@ const vdsScript: Step[] = [
   { ask: 'Write this spec?', answer: true },
 ];
 
+describe('suggestions', () => {
+  it('suggestedImage: the newest Ubuntu by the version in its name', () => {
+    const images = ['cirros', 'ubuntu-20.04', 'Ubuntu 24.04 LTS', 'ubuntu-22.04'].map((n) => ({
+      value: n,
+      name: n,
+    }));
+    expect(suggestedImage(images)).toBe('Ubuntu 24.04 LTS');
+    expect(suggestedImage([{ value: 'cirros', name: 'cirros' }])).toBeUndefined();
+  });
+
+  it('smallestFlavor: the least RAM, then vCPUs, that meets the minimum', () => {
+    const f = (name: string, vcpus: number, ramMb: number) => ({ id: name, name, vcpus, ramMb, diskGb: 20 });
+    const flavors = [f('big', 8, 16384), f('tiny', 1, 512), f('two', 2, 2048), f('wide', 4, 2048)];
+    expect(smallestFlavor(flavors, { vcpus: 2, ramMb: 2048 })).toBe('two');
+    expect(smallestFlavor(flavors, { vcpus: 16, ramMb: 2048 })).toBeUndefined();
+  });
+});
+
 describe('viok init question flow', () => {
   it('walks a vds user to a spec that viok validate accepts, rejecting bad answers as they are typed', async () => {
     const prompts = new ScriptedPrompts(vdsScript);
@@ -61,6 +80,16 @@ describe('viok init question flow', () => {
     });
     expect(spec.spec.loadBalancer?.staticIp).toBeUndefined();
     expect(validateSpecText(renderSpec(spec, '/tmp/cluster.yaml'), 'cluster.yaml').problems).toEqual([]);
+  });
+
+  it('highlights an Ubuntu image and the smallest flavor kubeadm accepts for a control plane (2 vCPU, 2 GiB)', async () => {
+    const prompts = new ScriptedPrompts(vdsScript);
+    await runWizard(wizardOptions(prompts, fakeWorld()));
+    expect(prompts.highlighted.get('Image the nodes boot from')).toBe('ubuntu-22.04');
+    // m1.small has 2 GiB but 1 vCPU: kubeadm's preflight would refuse it
+    expect(prompts.highlighted.get('Control-plane flavor')).toBe('m1.medium');
+    // the others default to the control plane's answer
+    expect(prompts.highlighted.get('Worker flavor')).toBe('m1.medium');
   });
 
   it('shows each backend with a line on its CNI, load balancer and network policy', async () => {
@@ -140,7 +169,7 @@ describe('viok init question flow', () => {
       { ask: 'Write this spec?', answer: true },
     ]);
     const world = fakeWorld();
-    const { spec } = await runWizard(
+    const { spec, env } = await runWizard(
       wizardOptions(prompts, world, {
         answers: {
           ...skip,
@@ -178,6 +207,8 @@ describe('viok init question flow', () => {
     expect(spec.spec.networkPolicy).toBe(true);
     expect(spec.spec.podCidr).toBeUndefined();
     expect(JSON.stringify(spec)).not.toContain('typed-secret');
+    // the typed password is handed (in memory) to the plan run that may follow, under the spec's name
+    expect(env).toEqual({ NSX_PW: 'typed-secret' });
   });
 
   it('nsx-t refuses a static load-balancer IP, with the rule viok validate applies', async () => {
@@ -314,12 +345,39 @@ describe('viok init without a terminal', () => {
     await expect(run).rejects.toThrow(`pass ${flag}`);
   });
 
-  it('needs --cloud when several clouds are defined, and takes the only one otherwise', async () => {
+  it('off a terminal, every missing flag is named in one error', async () => {
+    const { name: _n, image: _i, flavor: _f, providerNetwork: _p, ...rest } = all;
+    void [_n, _i, _f, _p];
+    const run = runWizard(
+      wizardOptions(new ScriptedPrompts([]), fakeWorld(), { interactive: false, answers: rest }),
+    );
+    await expect(run).rejects.toThrow(
+      '4 answers are missing; pass:\n' +
+        '  --name  Cluster name (a DNS label, e.g. demo)\n' +
+        '  --image  Image the nodes boot from\n' +
+        '  --flavor  Control-plane flavor\n' +
+        '  --provider-network  Provider network the nodes attach to\n' +
+        '(viok init asks only in a terminal',
+    );
+  });
+
+  it('without --backend, names it and the common flags, then stops', async () => {
+    const { backend: _b, name: _n, ...rest } = all;
+    void [_b, _n];
+    const run = runWizard(
+      wizardOptions(new ScriptedPrompts([]), fakeWorld(), { interactive: false, answers: rest }),
+    );
+    await expect(run).rejects.toThrow(
+      '2 answers are missing; pass (then the flags of that backend):\n  --backend  Networking backend\n  --name  Cluster name',
+    );
+  });
+
+  it('needs --os-cloud when several clouds are defined, and takes the only one otherwise', async () => {
     const { cloud: _cloud, ...rest } = all;
     void _cloud;
     await expect(
       runWizard(wizardOptions(new ScriptedPrompts([]), fakeWorld(), { interactive: false, answers: rest })),
-    ).rejects.toThrow('pass --cloud');
+    ).rejects.toThrow('pass --os-cloud');
     const { spec } = await runWizard(
       wizardOptions(new ScriptedPrompts([]), fakeWorld({}, ['only']), { interactive: false, answers: rest }),
     );

@@ -1,0 +1,26 @@
+import { Option } from 'commander';
+import YAML from 'yaml';
+import { ExitCode } from '../../core/errors';
+import { versionInfo, versionLine } from '../version';
+import type { Register } from './index';
+
+/** `viok version [-o text|json|yaml]`: version, commit and Node.js version, for humans and for scripts. */
+export const register: Register = (program, act) => {
+  program
+    .command('version')
+    .description('print the version, the commit it was built from and the Node.js version')
+    .addOption(
+      new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml']).default('text'),
+    )
+    .addHelpText('after', '\nExamples:\n  $ viok version\n  $ viok version -o json | jq -r .commit')
+    .action(
+      act(async (ctx, flags) => {
+        const info = versionInfo();
+        const format = (flags as { output: string }).output;
+        if (format === 'json') ctx.out.result(JSON.stringify(info, null, 2));
+        else if (format === 'yaml') ctx.out.result(YAML.stringify(info).trimEnd());
+        else ctx.out.result(versionLine(info));
+        return ExitCode.ok;
+      }),
+    );
+};
