@@ -24,4 +24,7 @@ try {
   // not a git checkout (an unpacked tarball): no commit to record
 }
 const { version } = require(path.join(root, 'package.json'));
-writeFileSync(path.join(root, 'dist', 'build-info.json'), `${JSON.stringify({ version, commit }, null, 2)}\n`);
+writeFileSync(
+  path.join(root, 'dist', 'build-info.json'),
+  `${JSON.stringify({ version, commit }, null, 2)}\n`,
+);

@@ -335,7 +335,8 @@ export function liveTaskView(
   o: { json: boolean; cluster?: string },
   stream: NodeJS.WriteStream = process.stderr,
 ): TaskView | undefined {
-  if (o.json || ctx.quiet || !isInteractive(ctx.env, Boolean(stream.isTTY)) || ctx.env.TERM === 'dumb') return undefined;
+  if (o.json || ctx.quiet || !isInteractive(ctx.env, Boolean(stream.isTTY)) || ctx.env.TERM === 'dumb')
+    return undefined;
   return new TaskView({
     write: (chunk) => void stream.write(chunk),
     now: () => Date.now(),
