@@ -181,8 +181,11 @@ export function parseSpecText(text: string, file: string): LoadedSpec {
   for (const doc of documents) {
     const issues = [...doc.errors, ...doc.warnings];
     for (const issue of issues) {
-      const at = lineCounter.linePos(whereItWentWrong(issue, issues, text));
-      problems.push(syntax(firstLine(issue.message), at.line, at.col));
+      const { offset, overIndented } = whereItWentWrong(issue, issues, text);
+      // yaml reports an over-indented line twice (a multi-line key, a nested mapping); one problem says it
+      if (overIndented && issue.code !== 'BLOCK_AS_IMPLICIT_KEY') continue;
+      const at = lineCounter.linePos(offset);
+      problems.push(syntax(overIndented ? OVER_INDENTED : firstLine(issue.message), at.line, at.col));
     }
   }
   if (documents.length > 1) {
@@ -220,22 +223,32 @@ export function parseSpecText(text: string, file: string): LoadedSpec {
   return { document: value as Record<string, unknown>, locate: locator(doc, lineCounter), problems: [] };
 }
 
+const OVER_INDENTED =
+  'this line is indented more than the key above it, which already has a value: indent it like its sibling keys';
+
 /**
  * The offset to point at for a YAML error. yaml reports an over-indented line (`backend: vds` then
  * `    image: x`) at the value on the line above, which it took for the start of a nested key: the user
  * must fix the over-indented line, so point at its first character. An error at the end of the text
  * (an unclosed bracket or quote) points just past the last character, not at a line that is not there.
  */
-function whereItWentWrong(issue: YAMLError, issues: YAMLError[], text: string): number {
+function whereItWentWrong(
+  issue: YAMLError,
+  issues: YAMLError[],
+  text: string,
+): { offset: number; overIndented: boolean } {
   const [start] = issue.pos;
   const valueBecameKey = issues.some((i) => i.code === 'BLOCK_AS_IMPLICIT_KEY' && i.pos[0] === start);
   const multiline = issues.find((i) => i.code === 'MULTILINE_IMPLICIT_KEY' && i.pos[0] === start);
   if (valueBecameKey && multiline) {
     const lineStart = text.lastIndexOf('\n', multiline.pos[1] - 1) + 1;
-    if (lineStart > start) return lineStart + (/^[ \t]*/.exec(text.slice(lineStart))?.[0].length ?? 0);
+    if (lineStart > start) {
+      const indent = /^[ \t]*/.exec(text.slice(lineStart))?.[0].length ?? 0;
+      return { offset: lineStart + indent, overIndented: true };
+    }
   }
   const end = text.trimEnd().length;
-  return start >= end && end > 0 ? end : start;
+  return { offset: start >= end && end > 0 ? end : start, overIndented: false };
 }
 
 function positioned(text: string, line: number, column: number): Partial<SpecProblem> {

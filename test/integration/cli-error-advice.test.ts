@@ -152,7 +152,12 @@ describe('errors with advice', () => {
     const env = withCloud(simEntry({ auth_url: `${sim.urls.nsxt}/identity` }));
     const r = await viok(['get', 'clusters'], { env, cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("set cacert in the cloud's clouds.yaml entry");
+    expect(r.stderr).toContain(
+      `presented a TLS certificate that is not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE), for cloud "lab"`,
+    );
+    expect(r.stderr).toContain(
+      `set cacert in the entry of cloud "lab" in ${path.join(dir, 'clouds.yaml')} to the PEM file of the CA that signed it`,
+    );
     expect(r.stderr).toContain('or pass --insecure for a test cloud');
   });
 

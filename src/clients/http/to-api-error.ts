@@ -10,6 +10,11 @@ export type FailedExchange =
 /** Certificate problems get a hint: the user can fix them in clouds.yaml. */
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL/i;
 
+/** A network failure code that means the server's certificate was not trusted (or TLS failed). */
+export function isTlsFailureCode(code: string | undefined): boolean {
+  return code !== undefined && TLS_CODES.test(code);
+}
+
 /** The URL without credentials (userinfo) — safe for errors and logs. */
 export function safeUrl(url: string): string {
   try {
@@ -39,7 +44,7 @@ export function toApiError(args: {
   const { service, method, failure } = args;
   const url = safeUrl(args.url);
   if (failure.kind === 'network') {
-    const hint = TLS_CODES.test(failure.code) ? ` (${tlsHint(service)})` : '';
+    const hint = isTlsFailureCode(failure.code) ? ` (${tlsHint(service)})` : '';
     return new ApiError(
       { service, method, url, networkCode: failure.code, backendMessage: `${failure.message}${hint}` },
       { cause: failure.cause },
@@ -61,7 +66,7 @@ export function toApiError(args: {
 }
 
 /** How to fix a certificate the client does not trust, where the user configures that service's TLS. */
-function tlsHint(service: string): string {
+export function tlsHint(service: string): string {
   const manager =
     service === 'nsxt' ? 'spec.nsxt.caFile' : service === 'nsxv' ? 'spec.nsxv.caFile' : undefined;
   const trust = manager

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { isApiError, isUnreachable, unreachableReason, withAdvice } from '../http/errors';
+import { ApiError, isApiError, isUnreachable, unreachableReason, withAdvice } from '../http/errors';
+import { isTlsFailureCode, tlsHint } from '../http/to-api-error';
 import type { KeystoneCloud } from './types';
 
 /**
@@ -49,6 +50,20 @@ export function tokenRequestFailure(e: unknown, cloud: KeystoneCloud, identityUr
       e,
       `Keystone at ${identityUrl} refused the credentials of ${describeCloud(cloud)}, auth type ${cloud.authType}: ${CHECK[cloud.authType]}`,
     );
+  if (e.status === undefined && isTlsFailureCode(e.details.networkCode)) {
+    // the advice names the cloud and its file; the generic hint in the technical line would repeat it
+    const generic = ` (${tlsHint(e.details.service)})`;
+    const { backendMessage } = e.details;
+    const details = backendMessage.endsWith(generic)
+      ? { ...e.details, backendMessage: backendMessage.slice(0, -generic.length) }
+      : e.details;
+    return new ApiError(details, {
+      cause: e.cause ?? e,
+      advice:
+        `Keystone at ${identityUrl} presented a TLS certificate that is not trusted (${e.details.networkCode ?? ''}), ` +
+        `for ${describeCloud(cloud)}: ${trustAdvice(cloud)}, or pass --insecure for a test cloud`,
+    });
+  }
   if (isUnreachable(e))
     return withAdvice(
       e,
@@ -56,6 +71,15 @@ export function tokenRequestFailure(e: unknown, cloud: KeystoneCloud, identityUr
         'check it, and that this machine can reach it (VPN, proxy, firewall)',
     );
   return e;
+}
+
+/** Where to say which CA to trust: the cloud's clouds.yaml entry, or OS_CACERT for the OS_* cloud. */
+function trustAdvice(cloud: KeystoneCloud): string {
+  const what = 'the PEM file of the CA that signed it';
+  if (cloud.source === 'environment') return `set OS_CACERT to ${what}`;
+  if (cloud.name && cloud.source && path.isAbsolute(cloud.source))
+    return `set cacert in the entry of cloud "${cloud.name}" in ${cloud.source} to ${what}`;
+  return `set cacert in the cloud's clouds.yaml entry (or OS_CACERT) to ${what}`;
 }
 
 /** Where a service's endpoint came from: an `<type>_endpoint_override`, or the catalog entry that was picked. */

@@ -44,6 +44,13 @@ describe('YAML syntax error positions', () => {
     for (const p of positions) expect(p).toEqual({ line, column, excerpt: shown });
   });
 
+  it('says an over-indented line is one problem, in words', () => {
+    const problems = loadSpecBytes('spec:\n  backend: vds\n    image: x\n', 'f.yaml').problems;
+    expect(problems.map((p) => p.message)).toEqual([
+      'this line is indented more than the key above it, which already has a value: indent it like its sibling keys',
+    ]);
+  });
+
   it('keeps tabs before the caret so it lines up', () => {
     expect(excerpt('a\n\t\tx: @\n', 2, 6)).toBe('2 | \t\tx: @\n  | \t\t   ^');
   });

@@ -1,4 +1,5 @@
 import { ApiError } from '../../../../src/clients/http/errors';
+import { toApiError } from '../../../../src/clients/http/to-api-error';
 import {
   endpointFailure,
   endpointOrigin,
@@ -89,8 +90,32 @@ describe('tokenRequestFailure', () => {
     );
   });
 
+  it('an untrusted certificate names the cloud and where to set cacert, without repeating the generic hint', () => {
+    const generic = toApiError({
+      service: 'keystone',
+      method: 'POST',
+      url: `${identity}/auth/tokens`,
+      failure: {
+        kind: 'network',
+        code: 'SELF_SIGNED_CERT_IN_CHAIN',
+        message: 'self-signed certificate in certificate chain',
+      },
+      parseError: () => ({}),
+      nowMs: 0,
+    });
+    const e = tokenRequestFailure(generic, fileCloud, identity) as ApiError;
+    expect(e.message).toBe(
+      `Keystone at ${identity} presented a TLS certificate that is not trusted (SELF_SIGNED_CERT_IN_CHAIN), for cloud "lab" (from /home/u/.config/openstack/clouds.yaml):` +
+        ' set cacert in the entry of cloud "lab" in /home/u/.config/openstack/clouds.yaml to the PEM file of the CA that signed it, or pass --insecure for a test cloud\n' +
+        '  keystone: POST https://keystone.lab:5000/v3/auth/tokens failed: self-signed certificate in certificate chain',
+    );
+    expect((tokenRequestFailure(generic, envCloud, identity) as Error).message).toContain(
+      'set OS_CACERT to the PEM file',
+    );
+  });
+
   it('leaves other failures as they are', () => {
-    for (const e of [refused(500), refused(403), network('CERT_HAS_EXPIRED'), new Error('x')])
+    for (const e of [refused(500), refused(403), network('ECONNRESET'), new Error('x')])
       expect(tokenRequestFailure(e, fileCloud, identity)).toBe(e);
   });
 });
