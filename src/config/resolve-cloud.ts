@@ -6,7 +6,7 @@ import { normalizeCloud } from './normalize-cloud';
 import type { ResolvedCloud } from './resolved-cloud';
 
 export interface ResolveCloudOptions extends ConfigSources {
-  /** Cloud asked for explicitly (`--os-cloud` or the spec's `spec.cloud`); beats OS_CLOUD. */
+  /** Cloud asked for explicitly (`--os-cloud`, or `spec.cloud` when OS_CLOUD is unset); beats OS_CLOUD. */
   cloudName?: string;
   /** Where cloudName came from, for messages. @default '--os-cloud' */
   cloudNameFrom?: string;
@@ -63,7 +63,7 @@ export function selectCloudName(config: CloudsConfig, options: ResolveCloudOptio
   }
   throw new ConfigError(
     `${config.cloudNames.length} clouds are defined (${config.cloudNames.join(', ')}) in ${config.configFile}:` +
-      ' choose one with --os-cloud, spec.cloud or OS_CLOUD',
+      ' choose one with --os-cloud, OS_CLOUD or spec.cloud',
   );
 }
 

@@ -66,8 +66,9 @@ export function storeOf(flags: CloudFlags, e: CommandEnv, spec?: { state?: strin
 }
 
 /**
- * Opens the cloud the flags (or the spec) name, or the simulator with --sim. Precedence: --os-cloud,
- * spec.cloud, OS_CLOUD, the cloud a cluster's state records (create writes it), then the default.
+ * Opens the cloud the flags (or the spec) name, or the simulator with --sim. Precedence, as the
+ * openstack client's: --os-cloud, OS_CLOUD, then spec.cloud, the cloud a cluster's state records
+ * (create writes it), then the default.
  */
 export function cloudOf(
   flags: CloudFlags,
@@ -102,8 +103,10 @@ export function requestedCloud(
   state?: { name: string; cloud?: string },
 ): { name: string; from: string } | undefined {
   if (flags.osCloud) return { name: flags.osCloud, from: '--os-cloud' };
+  // OS_CLOUD is left to the resolver, which names it in its messages
+  if (env.OS_CLOUD) return undefined;
   if (spec?.cloud) return { name: spec.cloud, from: 'spec.cloud' };
-  if (env.OS_CLOUD || !state?.cloud) return undefined;
+  if (!state?.cloud) return undefined;
   // a cluster made with --sim records viok-sim: say how to reach it again
   const hint = state.cloud === 'viok-sim' ? '; for a cluster made with --sim, pass --sim' : '';
   return { name: state.cloud, from: `the state of cluster ${state.name}${hint}` };

@@ -196,7 +196,8 @@ async function createUnlessInterrupted(o: CreateOptions): Promise<CreateResult> 
       }
     }
     const outputs = graph.outputs(results);
-    await recorder.setOutputs({ ...outputs });
+    // the version too, for `viok get clusters` (the spec itself is not kept)
+    await recorder.setOutputs({ ...outputs, kubernetesVersion: o.spec.spec.kubernetesVersion });
     await recorder.flush();
     o.progress.emit({
       type: 'summary',

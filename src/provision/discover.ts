@@ -1,7 +1,7 @@
 import { CLUSTER_TAG_SCOPE, clusterFromTags, clusterTag, keyTag, type NodeRole } from '../core/names';
 import { OperationError } from '../core/errors';
 import type { OpenStackClients } from '../clients/openstack';
-import type { ClusterState } from '../state/types';
+import type { ClusterState, StateStore } from '../state/types';
 import type { FloatingIp } from '../clients/neutron/floating-ips';
 
 /** A cluster as `viok get clusters` shows it: found from tags, not from local state. */
@@ -13,6 +13,13 @@ export interface ClusterSummary {
   networks: number;
   /** Whether this machine holds its state (PKI, kubeconfig material). */
   localState: boolean;
+  /** When its oldest server was created (ISO time). */
+  created?: string;
+  /** From local state, when this machine has it. */
+  backend?: string;
+  cloud?: string;
+  kubernetesVersion?: string;
+  apiEndpoint?: string;
 }
 
 /** Every cluster with a viok-cluster tag on a server, security group or network of this project. */
@@ -46,8 +53,10 @@ export async function listClusters(
   for (const s of servers) {
     const c = clusterFromTags(s.tags ?? []);
     if (!c || s.status === 'DELETED') continue;
-    row(c).servers++;
-    if (s.status === 'ACTIVE') row(c).active++;
+    const r = row(c);
+    r.servers++;
+    if (s.status === 'ACTIVE') r.active++;
+    if (s.created && (!r.created || s.created < r.created)) r.created = s.created;
   }
   for (const g of groups) {
     const c = clusterFromTags(g.tags ?? []);
@@ -60,6 +69,34 @@ export async function listClusters(
   return [...rows.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** Adds what local state knows (backend, cloud, Kubernetes version, endpoint, age) to the rows. */
+export async function withStateDetails(
+  rows: ClusterSummary[],
+  store: StateStore,
+  cloudName: string,
+): Promise<ClusterSummary[]> {
+  return Promise.all(
+    rows.map(async (r): Promise<ClusterSummary> => {
+      const state = r.localState ? await store.read(r.name) : undefined;
+      if (!state) return { ...r, cloud: cloudName };
+      const endpoint = state.outputs.apiEndpoint as { host?: unknown; port?: unknown } | undefined;
+      const version = state.outputs.kubernetesVersion;
+      return {
+        ...r,
+        backend: state.backend,
+        cloud: state.cloud ?? cloudName,
+        ...(typeof version === 'string' ? { kubernetesVersion: version } : {}),
+        ...(typeof endpoint?.host === 'string'
+          ? {
+              apiEndpoint: `https://${endpoint.host}:${typeof endpoint.port === 'number' ? endpoint.port : 6443}`,
+            }
+          : {}),
+        created: r.created && r.created < state.createdAt ? r.created : state.createdAt,
+      };
+    }),
+  );
+}
+
 export interface NodeDescription {
   name: string;
   role: NodeRole | 'unknown';
@@ -67,6 +104,8 @@ export interface NodeDescription {
   id: string;
   /** Addresses by network name. */
   addresses: Record<string, string[]>;
+  /** Floating IPs bound to the node's ports (reachable from outside). */
+  floatingIps: string[];
   fault?: string;
 }
 
@@ -97,6 +136,10 @@ export async function describeCluster(
     clients.neutron.floatingIps.list({ tags: [clusterTag(cluster)], ...(signal ? { signal } : {}) }),
   ]);
   const live = servers.filter((s) => s.status !== 'DELETED');
+  const floatingOf = (fixed: Set<string>): string[] =>
+    floatingIps
+      .filter((f) => f.fixed_ip_address && fixed.has(f.fixed_ip_address))
+      .map((f) => f.floating_ip_address);
   if (live.length === 0 && vipPorts.length === 0) {
     throw new OperationError(
       `no cluster named ${cluster} in this project (nothing is tagged ${CLUSTER_TAG_SCOPE}=${cluster}); viok get clusters lists the clusters`,
@@ -111,7 +154,13 @@ export async function describeCluster(
       status: s.status,
       id: s.id,
       addresses: Object.fromEntries(
-        Object.entries(s.addresses ?? {}).map(([net, list]) => [net, list.map((a) => a.addr)]),
+        Object.entries(s.addresses ?? {}).map(([net, list]) => [
+          net,
+          list.filter((a) => a['OS-EXT-IPS:type'] !== 'floating').map((a) => a.addr),
+        ]),
+      ),
+      floatingIps: floatingOf(
+        new Set(Object.values(s.addresses ?? {}).flatMap((list) => list.map((a) => a.addr))),
       ),
       ...(s.fault ? { fault: s.fault.message } : {}),
     }))
@@ -149,27 +198,4 @@ function apiEndpointOf(
     if (fip) return `https://${fip.floating_ip_address}:6443`;
   }
   return undefined;
-}
-
-/** Human text for `viok describe cluster`. */
-export function formatDescription(d: ClusterDescription): string {
-  const lines = [`Name:          ${d.name}`];
-  if (d.backend) lines.push(`Backend:       ${d.backend}`);
-  if (d.cloud) lines.push(`Cloud:         ${d.cloud}`);
-  lines.push(`API endpoint:  ${d.apiEndpoint ?? '(no load balancer VIP found)'}`);
-  if (d.loadBalancer)
-    lines.push(
-      `Load balancer: VIP ${d.loadBalancer.vip}${d.loadBalancer.internal ? ' (internal: reachable only from the cluster networks; kubectl uses the endpoint above)' : ''}`,
-    );
-  lines.push('Nodes:');
-  const width = Math.max(4, ...d.nodes.map((n) => n.name.length));
-  for (const n of d.nodes) {
-    const addrs = Object.entries(n.addresses)
-      .map(([net, list]) => `${net}=${list.join(',')}`)
-      .join(' ');
-    lines.push(
-      `  ${n.name.padEnd(width)}  ${n.role.padEnd(13)}  ${n.status.padEnd(6)}  ${addrs}${n.fault ? `  fault: ${n.fault}` : ''}`,
-    );
-  }
-  return lines.join('\n');
 }

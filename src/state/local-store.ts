@@ -86,6 +86,8 @@ export class LocalStateStore implements StateStore {
           holder,
           release: async () => {
             await fsp.rm(file, { force: true });
+            // a cluster without state (deleted, or never created) leaves no empty folder behind
+            await fsp.rmdir(dir).catch(() => undefined);
           },
         };
       } catch (e) {

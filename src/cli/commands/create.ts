@@ -1,10 +1,10 @@
-import path from 'node:path';
 import { Option } from 'commander';
-import { ExitCode, UserInputError } from '../../core/errors';
-import type * as Provision from '../../provision';
-import { liveTaskView } from '../task-view';
-import type { Register } from './index';
+import { ExitCode } from '../../core/errors';
+import type * as App from '../../app';
+import type * as Report from '../../report';
+import { hostOf } from '../run-host';
 import { stateOption } from '../state-option';
+import type { Register } from './index';
 
 interface CreateFlags {
   file: string;
@@ -17,9 +17,9 @@ interface CreateFlags {
   sim?: boolean;
   output: 'text' | 'json';
   mergeKubeconfig?: boolean;
+  kubeconfig?: string;
+  force?: boolean;
 }
-
-const NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /** `viok create cluster [NAME] -f SPEC`: preflight, plan, apply, wait, kubeconfig. */
 export const register: Register = (program, act) => {
@@ -30,16 +30,18 @@ export const register: Register = (program, act) => {
     .description('create (or finish creating) a cluster from a spec; safe to run again')
     .requiredOption('-f, --file <file>', 'the cluster spec (YAML or JSON)')
     .option('--backend <backend>', "check that the spec's backend is this one (vds, nsx-v, nsx-t)")
-    .option('-y, --yes', 'do not ask for confirmation (prompts only happen on a terminal anyway)')
+    .option('-y, --yes', 'create without asking (required without a terminal or in CI)')
     .option('--dry-run', 'run the preflight checks and print the plan; create nothing')
-    .option('--os-cloud <name>', 'cloud from clouds.yaml (beats spec.cloud and OS_CLOUD)')
+    .option('--os-cloud <name>', 'cloud from clouds.yaml (beats OS_CLOUD and spec.cloud)')
     .option('--state-dir <dir>', 'where cluster state lives (default $XDG_STATE_HOME/viok)')
     .addOption(stateOption())
     .option('--sim', 'run against the embedded simulator (its state persists in the state dir)')
     .option(
       '--merge-kubeconfig',
-      'merge the kubeconfig into $KUBECONFIG or ~/.kube/config instead of ./<name>.kubeconfig',
+      'merge the kubeconfig (context viok-<name>) into $KUBECONFIG or ~/.kube/config instead of ./<name>.kubeconfig',
     )
+    .option('--kubeconfig <file>', 'write the kubeconfig to this file instead of ./<name>.kubeconfig')
+    .option('--force', 'replace a kubeconfig entry or file of the same name that belongs to another cluster')
     .addOption(
       new Option('-o, --output <format>', 'text progress on stderr, or a JSON event stream on stdout')
         .choices(['text', 'json'])
@@ -49,103 +51,46 @@ export const register: Register = (program, act) => {
       'after',
       `
 Examples:
-  $ viok create cluster demo --sim -f examples/vds.yaml
+  $ viok create cluster demo --sim -f examples/vds.yaml --yes
   $ viok create cluster -f cluster.yaml --os-cloud prod --yes -o json
   $ viok create cluster -f cluster.yaml --dry-run
 
+Without a terminal (or with CI set) --yes is required: a pipeline never changes a cloud by default.
 Exit codes: 0 created, 1 failure (cloud error, quota short, server in ERROR twice), 2 invalid spec or flags
 or a preflight finding the spec names a missing image/flavor/key pair/network, 130 interrupted.`,
     )
     .action(
       act(async (ctx, ...args) => {
-        const nameArg = args[0] as string | undefined;
+        const name = args[0] as string | undefined;
         const flags = args[1] as CreateFlags;
-        // eslint-disable-next-line @typescript-eslint/no-require-imports -- provisioning loads only for this command
-        const p = require('../../provision') as typeof Provision;
-        const spec = p.loadValidSpec(path.resolve(ctx.cwd, flags.file), flags.file);
-        const cluster = nameArg ?? spec.metadata.name;
-        if (!NAME.test(cluster) || cluster.length > 47)
-          throw new UserInputError(`cluster name "${cluster}" must be a DNS label of at most 47 characters`);
-        if (flags.backend && flags.backend !== spec.spec.backend) {
-          throw new UserInputError(
-            `--backend ${flags.backend} does not match the spec's backend ${spec.spec.backend}`,
-          );
-        }
-        const json = flags.output === 'json';
-        // on a terminal: the live task view, with every other stderr line printed above it
-        const view = liveTaskView(ctx, { json, cluster });
-        const out = view ? view.output(ctx.out) : ctx.out;
-        const e = { env: ctx.env, cwd: ctx.cwd, out, signal: ctx.signal, debug: ctx.debug };
-        const progress = p.progressOf(json, out, view);
-        const store = p.storeOf(flags, e, spec.spec);
-        const session = await p.cloudOf(flags, e, spec.spec);
-        try {
-          const result = await p.createCluster({
-            spec: { ...spec, metadata: { name: cluster } },
-            cluster,
-            clients: session.clients,
-            cloudName: session.cloudName,
-            store,
-            progress,
-            clock: p.systemClock,
-            signal: ctx.signal,
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the core loads only for this command
+        const app = require('../../app') as typeof App;
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
+        const report = require('../../report') as typeof Report;
+        const result = await app.runCreate(
+          {
+            ...flags,
+            ...(name ? { name } : {}),
+            yes: Boolean(flags.yes),
             dryRun: Boolean(flags.dryRun),
-            holder: p.defaultHolder(`viok create cluster ${cluster}`),
-            // nsx-t (H13): the NSX-T Manager NCP's objects and node-port tags go to
-            ...p.nsxtForCreate(spec.spec, session, {
-              ...e,
-              homeDir: p.homeDir(ctx.env),
-              clock: p.systemClock,
-            }),
-            // nsx-v (H14): the NSX Manager whose Edge load-balances the API
-            ...p.nsxvForCreate(spec.spec, session, {
-              ...e,
-              homeDir: p.homeDir(ctx.env),
-              warn: (l) => out.warn(l),
-            }),
-            ...(ctx.interactive && !flags.yes
-              ? {
-                  confirm: (plan) => {
-                    const ask = (): Promise<boolean> =>
-                      ctx.prompter.confirm(
-                        `Create ${plan.filter((p) => p.action === '+').length} resources for cluster ${cluster} in ${session.cloudName}?`,
-                        { flag: '--yes', default: true },
-                      );
-                    return view ? view.suspend(ask) : ask();
-                  },
-                }
-              : {}),
-          });
-          if (flags.dryRun) {
-            progress.close?.('done');
-            out.result(
-              json ? JSON.stringify({ cluster, plan: result.plan }, null, 2) : p.formatPlanTable(result.plan),
-            );
-            return ExitCode.ok;
-          }
-          const file = await p.saveKubeconfig(
-            p.kubeconfigFromState(result.state, cluster, store.location),
-            cluster,
-            {
+            kubeconfig: {
               merge: Boolean(flags.mergeKubeconfig),
-              cwd: ctx.cwd,
-              env: ctx.env,
-              homeDir: p.homeDir(ctx.env),
+              ...(flags.kubeconfig ? { file: flags.kubeconfig } : {}),
+              force: Boolean(flags.force),
             },
+          },
+          hostOf(ctx),
+        );
+        const json = flags.output === 'json';
+        if (flags.dryRun)
+          ctx.out.result(
+            json
+              ? JSON.stringify({ cluster: result.cluster, plan: result.plan }, null, 2)
+              : report.formatPlanTable(result.plan),
           );
-          progress.emit({
-            type: 'summary',
-            message: `kubeconfig written to ${file} (context ${cluster})`,
-            data: { kubeconfig: file },
-          });
-          progress.close?.('done');
-          if (!json && result.outputs) out.result(p.formatCreateSummary(cluster, result.outputs, file));
-          return ExitCode.ok;
-        } finally {
-          // after success this does nothing; after an error or Ctrl-C it leaves the view as it stopped
-          progress.close?.(ctx.signal.aborted ? 'interrupted' : 'failed');
-          await session.close();
-        }
+        else if (!json && result.outputs && result.kubeconfig)
+          ctx.out.result(report.formatCreateSummary(result.cluster, result.outputs, result.kubeconfig));
+        return ExitCode.ok;
       }),
     );
 };

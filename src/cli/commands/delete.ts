@@ -1,14 +1,15 @@
 import { Option } from 'commander';
 import { ExitCode } from '../../core/errors';
-import type * as Provision from '../../provision';
-import { liveTaskView } from '../task-view';
-import type { Register } from './index';
+import type * as App from '../../app';
+import { hostOf } from '../run-host';
 import { stateOption } from '../state-option';
+import type { Register } from './index';
 
 interface DeleteFlags {
   yes?: boolean;
   dryRun?: boolean;
   includeUntagged?: boolean;
+  ignoreNotFound?: boolean;
   osCloud?: string;
   stateDir?: string;
   state?: string;
@@ -23,14 +24,15 @@ export const register: Register = (program, act) => {
     .command('cluster')
     .argument('<name>', 'the cluster to delete')
     .description(
-      'delete every object tagged viok-cluster=<name> (never what you supplied, such as the provider network)',
+      'delete every object tagged viok-cluster=<name> (never what you supplied, such as the provider network), then its state and kubeconfig entries',
     )
-    .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
+    .option('-y, --yes', 'delete without asking (required without a terminal or in CI)')
     .option('--dry-run', 'list what would be deleted; delete nothing')
     .option(
       '--include-untagged',
       'also delete Neutron objects named viok-<name>-… that carry no viok tag (left by a create killed before tagging them)',
     )
+    .option('--ignore-not-found', 'a cluster that does not exist is not an error (exit 0)')
     .option(
       '--os-cloud <name>',
       "cloud from clouds.yaml (beats OS_CLOUD and the cloud in the cluster's state)",
@@ -49,73 +51,39 @@ export const register: Register = (program, act) => {
 Examples:
   $ viok delete cluster demo --sim --yes
   $ viok delete cluster demo --dry-run
+  $ viok delete cluster demo --yes --ignore-not-found    # in a pipeline's clean-up step
 
-Exit codes: 0 deleted (or nothing to delete), 1 failure, 2 usage, 130 interrupted or declined.`,
+Exit codes: 0 deleted, 1 failure or no such cluster (unless --ignore-not-found), 2 usage, 130 interrupted or declined.`,
     )
     .action(
       act(async (ctx, ...args) => {
-        const cluster = args[0] as string;
+        const name = args[0] as string;
         const flags = args[1] as DeleteFlags;
-        // eslint-disable-next-line @typescript-eslint/no-require-imports -- provisioning loads only for this command
-        const p = require('../../provision') as typeof Provision;
-        const json = flags.output === 'json';
-        // on a terminal: the live task view, with every other stderr line printed above it
-        const view = liveTaskView(ctx, { json, cluster });
-        const out = view ? view.output(ctx.out) : ctx.out;
-        const e = { env: ctx.env, cwd: ctx.cwd, out, signal: ctx.signal, debug: ctx.debug };
-        const progress = p.progressOf(json, out, view);
-        const store = p.storeOf(flags, e);
-        // no --os-cloud or OS_CLOUD: the cloud the cluster was created in, when its state is here
-        const session = await p.cloudOf(flags, e, undefined, await store.read(cluster));
-        try {
-          const result = await p.deleteCluster({
-            cluster,
-            clients: session.clients,
-            store,
-            progress,
-            clock: p.systemClock,
-            signal: ctx.signal,
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the core loads only for this command
+        const app = require('../../app') as typeof App;
+        const result = await app.runDelete(
+          {
+            ...flags,
+            name,
+            yes: Boolean(flags.yes),
             dryRun: Boolean(flags.dryRun),
             includeUntagged: Boolean(flags.includeUntagged),
-            holder: p.defaultHolder(`viok delete cluster ${cluster}`),
-            // nsx-v (H14): the NSX Manager whose Edge holds the cluster's load-balancer objects
-            ...(await p.nsxvForDelete(store, cluster, session, { ...e, homeDir: p.homeDir(ctx.env) })),
-            // nsx-t (H13): the NSX-T Manager holding the cluster's IP block, pool and marker sections
-            ...(await p.nsxtForDelete(store, cluster, session, {
-              ...e,
-              homeDir: p.homeDir(ctx.env),
-              clock: p.systemClock,
-            })),
-            ...(flags.yes
-              ? {}
-              : {
-                  confirm: (owned) => {
-                    const ask = (): Promise<boolean> =>
-                      ctx.prompter.confirm(
-                        `Delete cluster ${cluster} (${owned.length} objects in ${session.cloudName})?`,
-                        { flag: '--yes' },
-                      );
-                    return view ? view.suspend(ask) : ask();
-                  },
-                }),
-          });
-          progress.close?.('done');
-          if (flags.dryRun) {
-            const lines = result.deleted.map((o) => `- ${o.kind.padEnd(14)} ${o.name} (${o.id})`);
-            out.result(
-              json
-                ? JSON.stringify({ cluster, delete: result.deleted }, null, 2)
-                : [...lines, '', `${result.deleted.length} objects would be deleted`].join('\n'),
-            );
-          } else if (result.deleted.length === 0) {
-            out.info(`nothing is tagged viok-cluster=${cluster}: nothing to delete`);
-          }
-          return ExitCode.ok;
-        } finally {
-          // after success this does nothing; after an error or Ctrl-C it leaves the view as it stopped
-          progress.close?.(ctx.signal.aborted ? 'interrupted' : 'failed');
-          await session.close();
+            ignoreNotFound: Boolean(flags.ignoreNotFound),
+          },
+          hostOf(ctx),
+        );
+        const json = flags.output === 'json';
+        if (result.dryRun) {
+          const lines = result.deleted.map((o) => `- ${o.kind.padEnd(14)} ${o.name} (${o.id})`);
+          ctx.out.result(
+            json
+              ? JSON.stringify({ cluster: name, delete: result.deleted }, null, 2)
+              : [...lines, '', `${result.deleted.length} objects would be deleted`].join('\n'),
+          );
+        } else if (result.deleted.length === 0) {
+          ctx.out.info(`nothing is tagged viok-cluster=${name}: nothing to delete`);
         }
+        return ExitCode.ok;
       }),
     );
 };

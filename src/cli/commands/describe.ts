@@ -1,7 +1,10 @@
 import { Option } from 'commander';
 import { ExitCode } from '../../core/errors';
 import type * as Yaml from 'yaml';
-import type * as Provision from '../../provision';
+import type * as App from '../../app';
+import type { CloudOptions } from '../../app/host';
+import type * as Report from '../../report';
+import { hostOf } from '../run-host';
 import type { Register } from './index';
 import { stateOption } from '../state-option';
 
@@ -14,7 +17,7 @@ export const register: Register = (program, act) => {
     .command('cluster')
     .argument('<name>', 'the cluster')
     .description(
-      'nodes (role, status, addresses per network), load balancer VIP and API endpoint, from the cloud',
+      'nodes (role, status, addresses per network, floating IPs), load balancer VIP and API endpoint, from the cloud',
     )
     .addOption(
       new Option('-o, --output <format>', 'text, json or yaml')
@@ -34,31 +37,18 @@ export const register: Register = (program, act) => {
     )
     .action(
       act(async (ctx, ...args) => {
-        const cluster = args[0] as string;
-        const flags = args[1] as {
-          output: 'text' | 'json' | 'yaml';
-          osCloud?: string;
-          stateDir?: string;
-          state?: string;
-          sim?: boolean;
-        };
-        // eslint-disable-next-line @typescript-eslint/no-require-imports -- provisioning loads only for this command
-        const p = require('../../provision') as typeof Provision;
-        const e = { env: ctx.env, cwd: ctx.cwd, out: ctx.out, signal: ctx.signal, debug: ctx.debug };
-        const store = p.storeOf(flags, e);
-        const state = await store.read(cluster);
-        // no --os-cloud or OS_CLOUD: the cloud the cluster was created in
-        const session = await p.cloudOf(flags, e, undefined, state);
-        try {
-          const d = await p.describeCluster(session.clients, cluster, state, ctx.signal);
-          if (flags.output === 'json') ctx.out.result(JSON.stringify(d, null, 2));
-          // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, as above
-          else if (flags.output === 'yaml') ctx.out.result((require('yaml') as typeof Yaml).stringify(d));
-          else ctx.out.result(p.formatDescription(d));
-          return ExitCode.ok;
-        } finally {
-          await session.close();
-        }
+        const name = args[0] as string;
+        const flags = args[1] as CloudOptions & { output: 'text' | 'json' | 'yaml' };
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the core loads only for this command
+        const app = require('../../app') as typeof App;
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
+        const report = require('../../report') as typeof Report;
+        const d = await app.runDescribe({ ...flags, name }, hostOf(ctx));
+        if (flags.output === 'json') ctx.out.result(JSON.stringify(d, null, 2));
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, as above
+        else if (flags.output === 'yaml') ctx.out.result((require('yaml') as typeof Yaml).stringify(d));
+        else ctx.out.result(report.formatDescription(d));
+        return ExitCode.ok;
       }),
     );
 };

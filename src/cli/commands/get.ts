@@ -1,106 +1,137 @@
-import { Option } from 'commander';
+import type * as App from '../../app';
+import type { CloudOptions } from '../../app/host';
+import type { ClusterSummary } from '../../provision/discover';
+import type * as Report from '../../report';
 import { ExitCode } from '../../core/errors';
-import type * as Yaml from 'yaml';
-import type * as Provision from '../../provision';
-import type { Register } from './index';
+import { addListingOptions, type ListingFlags } from '../listing-options';
+import { hostOf } from '../run-host';
 import { stateOption } from '../state-option';
+import type { Register } from './index';
 
-interface CloudFlags {
-  osCloud?: string;
-  stateDir?: string;
-  state?: string;
-  sim?: boolean;
+/** How long ago, as kubectl prints AGE: 45s, 12m, 5h, 3d. */
+export function age(iso: string | undefined, now: number = Date.now()): string | undefined {
+  if (!iso) return undefined;
+  const s = Math.max(0, Math.floor((now - Date.parse(iso)) / 1000));
+  if (Number.isNaN(s)) return undefined;
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.floor(s / 60)}m`;
+  if (s < 172800) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
 }
 
 /** `viok get clusters` (from the cloud's tags) and `viok get kubeconfig NAME` (from local state). */
 export const register: Register = (program, act) => {
   const get = program.command('get').description('show resources (clusters, kubeconfig)');
-  get
+  const clusters = get
     .command('clusters')
-    .description('clusters found in the cloud by their viok-cluster tags')
-    .addOption(
-      new Option('-o, --output <format>', 'table, json or yaml')
-        .choices(['table', 'json', 'yaml'])
-        .default('table'),
-    )
+    .description('clusters found in the cloud by their viok-cluster tags');
+  addListingOptions(clusters)
     .option('--os-cloud <name>', 'cloud from clouds.yaml (beats OS_CLOUD)')
     .option('--state-dir <dir>', 'where cluster state lives (default $XDG_STATE_HOME/viok)')
     .addOption(stateOption())
     .option('--sim', 'look in the embedded simulator')
-    .addHelpText('after', '\nExamples:\n  $ viok get clusters --sim\n  $ viok get clusters -o json')
+    .addHelpText(
+      'after',
+      `
+Columns: NAME BACKEND CLOUD VERSION NODES READY ENDPOINT AGE; -o wide adds SECURITY-GROUPS NETWORKS
+LOCAL-STATE. BACKEND, VERSION and ENDPOINT come from local state ("-" where this machine has none).
+Examples:
+  $ viok get clusters --sim
+  $ viok get clusters -o json
+  $ viok get clusters -o value -c name          # one name per line, for scripts`,
+    )
     .action(
       act(async (ctx, ...args) => {
-        const flags = args[0] as CloudFlags & { output: 'table' | 'json' | 'yaml' };
-        // eslint-disable-next-line @typescript-eslint/no-require-imports -- provisioning loads only for this command
-        const p = require('../../provision') as typeof Provision;
-        const e = { env: ctx.env, cwd: ctx.cwd, out: ctx.out, signal: ctx.signal, debug: ctx.debug };
-        const session = await p.cloudOf(flags, e);
-        try {
-          const rows = await p.listClusters(session.clients, await p.storeOf(flags, e).list(), ctx.signal);
-          if (flags.output === 'json') ctx.out.result(JSON.stringify({ clusters: rows }, null, 2));
-          else if (flags.output === 'yaml') {
-            // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, as above
-            ctx.out.result((require('yaml') as typeof Yaml).stringify({ clusters: rows }));
-          } else if (rows.length === 0) ctx.out.info(`no clusters in ${session.cloudName}`);
-          else {
-            const w = Math.max(4, ...rows.map((r) => r.name.length));
-            ctx.out.result(
-              [
-                `${'NAME'.padEnd(w)}  SERVERS  ACTIVE  SECURITY-GROUPS  NETWORKS  LOCAL-STATE`,
-                ...rows.map(
-                  (r) =>
-                    `${r.name.padEnd(w)}  ${String(r.servers).padEnd(7)}  ${String(r.active).padEnd(6)}  ${String(r.securityGroups).padEnd(15)}  ${String(r.networks).padEnd(8)}  ${r.localState ? 'yes' : 'no'}`,
-                ),
-              ].join('\n'),
-            );
-          }
-          return ExitCode.ok;
-        } finally {
-          await session.close();
-        }
+        const flags = args[0] as CloudOptions & ListingFlags;
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the core loads only for this command
+        const app = require('../../app') as typeof App;
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
+        const report = require('../../report') as typeof Report;
+        const rows = await app.runListClusters(flags, hostOf(ctx));
+        if (rows.length === 0 && (flags.output === 'table' || flags.output === 'wide'))
+          ctx.out.info('no clusters found');
+        else
+          ctx.out.result(
+            report.formatListing<ClusterSummary>(rows, {
+              columns: [
+                { name: 'NAME', value: (r) => r.name },
+                { name: 'BACKEND', value: (r) => r.backend },
+                { name: 'CLOUD', value: (r) => r.cloud },
+                { name: 'VERSION', value: (r) => r.kubernetesVersion, key: 'kubernetesVersion' },
+                { name: 'NODES', value: (r) => r.servers },
+                { name: 'READY', value: (r) => `${r.active}/${r.servers}` },
+                { name: 'ENDPOINT', value: (r) => r.apiEndpoint, key: 'apiEndpoint' },
+                { name: 'AGE', value: (r) => age(r.created) },
+                {
+                  name: 'SECURITY-GROUPS',
+                  value: (r) => r.securityGroups,
+                  wide: true,
+                  key: 'securityGroups',
+                },
+                { name: 'NETWORKS', value: (r) => r.networks, wide: true },
+                {
+                  name: 'LOCAL-STATE',
+                  value: (r) => (r.localState ? 'yes' : 'no'),
+                  wide: true,
+                  key: 'localState',
+                },
+              ],
+              format: flags.output,
+              select: flags.column,
+              kind: 'cluster',
+              name: (r) => r.name,
+              document: (all) => ({ clusters: all }),
+            }),
+          );
+        return ExitCode.ok;
       }),
     );
 
   get
     .command('kubeconfig')
     .argument('<name>', 'the cluster')
-    .description(
-      "write the cluster's admin kubeconfig (0600) to ./<name>.kubeconfig, or merge it into your kubeconfig",
-    )
-    .option(
-      '--merge-kubeconfig',
-      'merge into $KUBECONFIG or ~/.kube/config, with a context named after the cluster',
-    )
-    .option('--file <file>', 'write to this file instead of ./<name>.kubeconfig')
+    .description("print the cluster's admin kubeconfig (context viok-<name>), or write or merge it")
+    .option('--file <file>', 'write it to this file (mode 0600) instead of stdout')
+    .option('--merge-kubeconfig', 'merge it into $KUBECONFIG or ~/.kube/config, as kubectl would')
+    .option('--force', 'replace an entry or file of the same name that belongs to another cluster')
     .option('--state-dir <dir>', 'where cluster state lives (default $XDG_STATE_HOME/viok)')
     .addOption(stateOption())
     .option('--sim', 'accepted for symmetry: the kubeconfig comes from local state either way')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ viok get kubeconfig demo --sim\n  $ viok get kubeconfig demo --merge-kubeconfig && kubectl config use-context demo',
+      `
+Examples:
+  $ viok get kubeconfig demo > demo.kubeconfig
+  $ viok get kubeconfig demo --file demo.kubeconfig
+  $ viok get kubeconfig demo --merge-kubeconfig && kubectl config use-context viok-demo`,
     )
     .action(
       act(async (ctx, ...args) => {
-        const cluster = args[0] as string;
+        const name = args[0] as string;
         const flags = args[1] as {
           mergeKubeconfig?: boolean;
           file?: string;
+          force?: boolean;
           stateDir?: string;
           state?: string;
         };
-        // eslint-disable-next-line @typescript-eslint/no-require-imports -- provisioning loads only for this command
-        const p = require('../../provision') as typeof Provision;
-        const e = { env: ctx.env, cwd: ctx.cwd, out: ctx.out, signal: ctx.signal, debug: ctx.debug };
-        const store = p.storeOf(flags, e);
-        const config = p.kubeconfigFromState(await store.read(cluster), cluster, store.location);
-        const file = await p.saveKubeconfig(config, cluster, {
-          merge: Boolean(flags.mergeKubeconfig),
-          cwd: ctx.cwd,
-          env: ctx.env,
-          homeDir: p.homeDir(ctx.env),
-          ...(flags.file ? { file: flags.file } : {}),
-        });
-        ctx.out.result(file);
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the core loads only for this command
+        const app = require('../../app') as typeof App;
+        const written = await app.runGetKubeconfig(
+          {
+            name,
+            ...(flags.state ? { state: flags.state } : {}),
+            ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
+            merge: Boolean(flags.mergeKubeconfig),
+            ...(flags.file ? { file: flags.file } : {}),
+            force: Boolean(flags.force),
+          },
+          hostOf(ctx),
+        );
+        if (written.file !== '-')
+          ctx.out.info(
+            `wrote ${written.file} (context ${written.context})${written.previousContext ? `; the current context was ${written.previousContext}` : ''}`,
+          );
         return ExitCode.ok;
       }),
     );

@@ -2,8 +2,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Option } from 'commander';
 import { ExitCode } from '../../core/errors';
-import type * as Provision from '../../provision';
-import type * as Graph from '../../provision/graph';
+import type * as App from '../../app';
+import type * as Report from '../../report';
+import { hostOf } from '../run-host';
 import type { Register } from './index';
 import { stateOption } from '../state-option';
 
@@ -49,19 +50,11 @@ marked "external network" (a router's gateway) or "provided network".`,
           state?: string;
           sim?: boolean;
         };
-        // eslint-disable-next-line @typescript-eslint/no-require-imports -- provisioning loads only for this command
-        const p = require('../../provision') as typeof Provision;
-        // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, as above
-        const g = require('../../provision/graph') as typeof Graph;
-        const e = { env: ctx.env, cwd: ctx.cwd, out: ctx.out, signal: ctx.signal, debug: ctx.debug };
-        const store = p.storeOf(flags, e);
-        const session = await p.cloudOf(flags, e);
-        let topology: Graph.Topology;
-        try {
-          topology = await g.gatherTopology(session.clients, cluster, await store.read(cluster), ctx.signal);
-        } finally {
-          await session.close();
-        }
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the core loads only for this command
+        const app = require('../../app') as typeof App;
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
+        const g = require('../../report') as typeof Report;
+        const topology = await app.runTopology({ ...flags, name: cluster }, hostOf(ctx));
         const drawing =
           flags.output === 'mermaid'
             ? g.topologyToMermaid(topology)

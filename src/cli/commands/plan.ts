@@ -1,14 +1,14 @@
-import path from 'node:path';
-import { Option } from 'commander';
+import type * as App from '../../app';
+import type * as Report from '../../report';
+import type { PlanEntry } from '../../provision/plan';
 import { ExitCode } from '../../core/errors';
-import { silentProgress } from '../../core/progress';
-import type * as Provision from '../../provision';
-import type { Register } from './index';
+import { addListingOptions, type ListingFlags } from '../listing-options';
+import { hostOf } from '../run-host';
 import { stateOption } from '../state-option';
+import type { Register } from './index';
 
-interface PlanFlags {
+interface PlanFlags extends ListingFlags {
   file: string;
-  output: 'table' | 'json';
   osCloud?: string;
   stateDir?: string;
   state?: string;
@@ -17,64 +17,55 @@ interface PlanFlags {
 
 /** `viok plan -f SPEC`: the preflight checks and the resources a create would make, against what exists. */
 export const register: Register = (program, act) => {
-  program
+  const command = program
     .command('plan')
     .description(
       "what `viok create cluster` would do: '+' to create, '=' exists already (nothing is changed)",
     )
-    .requiredOption('-f, --file <file>', 'the cluster spec (YAML or JSON)')
-    .addOption(
-      new Option('-o, --output <format>', 'table or json').choices(['table', 'json']).default('table'),
-    )
-    .option('--os-cloud <name>', 'cloud from clouds.yaml (beats spec.cloud and OS_CLOUD)')
+    .requiredOption('-f, --file <file>', 'the cluster spec (YAML or JSON)');
+  addListingOptions(command)
+    .option('--os-cloud <name>', 'cloud from clouds.yaml (beats OS_CLOUD and spec.cloud)')
     .option('--state-dir <dir>', 'where cluster state lives (default $XDG_STATE_HOME/viok)')
     .addOption(stateOption())
     .option('--sim', 'plan against the embedded simulator')
     .addHelpText(
       'after',
       `
+Columns: ACTION KIND NAME KEY.
 Examples:
   $ viok plan -f examples/vds.yaml --sim
   $ viok plan -f cluster.yaml -o json | jq '[.plan[] | select(.action == "+")] | length'
+  $ viok plan -f cluster.yaml -o value -c action -c key
 
 Exit codes: 0 planned, 1 failure (cloud error, quota short), 2 invalid spec or missing image/flavor/network.`,
     )
     .action(
       act(async (ctx, ...args) => {
         const flags = args[0] as PlanFlags;
-        // eslint-disable-next-line @typescript-eslint/no-require-imports -- provisioning loads only for this command
-        const p = require('../../provision') as typeof Provision;
-        const spec = p.loadValidSpec(path.resolve(ctx.cwd, flags.file), flags.file);
-        const e = { env: ctx.env, cwd: ctx.cwd, out: ctx.out, signal: ctx.signal, debug: ctx.debug };
-        const session = await p.cloudOf(flags, e, spec.spec);
-        try {
-          const { plan } = await p.planCluster({
-            spec,
-            cluster: spec.metadata.name,
-            clients: session.clients,
-            cloudName: session.cloudName,
-            store: p.storeOf(flags, e, spec.spec),
-            progress: silentProgress,
-            clock: p.systemClock,
-            signal: ctx.signal,
-            // nsx-v (H14): the plan probes the Edge load balancer too
-            // nsx-t (H13): the NSX-T Manager the nsx-t backend reads and writes
-            ...p.nsxtForCreate(spec.spec, session, {
-              ...e,
-              homeDir: p.homeDir(ctx.env),
-              clock: p.systemClock,
-            }),
-            ...p.nsxvForCreate(spec.spec, session, { ...e, homeDir: p.homeDir(ctx.env) }),
-          });
-          ctx.out.result(
-            flags.output === 'json'
-              ? JSON.stringify({ cluster: spec.metadata.name, cloud: session.cloudName, plan }, null, 2)
-              : p.formatPlanTable(plan),
-          );
-          return ExitCode.ok;
-        } finally {
-          await session.close();
-        }
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the core loads only for this command
+        const app = require('../../app') as typeof App;
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
+        const report = require('../../report') as typeof Report;
+        const result = await app.runPlan(flags, hostOf(ctx));
+        const table = flags.output === 'table' && flags.column.length === 0;
+        ctx.out.result(
+          table
+            ? report.formatPlanTable(result.plan)
+            : report.formatListing<PlanEntry>(result.plan, {
+                columns: [
+                  { name: 'ACTION', value: (e) => e.action },
+                  { name: 'KIND', value: (e) => e.kind },
+                  { name: 'NAME', value: (e) => e.name },
+                  { name: 'KEY', value: (e) => e.key },
+                ],
+                format: flags.output,
+                select: flags.column,
+                kind: 'resource',
+                name: (e) => e.key,
+                document: (plan) => ({ cluster: result.cluster, cloud: result.cloud, plan }),
+              }),
+        );
+        return ExitCode.ok;
       }),
     );
 };

@@ -20,7 +20,7 @@ describe('viok create → describe → get kubeconfig → delete with --sim, acr
   const spec = path.join(repoRoot, 'examples', 'vds.yaml');
 
   it('runs the quick start end to end and leaves nothing behind', async () => {
-    const create = await viok('create', 'cluster', 'demo', '--sim', '-f', spec);
+    const create = await viok('create', 'cluster', 'demo', '--sim', '-f', spec, '--yes');
     expect(create.stderr).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z \[preflight\]/m);
     expect(create.stderr).toContain('cluster demo is ready: API at https://');
     expect(create.code).toBe(0);
@@ -40,9 +40,13 @@ describe('viok create → describe → get kubeconfig → delete with --sim, acr
     expect(d.apiEndpoint).toMatch(/^https:\/\/192\.168\.100\.\d+:6443$/);
 
     rmSync(kubeconfigFile);
-    const kubeconfig = await viok('get', 'kubeconfig', 'demo', '--sim');
+    // like kind get kubeconfig: stdout by default, a file with --file
+    const printed = await viok('get', 'kubeconfig', 'demo', '--sim');
+    expect(printed.code).toBe(0);
+    expect(parse(printed.stdout)).toMatchObject({ 'current-context': 'viok-demo' });
+    const kubeconfig = await viok('get', 'kubeconfig', 'demo', '--sim', '--file', 'demo.kubeconfig');
     expect(kubeconfig.code).toBe(0);
-    expect(kubeconfig.stdout.trim()).toBe(kubeconfigFile);
+    expect(kubeconfig.stderr).toContain(`wrote ${kubeconfigFile} (context viok-demo)`);
     const config = parse(readFileSync(kubeconfigFile, 'utf8')) as {
       'current-context': string;
       clusters: { cluster: { server: string } }[];

@@ -34,7 +34,7 @@ describe('viok graph on an nsx-t cluster with --sim', () => {
     });
 
   it('draws the three-network layout as DOT that Graphviz renders, then deletes the cluster', async () => {
-    const create = await viok(['create', 'cluster', '--backend', 'nsx-t', '--sim', '-f', spec]);
+    const create = await viok(['create', 'cluster', '--backend', 'nsx-t', '--sim', '-f', spec, '--yes']);
     expect(create.code).toBe(0);
     expect(create.stdout).toMatch(
       /API endpoint: +https:\/\/\S+ \(floating IP of load balancer demo-nsxt-lb-1; internal VIP /,

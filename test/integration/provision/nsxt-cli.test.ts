@@ -27,7 +27,7 @@ describe('viok with the nsx-t backend and --sim', () => {
     });
 
   it('creates the three-network cluster, describes each node by network, and deletes it all', async () => {
-    const create = await viok('create', 'cluster', '--backend', 'nsx-t', '--sim', '-f', spec);
+    const create = await viok('create', 'cluster', '--backend', 'nsx-t', '--sim', '-f', spec, '--yes');
     expect(create.stderr).toContain('created nsxt-port-tags/worker-1');
     expect(create.code).toBe(0);
 

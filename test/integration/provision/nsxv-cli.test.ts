@@ -31,7 +31,7 @@ describe('viok plan → create → describe → scale → delete cluster with --
     expect(plan.code).toBe(0);
     expect(plan.stdout).toMatch(/^\+ nsx-lb-pool +viok-demo-nsxv-api/m);
 
-    const create = await viok('create', 'cluster', '--backend', 'nsx-v', '--sim', '-f', spec);
+    const create = await viok('create', 'cluster', '--backend', 'nsx-v', '--sim', '-f', spec, '--yes');
     expect(create.stderr).toContain('cluster demo-nsxv is ready: API at https://');
     expect(create.code).toBe(0);
     const kubeconfig = parse(readFileSync(path.join(dir, 'demo-nsxv.kubeconfig'), 'utf8')) as {
@@ -46,10 +46,10 @@ describe('viok plan → create → describe → scale → delete cluster with --
     expect(d.nodes).toHaveLength(6);
     expect(d.nodes.every((n) => n.status === 'ACTIVE')).toBe(true);
 
-    const tooMany = await viok('scale', 'cluster', '--sim', '-f', spec, '--workers', '33');
+    const tooMany = await viok('scale', 'cluster', '--sim', '-f', spec, '--workers', '33', '--yes');
     expect(tooMany.code).toBe(2);
     expect(tooMany.stderr).toContain('at most 32 workers');
-    const scaled = await viok('scale', 'cluster', '--sim', '-f', spec, '--workers', '4');
+    const scaled = await viok('scale', 'cluster', '--sim', '-f', spec, '--workers', '4', '--yes');
     expect(scaled.code).toBe(0);
     const four = await viok('describe', 'cluster', 'demo-nsxv', '--sim', '-o', 'json');
     expect((JSON.parse(four.stdout) as { nodes: unknown[] }).nodes).toHaveLength(7);

@@ -83,6 +83,19 @@ describe('describe / delete cluster open the cloud recorded in the state', () =>
     expect(await servers(lab)).toBe(0);
   }, 240_000);
 
+  it('OS_CLOUD beats spec.cloud, as with the openstack client; --os-cloud beats both', async () => {
+    // cluster.yaml names cloud lab
+    const byEnv = await viok(['plan', '-f', 'cluster.yaml', '-o', 'json', ...state], { OS_CLOUD: 'other' });
+    expect(byEnv.code).toBe(0);
+    expect((JSON.parse(byEnv.stdout) as { cloud: string }).cloud).toBe('other');
+    const byFlag = await viok(['plan', '-f', 'cluster.yaml', '-o', 'json', '--os-cloud', 'lab', ...state], {
+      OS_CLOUD: 'other',
+    });
+    expect((JSON.parse(byFlag.stdout) as { cloud: string }).cloud).toBe('lab');
+    const bySpec = await viok(['plan', '-f', 'cluster.yaml', '-o', 'json', ...state]);
+    expect((JSON.parse(bySpec.stdout) as { cloud: string }).cloud).toBe('lab');
+  }, 120_000);
+
   it('without state (or after delete) the usual choice applies: two clouds and none named is an error', async () => {
     const describe = await viok(['describe', 'cluster', 'demo', ...state]);
     expect(describe.stderr).toContain('2 clouds are defined (lab, other)');

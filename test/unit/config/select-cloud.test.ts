@@ -189,7 +189,7 @@ describe('selection errors', () => {
   it('several clouds and none chosen asks to choose', () => {
     expect(() => resolveWith({ [CLOUDS]: twoClouds })).toThrow(
       new ConfigError(
-        `2 clouds are defined (alpha, beta) in ${CLOUDS}: choose one with --os-cloud, spec.cloud or OS_CLOUD`,
+        `2 clouds are defined (alpha, beta) in ${CLOUDS}: choose one with --os-cloud, OS_CLOUD or spec.cloud`,
       ),
     );
   });

@@ -1,5 +1,6 @@
 import type { PlannedResource } from '../../../src/provision/backend';
-import { diffPlan, formatPlanTable, quotaNeeds } from '../../../src/provision/plan';
+import { diffPlan, quotaNeeds } from '../../../src/provision/plan';
+import { formatPlanTable } from '../../../src/report/plan-table';
 import { PreflightError } from '../../../src/provision/preflight';
 
 const resource = (key: string, exists: boolean, cost: PlannedResource['cost']): PlannedResource => ({

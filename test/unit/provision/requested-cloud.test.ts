@@ -1,6 +1,6 @@
 import { requestedCloud } from '../../../src/provision/command-env';
 
-describe('requestedCloud: --os-cloud > spec.cloud > OS_CLOUD > the cluster state > the default', () => {
+describe('requestedCloud: --os-cloud > OS_CLOUD > spec.cloud > the cluster state > the default (as the openstack client)', () => {
   const state = { name: 'demo', cloud: 'lab' };
   it.each([
     [
@@ -11,7 +11,8 @@ describe('requestedCloud: --os-cloud > spec.cloud > OS_CLOUD > the cluster state
       state,
       { name: 'prod', from: '--os-cloud' },
     ],
-    ['spec.cloud next', {}, { OS_CLOUD: 'x' }, { cloud: 'y' }, state, { name: 'y', from: 'spec.cloud' }],
+    ['OS_CLOUD next (left to the resolver)', {}, { OS_CLOUD: 'x' }, { cloud: 'y' }, state, undefined],
+    ['spec.cloud without OS_CLOUD', {}, {}, { cloud: 'y' }, state, { name: 'y', from: 'spec.cloud' }],
     ['OS_CLOUD beats the state (left to the resolver)', {}, { OS_CLOUD: 'x' }, {}, state, undefined],
     ['the state', {}, {}, {}, state, { name: 'lab', from: 'the state of cluster demo' }],
     [

@@ -1,7 +1,11 @@
-import type { ClusterOutputs } from './backend';
+import type { ClusterOutputs } from '../provision/backend';
 
 /** What `viok create cluster` prints on stdout when it is done: endpoint, kubeconfig, nodes. */
-export function formatCreateSummary(cluster: string, o: ClusterOutputs, kubeconfig: string): string {
+export function formatCreateSummary(
+  cluster: string,
+  o: ClusterOutputs,
+  kubeconfig: { file: string; context: string },
+): string {
   const width = Math.max(4, ...o.nodes.map((n) => n.name.length));
   const nodes = o.nodes.map((n) => {
     const addresses = Object.entries(n.addresses)
@@ -18,10 +22,10 @@ export function formatCreateSummary(cluster: string, o: ClusterOutputs, kubeconf
   return [
     `Cluster ${cluster} is ready.`,
     `API endpoint:  https://${o.apiEndpoint.host}:${o.apiEndpoint.port} (${via})`,
-    `Kubeconfig:    ${kubeconfig} (context ${cluster})`,
+    `Kubeconfig:    ${kubeconfig.file} (context ${kubeconfig.context})`,
     'Nodes:',
     ...nodes,
     '',
-    `Next: kubectl --kubeconfig ${kubeconfig} get nodes`,
+    `Next: kubectl --kubeconfig ${kubeconfig.file} get nodes`,
   ].join('\n');
 }

@@ -7,7 +7,7 @@ import {
   shapeIds,
   vipLabel,
 } from './labels';
-import type { Topology } from './topology';
+import type { Topology } from '../../provision/topology/types';
 
 /** Mermaid label text: quotes become entities, lines join with <br/>. */
 function text(lines: string[]): string {

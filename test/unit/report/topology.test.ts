@@ -1,5 +1,6 @@
 /** The DOT and Mermaid drawings of a fixed nsx-t topology (three networks, two routers, two LB nodes). */
-import { topologyToDot, topologyToMermaid, type Topology } from '../../../../src/provision/graph';
+import type { Topology } from '../../../src/provision/topology/types';
+import { topologyToDot, topologyToMermaid } from '../../../src/report';
 
 const net = (x: string): string => `viok-demo-network-${x}`;
 const nics = (addrs: Record<string, string>, fip?: string) =>

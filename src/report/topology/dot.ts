@@ -7,7 +7,7 @@ import {
   shapeIds,
   vipLabel,
 } from './labels';
-import type { Topology } from './topology';
+import type { Topology } from '../../provision/topology/types';
 
 /** A DOT string literal: quotes and backslashes escaped, lines joined with \n. */
 function text(lines: string[]): string {

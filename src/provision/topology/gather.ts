@@ -4,7 +4,7 @@ import type { Network } from '../../clients/neutron/networks';
 import type { Subnet } from '../../clients/neutron/subnets';
 import type { ClusterState } from '../../state/types';
 import { describeCluster } from '../discover';
-import type { Topology, TopologyNetwork, TopologyNode, TopologyRouter } from './topology';
+import type { Topology, TopologyNetwork, TopologyNode, TopologyRouter } from './types';
 
 /** The nsx-v Edge's state key (see nsxv/graph.ts): recorded when the cluster was created here. */
 const NSXV_EDGE_KEY = 'nsxv/edge';

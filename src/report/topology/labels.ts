@@ -1,4 +1,10 @@
-import type { Topology, TopologyNetwork, TopologyNic, TopologyNode, TopologyRouter } from './topology';
+import type {
+  Topology,
+  TopologyNetwork,
+  TopologyNic,
+  TopologyNode,
+  TopologyRouter,
+} from '../../provision/topology/types';
 
 /** Stable ids for the drawn shapes (names may hold characters neither format accepts in an id). */
 export interface ShapeIds {

@@ -1,0 +1,80 @@
+import { OperationError } from '../core/errors';
+import type { OwnedObject } from '../provision/delete';
+import { confirmChange } from './confirm';
+import type { CloudOptions, ProgressOptions, RunHost } from './host';
+import { takeBackKubeconfigs } from './kubeconfig';
+import { provision, runContext, withCloud } from './session';
+
+export interface DeleteRunOptions extends CloudOptions, ProgressOptions {
+  name: string;
+  /** Delete without asking; required off a terminal. */
+  yes?: boolean;
+  /** List what would be deleted; delete nothing. */
+  dryRun?: boolean;
+  /** Also objects named for the cluster that a killed create left untagged. */
+  includeUntagged?: boolean;
+  /** A cluster that does not exist is not an error (kubectl's flag). */
+  ignoreNotFound?: boolean;
+}
+
+export interface DeleteRunResult {
+  cluster: string;
+  /** What was deleted (or, for a dry run, would be). */
+  deleted: OwnedObject[];
+  dryRun: boolean;
+}
+
+/**
+ * `viok delete cluster`: everything tagged with the cluster, children first, then its state, its
+ * kubeconfig entries and files. A name that matches nothing is an error unless `ignoreNotFound`.
+ */
+export async function runDelete(o: DeleteRunOptions, host: RunHost): Promise<DeleteRunResult> {
+  const p = provision();
+  const cluster = o.name;
+  const run = runContext(host, o, cluster);
+  const state = await run.store.read(cluster);
+  // no --os-cloud or OS_CLOUD: the cloud the cluster was created in, when its state is here
+  return withCloud(run, o, state ? { state } : {}, async (session) => {
+    const result = await p.deleteCluster({
+      cluster,
+      clients: session.clients,
+      store: run.store,
+      progress: run.progress,
+      clock: p.systemClock,
+      signal: host.signal,
+      dryRun: Boolean(o.dryRun),
+      includeUntagged: Boolean(o.includeUntagged),
+      holder: p.defaultHolder(`viok delete cluster ${cluster}`),
+      // nsx-v: the NSX Manager whose Edge holds the cluster's load-balancer objects
+      ...(await p.nsxvForDelete(run.store, cluster, session, { ...run.env, homeDir: p.homeDir(host.env) })),
+      // nsx-t: the NSX-T Manager holding the cluster's IP block, pool and marker sections
+      ...(await p.nsxtForDelete(run.store, cluster, session, {
+        ...run.env,
+        homeDir: p.homeDir(host.env),
+        clock: p.systemClock,
+      })),
+      confirm: async (owned) => {
+        await confirmChange(
+          host,
+          `Delete cluster ${cluster} (${owned.length} objects in ${session.cloudName})?`,
+          {
+            yes: o.yes,
+            view: run.view,
+            declined: 'delete cancelled; nothing was deleted',
+          },
+        );
+        return true;
+      },
+    });
+    if (result.deleted.length === 0 && !state && !o.ignoreNotFound) {
+      const known = await p.listClusters(session.clients, await run.store.list(), host.signal);
+      const names = known.map((c) => c.name);
+      throw new OperationError(
+        `no cluster ${cluster} in ${session.cloudName}: nothing is tagged viok-cluster=${cluster} and ${run.store.location} holds no state for it` +
+          `${names.length > 0 ? ` (clusters there: ${names.join(', ')})` : ''}; --ignore-not-found makes this not an error`,
+      );
+    }
+    if (!o.dryRun) for (const line of await takeBackKubeconfigs(state, cluster)) run.env.out.info(line);
+    return { cluster, deleted: result.deleted, dryRun: Boolean(o.dryRun) };
+  });
+}

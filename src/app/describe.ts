@@ -1,0 +1,63 @@
+import { UserInputError } from '../core/errors';
+import type { ClusterDescription, ClusterSummary } from '../provision/discover';
+import type { Topology } from '../provision/topology/types';
+import type { CloudOptions, RunHost } from './host';
+import { deliverKubeconfig, type KubeconfigTarget, type KubeconfigWritten } from './kubeconfig';
+import { provision, runContext, withCloud } from './session';
+
+/** `viok describe cluster NAME`: nodes, addresses, floating IPs, load balancer and endpoint, from the cloud. */
+export async function runDescribe(
+  o: CloudOptions & { name: string },
+  host: RunHost,
+): Promise<ClusterDescription> {
+  const p = provision();
+  const run = runContext(host, o, o.name);
+  const state = await run.store.read(o.name);
+  // no --os-cloud or OS_CLOUD: the cloud the cluster was created in
+  return withCloud(run, o, state ? { state } : {}, (session) =>
+    p.describeCluster(session.clients, o.name, state, host.signal),
+  );
+}
+
+/** `viok get clusters`: every cluster the cloud's tags show, with what local state adds. */
+export async function runListClusters(o: CloudOptions, host: RunHost): Promise<ClusterSummary[]> {
+  const p = provision();
+  const run = runContext(host, o, '');
+  return withCloud(run, o, {}, async (session) => {
+    const rows = await p.listClusters(session.clients, await run.store.list(), host.signal);
+    return p.withStateDetails(rows, run.store, session.cloudName);
+  });
+}
+
+/** `viok get kubeconfig NAME`: the admin kubeconfig from local state, to stdout unless a file is asked for. */
+export async function runGetKubeconfig(
+  o: Pick<CloudOptions, 'state' | 'stateDir'> & { name: string } & KubeconfigTarget,
+  host: RunHost,
+): Promise<KubeconfigWritten> {
+  const p = provision();
+  const run = runContext(host, o, o.name);
+  const config = p.kubeconfigFromState(await run.store.read(o.name), o.name, run.store.location);
+  if (o.merge && o.file) throw new UserInputError('--merge-kubeconfig and --file: choose one');
+  return deliverKubeconfig(
+    config,
+    o.name,
+    { ...o, file: o.merge ? undefined : (o.file ?? '-') } as KubeconfigTarget,
+    {
+      cwd: host.cwd,
+      env: host.env,
+      homeDir: p.homeDir(host.env),
+      store: run.store,
+      write: (text) => host.out.result(text),
+    },
+  );
+}
+
+/** `viok graph NAME`: the cluster's topology (networks, routers, NICs, floating IPs, VIP) from the cloud. */
+export async function runTopology(o: CloudOptions & { name: string }, host: RunHost): Promise<Topology> {
+  const p = provision();
+  const run = runContext(host, o, o.name);
+  const state = await run.store.read(o.name);
+  return withCloud(run, o, state ? { state } : {}, (session) =>
+    p.gatherTopology(session.clients, o.name, state, host.signal),
+  );
+}

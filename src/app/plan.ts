@@ -1,0 +1,48 @@
+import { silentProgress } from '../core/progress';
+import type { PlanEntry } from '../provision/plan';
+import type { CloudOptions, RunHost } from './host';
+import { clusterNameOf, loadSpec } from './create';
+import { provision, runContext, withCloud } from './session';
+
+export interface PlanRunOptions extends CloudOptions {
+  file: string;
+  name?: string;
+}
+
+export interface PlanRunResult {
+  cluster: string;
+  cloud: string;
+  plan: PlanEntry[];
+}
+
+/** `viok plan`: the preflight checks and what a create would make, against what exists; changes nothing. */
+export async function runPlan(o: PlanRunOptions, host: RunHost): Promise<PlanRunResult> {
+  const p = provision();
+  const spec = loadSpec(host, o.file);
+  const cluster = clusterNameOf(o.name, spec);
+  const run = { ...runContext(host, o, cluster, spec.spec), progress: silentProgress };
+  return withCloud(run, o, { spec: spec.spec }, async (session) => {
+    const { plan } = await p.planCluster({
+      spec: { ...spec, metadata: { name: cluster } },
+      cluster,
+      clients: session.clients,
+      cloudName: session.cloudName,
+      store: run.store,
+      progress: run.progress,
+      clock: p.systemClock,
+      signal: host.signal,
+      // nsx-t and nsx-v: the plan probes the NSX objects too
+      ...p.nsxtForCreate(spec.spec, session, {
+        ...run.env,
+        homeDir: p.homeDir(host.env),
+        clock: p.systemClock,
+      }),
+      ...p.nsxvForCreate(spec.spec, session, {
+        ...run.env,
+        homeDir: p.homeDir(host.env),
+        warn: (l) => run.env.out.warn(l),
+      }),
+    });
+    return { cluster, cloud: session.cloudName, plan };
+  });
+}

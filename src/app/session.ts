@@ -1,0 +1,54 @@
+import type { ProgressSink } from '../core/progress';
+import type * as Provision from '../provision';
+import type { CloudSession } from '../provision/session';
+import type { StateStore } from '../state/types';
+import type { CloudOptions, LiveView, ProgressOptions, RunHost } from './host';
+
+/** The provisioning core, loaded when a run needs it (the CLI's start-up stays small). */
+export function provision(): typeof Provision {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: `viok --help` never loads it
+  return require('../provision') as typeof Provision;
+}
+
+/** One run's connections: the output (above a live view when there is one), progress, state and cloud. */
+export interface RunContext {
+  host: RunHost;
+  view: LiveView | undefined;
+  progress: ProgressSink;
+  env: { env: NodeJS.ProcessEnv; cwd: string; out: RunHost['out']; signal: AbortSignal; debug: boolean };
+  store: StateStore;
+}
+
+/** Sets up the progress renderer and the state store of a run on `cluster`. */
+export function runContext(
+  host: RunHost,
+  o: CloudOptions & ProgressOptions,
+  cluster: string,
+  spec?: { state?: string },
+): RunContext {
+  const p = provision();
+  const json = o.output === 'json';
+  const view = host.liveView?.({ json, cluster });
+  const out = view ? view.output(host.out) : host.out;
+  const env = { env: host.env, cwd: host.cwd, out, signal: host.signal, debug: Boolean(host.debug) };
+  return { host, view, progress: p.progressOf(json, out, view), env, store: p.storeOf(o, env, spec) };
+}
+
+/** Opens the cloud for a run (the simulator with `sim`), runs `work`, and always closes it and the view. */
+export async function withCloud<T>(
+  run: RunContext,
+  o: CloudOptions,
+  choice: { spec?: { cloud?: string; region?: string }; state?: { name: string; cloud?: string } },
+  work: (session: CloudSession) => Promise<T>,
+): Promise<T> {
+  const session = await provision().cloudOf(o, run.env, choice.spec, choice.state);
+  try {
+    const result = await work(session);
+    run.progress.close?.('done');
+    return result;
+  } finally {
+    // after success this does nothing; after an error or Ctrl-C it leaves the view as it stopped
+    run.progress.close?.(run.host.signal.aborted ? 'interrupted' : 'failed');
+    await session.close();
+  }
+}

@@ -1,0 +1,24 @@
+import type { ClusterDescription } from '../provision/discover';
+
+/** Human text for `viok describe cluster`. */
+export function formatDescription(d: ClusterDescription): string {
+  const lines = [`Name:          ${d.name}`];
+  if (d.backend) lines.push(`Backend:       ${d.backend}`);
+  if (d.cloud) lines.push(`Cloud:         ${d.cloud}`);
+  lines.push(`API endpoint:  ${d.apiEndpoint ?? '(no load balancer VIP found)'}`);
+  if (d.loadBalancer)
+    lines.push(
+      `Load balancer: VIP ${d.loadBalancer.vip}${d.loadBalancer.internal ? ' (internal: reachable only from the cluster networks; kubectl uses the endpoint above)' : ''}`,
+    );
+  lines.push('Nodes:');
+  const width = Math.max(4, ...d.nodes.map((n) => n.name.length));
+  for (const n of d.nodes) {
+    const addrs = Object.entries(n.addresses)
+      .map(([net, list]) => `${net}=${list.join(',')}`)
+      .join(' ');
+    lines.push(
+      `  ${n.name.padEnd(width)}  ${n.role.padEnd(13)}  ${n.status.padEnd(6)}  ${addrs}${n.floatingIps.length > 0 ? `  floating=${n.floatingIps.join(',')}` : ''}${n.fault ? `  fault: ${n.fault}` : ''}`,
+    );
+  }
+  return lines.join('\n');
+}

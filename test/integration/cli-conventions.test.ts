@@ -1,0 +1,158 @@
+/**
+ * The conventions operators know from the openstack client, kubectl and kind, on the real CLI against
+ * the embedded simulator: --yes off a terminal, kubeconfig contexts and merges, delete of an unknown
+ * cluster, listing formats, cloud precedence.
+ */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse, stringify } from 'yaml';
+import { repoRoot, runViok } from '../helpers/cli';
+
+let dir: string;
+let state: string;
+const spec = path.join(repoRoot, 'examples', 'vds.yaml');
+const viok = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  runViok([...args, '--state-dir', state], { cwd: dir, env: { HOME: dir, ...env } });
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'viok-conventions-'));
+  state = path.join(dir, 'state');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('changing the cloud off a terminal needs --yes', () => {
+  it.each([
+    [['create', 'cluster', 'demo', '--sim', '-f', spec], 'Create '],
+    [['scale', 'cluster', 'demo', '--sim', '-f', spec, '--workers', '2'], 'Scale cluster demo'],
+  ])('%j exits 2 naming --yes and changes nothing', async (args, question) => {
+    const r = await viok(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(question);
+    expect(r.stderr).toContain('cannot ask without a terminal; pass --yes to confirm');
+    const list = await viok(['get', 'clusters', '--sim', '-o', 'json']);
+    expect(JSON.parse(list.stdout)).toEqual({ clusters: [] });
+  });
+
+  it('a dry run needs no --yes', async () => {
+    const r = await viok(['create', 'cluster', 'demo', '--sim', '-f', spec, '--dry-run']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/to create, 0 already exist/);
+  });
+});
+
+describe('a cluster from create to delete', () => {
+  const kubeHome = () => path.join(dir, '.kube', 'config');
+
+  it('merges its kubeconfig as context viok-demo, never over another cluster of the same name', async () => {
+    // a context named like ours that points elsewhere (another cloud's "demo")
+    writeFileSync(
+      path.join(dir, 'other.yaml'),
+      stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'viok-demo', cluster: { server: 'https://elsewhere:6443' } }],
+        users: [{ name: 'viok-demo-admin', user: { token: 't' } }],
+        contexts: [{ name: 'viok-demo', context: { cluster: 'viok-demo', user: 'viok-demo-admin' } }],
+        'current-context': 'viok-demo',
+      }),
+    );
+    const env = { KUBECONFIG: path.join(dir, 'other.yaml') };
+    const refused = await viok(
+      ['create', 'cluster', 'demo', '--sim', '-f', spec, '--yes', '--merge-kubeconfig'],
+      env,
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      'the entry viok-demo belongs to another cluster (https://elsewhere:6443); pass --force',
+    );
+    expect(parse(readFileSync(env.KUBECONFIG, 'utf8')).clusters[0].cluster.server).toBe(
+      'https://elsewhere:6443',
+    );
+
+    // into ~/.kube/config (a new file): context viok-demo becomes the current one
+    const created = await viok(
+      ['create', 'cluster', 'demo', '--sim', '-f', spec, '--yes', '--merge-kubeconfig'],
+      {
+        KUBECONFIG: kubeHome(),
+      },
+    );
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('(context viok-demo)');
+    const merged = parse(readFileSync(kubeHome(), 'utf8'));
+    expect(merged['current-context']).toBe('viok-demo');
+  });
+
+  it('get kubeconfig prints to stdout; --file - too; --file writes 0600', async () => {
+    const printed = await viok(['get', 'kubeconfig', 'demo']);
+    expect(printed.code).toBe(0);
+    expect(parse(printed.stdout)['current-context']).toBe('viok-demo');
+    const dash = await viok(['get', 'kubeconfig', 'demo', '--file', '-']);
+    expect(dash.stdout).toBe(printed.stdout);
+    expect(existsSync(path.join(dir, '-'))).toBe(false);
+    const file = await viok(['get', 'kubeconfig', 'demo', '--file', 'demo.kubeconfig']);
+    expect(file.code).toBe(0);
+    expect(file.stdout).toBe('');
+  });
+
+  it('get clusters shows NAME BACKEND CLOUD VERSION NODES READY ENDPOINT AGE; -o wide, name, value and -c', async () => {
+    const table = await viok(['get', 'clusters', '--sim']);
+    expect(table.code).toBe(0);
+    const [header, row] = table.stdout.trim().split('\n');
+    expect(header?.split(/\s{2,}/)).toEqual([
+      'NAME',
+      'BACKEND',
+      'CLOUD',
+      'VERSION',
+      'NODES',
+      'READY',
+      'ENDPOINT',
+      'AGE',
+    ]);
+    expect(row).toMatch(
+      /^demo\s+vds\s+viok-sim\s+1\.31\.4\s+8\s+8\/8\s+https:\/\/192\.168\.100\.\d+:6443\s+\d+[smhd]$/,
+    );
+    expect((await viok(['get', 'clusters', '--sim', '-o', 'wide'])).stdout).toMatch(
+      /SECURITY-GROUPS\s+NETWORKS\s+LOCAL-STATE/,
+    );
+    expect((await viok(['get', 'clusters', '--sim', '-o', 'name'])).stdout.trim()).toBe('cluster/demo');
+    expect(
+      (await viok(['get', 'clusters', '--sim', '-o', 'value', '-c', 'name', '-c', 'ready'])).stdout.trim(),
+    ).toBe('demo 8/8');
+    const bad = await viok(['get', 'clusters', '--sim', '-c', 'colour']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('-c colour: no such column (columns: NAME, BACKEND, CLOUD');
+  });
+
+  it('plan takes the listing formats too', async () => {
+    const yaml = await viok(['plan', '--sim', '-f', spec, '-o', 'yaml']);
+    expect(yaml.code).toBe(0);
+    expect(parse(yaml.stdout)).toMatchObject({ cluster: 'demo-vds', cloud: 'viok-sim' });
+    const keys = await viok(['plan', '--sim', '-f', spec, '-o', 'value', '-c', 'key']);
+    expect(keys.stdout.split('\n')).toContain('server/worker-1');
+  });
+
+  it('delete removes its kubeconfig entries, the file it wrote and its state folder', async () => {
+    const del = await viok(['delete', 'cluster', 'demo', '--sim', '--yes'], { KUBECONFIG: kubeHome() });
+    expect(del.code).toBe(0);
+    expect(del.stderr).toContain(
+      `removed cluster viok-demo, user viok-demo-admin, context viok-demo from ${kubeHome()}`,
+    );
+    expect(del.stderr).toContain(`removed ${path.join(dir, 'demo.kubeconfig')}`);
+    const left = parse(readFileSync(kubeHome(), 'utf8'));
+    expect(left.contexts).toEqual([]);
+    expect(left['current-context']).toBe('');
+    expect(existsSync(path.join(dir, 'demo.kubeconfig'))).toBe(false);
+    expect(readdirSync(state).filter((f) => !f.startsWith('_'))).toEqual([]);
+  });
+
+  it('delete of an unknown cluster exits 1 naming what exists, unless --ignore-not-found', async () => {
+    const typo = await viok(['delete', 'cluster', 'nosuch', '--sim', '--yes']);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/no cluster nosuch in viok-sim: nothing is tagged viok-cluster=nosuch/);
+    expect(typo.stderr).toContain('--ignore-not-found');
+    const ignored = await viok(['delete', 'cluster', 'nosuch', '--sim', '--yes', '--ignore-not-found']);
+    expect(ignored.code).toBe(0);
+    expect(readdirSync(state).filter((f) => !f.startsWith('_'))).toEqual([]);
+  });
+});
