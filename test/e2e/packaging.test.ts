@@ -38,5 +38,27 @@ describe('packaging', () => {
     });
     expect(out).toContain('valid');
     expect(readdirSync(path.join(installed, 'templates')).length).toBeGreaterThan(0);
+    // the library entry: require('viok') from a program elsewhere, typed
+    const api = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        'const v = require(process.argv[1]); console.log(Object.keys(v).filter((k) => k.startsWith("run")).sort().join(" "))',
+        installed,
+      ],
+      { cwd: elsewhere, encoding: 'utf8' },
+    );
+    expect(api.trim()).toBe(
+      'runCreate runDelete runDescribe runGetKubeconfig runListClusters runPlan runScale runTopology',
+    );
+    expect(readdirSync(path.join(installed, 'dist')).filter((f) => f === 'index.d.ts')).toEqual([
+      'index.d.ts',
+    ]);
+    // a licence, and no source maps pointing at sources the package does not ship
+    expect(readdirSync(installed)).toContain('LICENSE');
+    const maps = execFileSync('find', [installed, '-name', '*.map', '-not', '-path', '*/node_modules/*'], {
+      encoding: 'utf8',
+    });
+    expect(maps.trim()).toBe('');
   }, 300_000);
 });
