@@ -34,7 +34,7 @@ describe('viok with the nsx-t backend and --sim', () => {
     const describe = await viok('describe', 'cluster', 'demo-nsxt', '--sim', '-o', 'json');
     expect(describe.code).toBe(0);
     const d = JSON.parse(describe.stdout) as {
-      nodes: { name: string; role: string; addresses: Record<string, string[]> }[];
+      nodes: { name: string; role: string; addresses: Record<string, string[]>; floatingIps: string[] }[];
     };
     const nets = (n: string[]): string[] => n.map((x) => `viok-demo-nsxt-network-${x}`);
     for (const node of d.nodes) {
@@ -43,6 +43,11 @@ describe('viok with the nsx-t backend and --sim', () => {
       );
     }
     expect(d.nodes.filter((n) => n.role === 'lb')).toHaveLength(2);
+    // the load-balancer nodes are reached from outside through floating IPs on the external network
+    for (const lb of d.nodes.filter((n) => n.role === 'lb'))
+      expect(lb.floatingIps).toEqual([expect.stringMatching(/^172\.24\.4\.\d+$/)]);
+    const text = await viok('describe', 'cluster', 'demo-nsxt', '--sim');
+    expect(text.stdout).toMatch(/^ {2}demo-nsxt-lb-1 .* floating=172\.24\.4\.\d+$/m);
 
     const del = await viok('delete', 'cluster', 'demo-nsxt', '--sim', '--yes');
     expect(del.stderr).toMatch(/deleted nsxt\/ip-block\//);
