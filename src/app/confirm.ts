@@ -11,7 +11,11 @@ export async function confirmChange(
   question: string,
   o: { yes?: boolean; view?: LiveView | undefined; declined: string },
 ): Promise<void> {
-  if (o.yes) return;
+  if (o.yes) {
+    // say what was agreed to, as a person reading a pipeline's log would want to see it
+    host.out.info(`${question} yes (auto-confirmed by --yes)`);
+    return;
+  }
   const ask = (): Promise<boolean> => host.prompter.confirm(question, { flag: '--yes', default: true });
   const answer = o.view ? await o.view.suspend(ask) : await ask();
   if (!answer) throw new AbortError(o.declined);
