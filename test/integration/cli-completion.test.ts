@@ -3,6 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runViok } from '../helpers/cli';
+import { itNeeding } from '../helpers/programs';
+
+/** The bash cases run bash itself (part of every Linux, but not of Node). */
+const itWithBash = itNeeding({ program: 'bash', install: 'apt-get install -y bash' });
 
 /** What bash offers after `words` (the last one being completed), with viok's completion loaded. */
 function bashOffers(script: string, words: string[]): string[] {
@@ -37,51 +41,55 @@ describe('viok completion', () => {
     bash = r.stdout;
   });
 
-  it.each([
+  (
     [
-      ['viok', ''],
       [
-        'validate',
-        'schema',
-        'sim',
-        'plan',
-        'create',
-        'delete',
-        'get',
-        'describe',
-        'init',
-        'scale',
-        'graph',
-        'completion',
-        'version',
+        ['viok', ''],
+        [
+          'validate',
+          'schema',
+          'sim',
+          'plan',
+          'create',
+          'delete',
+          'get',
+          'describe',
+          'init',
+          'scale',
+          'graph',
+          'completion',
+          'version',
+        ],
       ],
-    ],
-    [
-      ['viok', 'de'],
-      ['delete', 'describe'],
-    ],
-    [
-      ['viok', 'get', ''],
-      ['clusters', 'kubeconfig'],
-    ],
-    [['viok', '--debug', 'create', ''], ['cluster']],
-    [['viok', 'create', 'cluster', '--dr'], ['--dry-run']],
-    [
-      ['viok', 'create', 'cluster', '-o', ''],
-      ['text', 'json'],
-    ],
-    [['viok', 'create', 'cluster', '-f', 'clu'], ['cluster.yaml']],
-    [['viok', 'create', 'cluster', '-f', 'cluster.yaml', '--os'], ['--os-cloud']],
-    [
-      ['viok', 'completion', ''],
-      ['bash', 'zsh', 'fish'],
-    ],
-    [['viok', 'completion', 'bash', ''], []],
-  ])('bash: %j offers %j', (words, expected) => {
-    expect(bashOffers(bash, words)).toEqual(expected);
-  });
+      [
+        ['viok', 'de'],
+        ['delete', 'describe'],
+      ],
+      [
+        ['viok', 'get', ''],
+        ['clusters', 'kubeconfig'],
+      ],
+      [['viok', '--debug', 'create', ''], ['cluster']],
+      [['viok', 'create', 'cluster', '--dr'], ['--dry-run']],
+      [
+        ['viok', 'create', 'cluster', '-o', ''],
+        ['text', 'json'],
+      ],
+      [['viok', 'create', 'cluster', '-f', 'clu'], ['cluster.yaml']],
+      [['viok', 'create', 'cluster', '-f', 'cluster.yaml', '--os'], ['--os-cloud']],
+      [
+        ['viok', 'completion', ''],
+        ['bash', 'zsh', 'fish'],
+      ],
+      [['viok', 'completion', 'bash', ''], []],
+    ] as [string[], string[]][]
+  ).forEach(([words, expected]) =>
+    itWithBash(`bash: ${JSON.stringify(words)} offers ${JSON.stringify(expected)}`, () => {
+      expect(bashOffers(bash, words)).toEqual(expected);
+    }),
+  );
 
-  it('offers every flag the command really has (generated from the command tree)', async () => {
+  itWithBash('offers every flag the command really has (generated from the command tree)', async () => {
     const help = (await runViok(['delete', 'cluster', '--help'])).stdout;
     const flags = [...help.matchAll(/(?:^|[\s,])(--[a-z][-a-z]*)/gm)].map((m) => m[1]);
     const offered = bashOffers(bash, ['viok', 'delete', 'cluster', '--']);
