@@ -94,7 +94,7 @@ describe('viok create cluster in a terminal (tmux): the live task view', () => {
     }
     expect(end).toMatch(/^ {2}security groups 3, security group rules 3, ports 9, servers 8$/m);
     expect(end).toMatch(/^cluster demo is ready: API at https:\/\/[\d.]+:6443$/m);
-    expect(end).toMatch(/^kubeconfig written to .*demo\.kubeconfig \(context demo\)$/m);
+    expect(end).toMatch(/^kubeconfig written to .*demo\.kubeconfig \(context viok-demo\)$/m);
     // no frame left behind: no spinner, no half-applied escape sequence, no timestamped plain lines
     expect(end).not.toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
     expect(end).not.toContain(String.fromCharCode(27));
