@@ -12,8 +12,8 @@ export async function confirmChange(
   o: { yes?: boolean; view?: LiveView | undefined; declined: string },
 ): Promise<void> {
   if (o.yes) {
-    // say what was agreed to, as a person reading a pipeline's log would want to see it
-    host.out.info(`${question} yes (auto-confirmed by --yes)`);
+    // say what was agreed to, as a person reading a pipeline's log would want to see it (above a live view)
+    (o.view ? o.view.output(host.out) : host.out).info(`${question} yes (auto-confirmed by --yes)`);
     return;
   }
   const ask = (): Promise<boolean> => host.prompter.confirm(question, { flag: '--yes', default: true });

@@ -4,7 +4,12 @@ import type { ClusterOutputs } from '../provision/backend';
 import type { PlanEntry } from '../provision/plan';
 import { confirmChange } from './confirm';
 import type { CloudOptions, ProgressOptions, RunHost } from './host';
-import { deliverKubeconfig, type KubeconfigTarget, type KubeconfigWritten } from './kubeconfig';
+import {
+  checkKubeconfigTarget,
+  deliverKubeconfig,
+  type KubeconfigTarget,
+  type KubeconfigWritten,
+} from './kubeconfig';
 import { provision, runContext, withCloud } from './session';
 
 export interface CreateRunOptions extends CloudOptions, ProgressOptions {
@@ -56,6 +61,13 @@ export async function runCreate(o: CreateRunOptions, host: RunHost): Promise<Cre
   const spec = loadSpec(host, o.file, o.backend);
   const cluster = clusterNameOf(o.name, spec);
   const run = runContext(host, o, cluster, spec.spec);
+  if (!o.dryRun) {
+    const pki = (await run.store.read(cluster))?.secrets.pki as { ca?: { certPem?: string } } | undefined;
+    await checkKubeconfigTarget(cluster, o.kubeconfig ?? {}, {
+      cwd: host.cwd,
+      ...(pki?.ca?.certPem ? { caCertPem: pki.ca.certPem } : {}),
+    });
+  }
   return withCloud(run, o, { spec: spec.spec }, async (session) => {
     const result = await p.createCluster({
       spec: { ...spec, metadata: { name: cluster } },

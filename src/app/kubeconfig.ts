@@ -80,6 +80,30 @@ export async function deliverKubeconfig(
   return { file, context };
 }
 
+/**
+ * Before anything is created: the file create will write must not hold another cluster's kubeconfig
+ * (one whose CA is not this cluster's; a new cluster has no CA yet, so any other is another's).
+ */
+export async function checkKubeconfigTarget(
+  cluster: string,
+  target: KubeconfigTarget,
+  o: { cwd: string; caCertPem?: string },
+): Promise<void> {
+  if (target.merge || target.force || target.file === '-') return;
+  const file = path.resolve(o.cwd, target.file ?? `${cluster}.kubeconfig`);
+  let doc: { clusters?: { cluster?: Record<string, unknown> }[] } | null;
+  try {
+    doc = YAML.parse(await fs.readFile(file, 'utf8')) as typeof doc;
+  } catch {
+    return;
+  }
+  const ours = o.caCertPem ? Buffer.from(o.caCertPem, 'utf8').toString('base64') : undefined;
+  if (doc?.clusters?.some((c) => ours === undefined || c.cluster?.['certificate-authority-data'] !== ours))
+    throw new UserInputError(
+      `${file} holds another cluster's kubeconfig; pass --force to replace it, or choose another file with --kubeconfig (nothing was created)`,
+    );
+}
+
 /** Whether `file` exists and is a kubeconfig for some other API server or CA than `config`'s. */
 async function holdsAnotherCluster(file: string, config: Kubeconfig): Promise<boolean> {
   let text: string;

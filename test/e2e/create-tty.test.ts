@@ -53,7 +53,8 @@ describe('viok create cluster in a terminal (tmux): the live task view', () => {
 
   const spec = path.join(repoRoot, 'examples', 'vds.yaml');
   const create = (state: string): string =>
-    `create cluster demo --sim -f '${spec}' --yes --state-dir '${path.join(dir, state)}'`;
+    // each run is a cluster of its own (its own state): its own kubeconfig file too
+    `create cluster demo --sim -f '${spec}' --yes --state-dir '${path.join(dir, state)}' --kubeconfig '${path.join(dir, `${state}-demo.kubeconfig`)}'`;
   const nodes = ['cp-1', 'cp-2', 'cp-3', 'worker-1', 'worker-2', 'worker-3', 'lb-1', 'lb-2'];
   const roles: Record<string, string> = { cp: 'control-plane', worker: 'worker', lb: 'lb' };
 

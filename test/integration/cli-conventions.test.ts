@@ -156,3 +156,52 @@ describe('a cluster from create to delete', () => {
     expect(readdirSync(state).filter((f) => !f.startsWith('_'))).toEqual([]);
   });
 });
+
+describe('the kubeconfig file create writes', () => {
+  it("is checked before anything is created: another cluster's file is refused without --force", async () => {
+    const own = mkdtempSync(path.join(tmpdir(), 'viok-kubefile-'));
+    try {
+      writeFileSync(
+        path.join(own, 'demo.kubeconfig'),
+        stringify({
+          apiVersion: 'v1',
+          kind: 'Config',
+          clusters: [{ name: 'x', cluster: { server: 'https://x:6443' } }],
+        }),
+      );
+      const run = (extra: string[]) =>
+        runViok(
+          [
+            'create',
+            'cluster',
+            'demo',
+            '--sim',
+            '-f',
+            spec,
+            '--yes',
+            '--state-dir',
+            path.join(own, 's'),
+            ...extra,
+          ],
+          {
+            cwd: own,
+            env: { HOME: own },
+          },
+        );
+      const refused = await run([]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain("demo.kubeconfig holds another cluster's kubeconfig; pass --force");
+      expect(refused.stderr).toContain('nothing was created');
+      expect(refused.stderr).not.toContain('[apply]');
+      const forced = await run(['--force']);
+      expect(forced.code).toBe(0);
+      expect(parse(readFileSync(path.join(own, 'demo.kubeconfig'), 'utf8'))['current-context']).toBe(
+        'viok-demo',
+      );
+      // a re-run of the same cluster rewrites its own file without --force
+      expect((await run([])).code).toBe(0);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+});
