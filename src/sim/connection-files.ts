@@ -97,10 +97,20 @@ export function writeConnectionFiles(
   writeAtomically(caFile, running.caPem);
   const envFile = path.join(dir, `${SIM_CLOUD_NAME}.env`);
   const env = nsxEnvironment(running.urls, caFile, cloudsYaml);
-  const lines = Object.entries(env).map(([k, v]) => `${k}='${v.replace(/'/g, `'\\''`)}'`);
-  writeAtomically(
-    envFile,
-    `# viok simulator connection details (written by \`viok sim serve\`); source it in a shell\n${lines.join('\n')}\n`,
-  );
+  writeAtomically(envFile, envFileText(env));
   return { cloudsYaml, envFile, caFile, cloudEntry: stringifyYaml({ clouds: { [SIM_CLOUD_NAME]: cloud } }) };
+}
+
+/**
+ * A shell file to `source`: plain assignments, then one `export` line, so `viok` started from that
+ * shell sees them too (unexported variables stay in the shell and never reach a child process).
+ */
+function envFileText(env: Record<string, string>): string {
+  const assignments = Object.entries(env).map(([k, v]) => `${k}='${v.replace(/'/g, `'\\''`)}'`);
+  return [
+    '# viok simulator connection details (written by `viok sim serve`); source it in a shell',
+    ...assignments,
+    `export ${Object.keys(env).join(' ')}`,
+    '',
+  ].join('\n');
 }
