@@ -11,6 +11,20 @@ import { notFound, type ResourceKind } from './errors';
 import type { StandardAttrs } from './model';
 import { asItem, listBody, project, type CollectionSpec, type Item } from './query';
 
+/** Attributes every Neutron resource carries: the owner, tags and the standard-attr extension. */
+export const standardAttributes = [
+  'description',
+  'project_id',
+  'tenant_id',
+  'tags',
+  'created_at',
+  'updated_at',
+  'revision_number',
+];
+
+/** Of the standard attributes, those a POST may set. */
+export const standardCreateAttributes = ['description', 'tags', 'project_id', 'tenant_id'];
+
 export interface CollectionTable<T extends StandardAttrs> {
   /** The singular body key and error kind: 'network', 'security_group'. */
   member: ResourceKind;

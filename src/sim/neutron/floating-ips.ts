@@ -5,13 +5,13 @@
  */
 import type { Router as HttpRouter } from '../framework';
 import type { Attrs } from './body';
-import { registerCollection } from './collection';
+import { registerCollection, standardAttributes, standardCreateAttributes } from './collection';
 import type { Caller, NeutronContext } from './context';
 import { NeutronFault, badRequest, conflict, notFound } from './errors';
 import { parseIp } from './ip';
 import { nextFreeAddress } from './ipam';
 import type { FloatingIp } from './model';
-import { cloneJson, type CollectionSpec, type Item } from './query';
+import { wireView, type CollectionSpec, type Item } from './query';
 import { createPort, removePort } from './ports';
 import { interfacePorts } from './routers';
 
@@ -28,13 +28,7 @@ const attributes = [
   'dns_domain',
   'dns_name',
   'qos_policy_id',
-  'description',
-  'project_id',
-  'tenant_id',
-  'tags',
-  'created_at',
-  'updated_at',
-  'revision_number',
+  ...standardAttributes,
 ];
 
 const bodyRules = {
@@ -47,10 +41,7 @@ const bodyRules = {
     'dns_domain',
     'dns_name',
     'qos_policy_id',
-    'description',
-    'tags',
-    'project_id',
-    'tenant_id',
+    ...standardCreateAttributes,
   ],
   put: ['port_id', 'fixed_ip_address', 'description', 'qos_policy_id'],
   required: ['floating_network_id'],
@@ -64,9 +55,7 @@ export const floatingIpSpec: CollectionSpec = {
   markerNotFound: (id) => notFound('floatingip', id),
 };
 
-export function floatingIpView(f: FloatingIp): Item {
-  return cloneJson(f) as unknown as Item;
-}
+export const floatingIpView: (resource: FloatingIp) => Item = wireView;
 
 export function visibleFloatingIp(ctx: NeutronContext, caller: Caller, id: string): FloatingIp {
   const f = ctx.store.floatingips.get(id);

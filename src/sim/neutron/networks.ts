@@ -4,11 +4,11 @@
  */
 import type { Router } from '../framework';
 import { invalid, type Attrs } from './body';
-import { registerCollection } from './collection';
+import { registerCollection, standardAttributes, standardCreateAttributes } from './collection';
 import type { Caller, NeutronContext } from './context';
 import { NeutronFault, conflict, invalidInput, notFound } from './errors';
 import type { Network } from './model';
-import { cloneJson, type CollectionSpec, type Item } from './query';
+import { wireView, type CollectionSpec, type Item } from './query';
 import { removeSubnet } from './subnets';
 
 const attributes = [
@@ -30,13 +30,7 @@ const attributes = [
   'ipv6_address_scope',
   'dns_domain',
   'is_default',
-  'description',
-  'project_id',
-  'tenant_id',
-  'tags',
-  'created_at',
-  'updated_at',
-  'revision_number',
+  ...standardAttributes,
 ];
 
 const bodyRules = {
@@ -53,10 +47,7 @@ const bodyRules = {
     'availability_zone_hints',
     'dns_domain',
     'is_default',
-    'description',
-    'tags',
-    'project_id',
-    'tenant_id',
+    ...standardCreateAttributes,
   ],
   put: [
     'name',
@@ -85,9 +76,7 @@ export const networkSpec: CollectionSpec = {
   markerNotFound: (id) => notFound('network', id),
 };
 
-export function networkView(n: Network): Item {
-  return cloneJson(n) as unknown as Item;
-}
+export const networkView: (resource: Network) => Item = wireView;
 
 /** Shared and external networks are visible to every project. */
 export function canSeeNetwork(ctx: NeutronContext, caller: Caller, n: Network): boolean {

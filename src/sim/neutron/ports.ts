@@ -5,13 +5,13 @@
  */
 import type { Router } from '../framework';
 import { invalid, type Attrs } from './body';
-import { registerCollection } from './collection';
+import { registerCollection, standardAttributes, standardCreateAttributes } from './collection';
 import type { Caller, NeutronContext } from './context';
 import { NeutronFault, conflict, invalidInput, notFound } from './errors';
 import { cidrContains, parseCidr, parseIp } from './ip';
 import { assertFree, canonicalIp, nextFreeAddress, subnetCidr } from './ipam';
 import type { AddressPair, FixedIp, Network, Port, Subnet } from './model';
-import { cloneJson, type CollectionSpec, type Item } from './query';
+import { wireView, type CollectionSpec, type Item } from './query';
 import { ensureDefaultGroup } from './security-groups';
 import { visibleNetwork } from './networks';
 
@@ -37,13 +37,7 @@ const attributes = [
   'dns_name',
   'dns_assignment',
   'ip_allocation',
-  'description',
-  'project_id',
-  'tenant_id',
-  'tags',
-  'created_at',
-  'updated_at',
-  'revision_number',
+  ...standardAttributes,
 ];
 
 const bodyRules = {
@@ -63,10 +57,7 @@ const bodyRules = {
     'binding:vnic_type',
     'binding:profile',
     'dns_name',
-    'description',
-    'tags',
-    'project_id',
-    'tenant_id',
+    ...standardCreateAttributes,
   ],
   put: [
     'name',
@@ -124,9 +115,7 @@ export const portSpec: CollectionSpec = {
   markerNotFound: (id) => notFound('port', id),
 };
 
-export function portView(p: Port): Item {
-  return cloneJson(p) as unknown as Item;
-}
+export const portView: (resource: Port) => Item = wireView;
 
 export function visiblePort(ctx: NeutronContext, caller: Caller, id: string): Port {
   const p = ctx.store.ports.get(id);

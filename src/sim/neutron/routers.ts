@@ -6,13 +6,13 @@
 import type { Router as HttpRouter } from '../framework';
 import { json } from '../framework';
 import { jsonBody, invalid, type Attrs } from './body';
-import { registerCollection } from './collection';
+import { registerCollection, standardAttributes, standardCreateAttributes } from './collection';
 import { guarded, type Caller, type NeutronContext } from './context';
 import { NeutronFault, badRequest, conflict, httpBadRequest, notFound } from './errors';
 import { cidrContains, cidrsOverlap, parseCidr, parseIp } from './ip';
 import { subnetCidr } from './ipam';
 import type { ExternalGatewayInfo, HostRoute, Port, Router } from './model';
-import { cloneJson, type CollectionSpec, type Item } from './query';
+import { cloneJson, wireView, type CollectionSpec, type Item } from './query';
 import { createPort, removePort } from './ports';
 
 const attributes = [
@@ -27,13 +27,7 @@ const attributes = [
   'availability_zone_hints',
   'availability_zones',
   'flavor_id',
-  'description',
-  'project_id',
-  'tenant_id',
-  'tags',
-  'created_at',
-  'updated_at',
-  'revision_number',
+  ...standardAttributes,
 ];
 
 const bodyRules = {
@@ -45,10 +39,7 @@ const bodyRules = {
     'ha',
     'availability_zone_hints',
     'flavor_id',
-    'description',
-    'tags',
-    'project_id',
-    'tenant_id',
+    ...standardCreateAttributes,
   ],
   put: ['name', 'admin_state_up', 'external_gateway_info', 'routes', 'distributed', 'ha', 'description'],
   visible: new Set(attributes),
@@ -64,9 +55,7 @@ export const routerSpec: CollectionSpec = {
   markerNotFound: (id) => notFound('router', id),
 };
 
-export function routerView(r: Router): Item {
-  return cloneJson(r) as unknown as Item;
-}
+export const routerView: (resource: Router) => Item = wireView;
 
 export function visibleRouter(ctx: NeutronContext, caller: Caller, id: string): Router {
   const r = ctx.store.routers.get(id);

@@ -4,26 +4,14 @@
  */
 import type { Router } from '../framework';
 import { invalid, type Attrs } from './body';
-import { registerCollection } from './collection';
+import { registerCollection, standardAttributes } from './collection';
 import type { Caller, NeutronContext } from './context';
 import { NeutronFault, conflict, notFound } from './errors';
 import { cidrText, parseCidr } from './ip';
 import type { SecurityGroup, SecurityGroupRule } from './model';
-import { cloneJson, type CollectionSpec, type Item } from './query';
+import { cloneJson, wireView, type CollectionSpec, type Item } from './query';
 
-const groupAttributes = [
-  'id',
-  'name',
-  'description',
-  'stateful',
-  'project_id',
-  'tenant_id',
-  'tags',
-  'created_at',
-  'updated_at',
-  'revision_number',
-  'security_group_rules',
-];
+const groupAttributes = ['id', 'name', 'stateful', 'security_group_rules', ...standardAttributes];
 const ruleAttributes = [
   'id',
   'security_group_id',
@@ -36,13 +24,7 @@ const ruleAttributes = [
   'normalized_cidr',
   'remote_group_id',
   'remote_address_group_id',
-  'description',
-  'project_id',
-  'tenant_id',
-  'tags',
-  'created_at',
-  'updated_at',
-  'revision_number',
+  ...standardAttributes,
 ];
 
 const protocolNumbers: Record<string, number> = {
@@ -85,9 +67,7 @@ export function groupView(ctx: NeutronContext, group: SecurityGroup): Item {
   };
 }
 
-export function ruleView(rule: SecurityGroupRule): Item {
-  return cloneJson(rule) as unknown as Item;
-}
+export const ruleView: (resource: SecurityGroupRule) => Item = wireView;
 
 export function findDefaultGroup(ctx: NeutronContext, projectId: string): SecurityGroup | undefined {
   for (const g of ctx.store.securityGroups.values()) {

@@ -4,7 +4,7 @@
  */
 import type { Router } from '../framework';
 import { invalid, type Attrs } from './body';
-import { registerCollection } from './collection';
+import { registerCollection, standardAttributes, standardCreateAttributes } from './collection';
 import type { Caller, NeutronContext } from './context';
 import { NeutronFault, conflict, invalidInput, notFound } from './errors';
 import {
@@ -17,7 +17,7 @@ import {
   type ParsedCidr,
 } from './ip';
 import type { AllocationPool, HostRoute, Subnet } from './model';
-import { cloneJson, type CollectionSpec, type Item } from './query';
+import { wireView, type CollectionSpec, type Item } from './query';
 import { canSeeNetwork, visibleNetwork } from './networks';
 import { subnetCidr } from './ipam';
 
@@ -37,13 +37,7 @@ const attributes = [
   'subnetpool_id',
   'service_types',
   'segment_id',
-  'description',
-  'project_id',
-  'tenant_id',
-  'tags',
-  'created_at',
-  'updated_at',
-  'revision_number',
+  ...standardAttributes,
 ];
 
 const bodyRules = {
@@ -62,10 +56,7 @@ const bodyRules = {
     'subnetpool_id',
     'service_types',
     'segment_id',
-    'description',
-    'tags',
-    'project_id',
-    'tenant_id',
+    ...standardCreateAttributes,
   ],
   put: [
     'name',
@@ -88,9 +79,7 @@ export const subnetSpec: CollectionSpec = {
   markerNotFound: (id) => notFound('subnet', id),
 };
 
-export function subnetView(s: Subnet): Item {
-  return cloneJson(s) as unknown as Item;
-}
+export const subnetView: (resource: Subnet) => Item = wireView;
 
 /** A subnet is visible to its owner and to whoever sees its network. */
 function canSeeSubnet(ctx: NeutronContext, caller: Caller, s: Subnet): boolean {
