@@ -1,21 +1,9 @@
 /** Error bodies in each service's own shape, for failures the server answers itself (faults, 404s, 401s). */
 import type { SimResponse } from './framework';
+import { novaErrorBody } from './nova/errors';
 import type { SimService } from './types';
 
 export type ServiceName = SimService['name'];
-
-const NOVA_FAULT_NAMES: Record<number, string> = {
-  400: 'badRequest',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'itemNotFound',
-  405: 'badMethod',
-  409: 'conflictingRequest',
-  413: 'overLimit',
-  429: 'overLimit',
-  501: 'notImplemented',
-  503: 'serviceUnavailable',
-};
 
 const STATUS_TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -35,7 +23,7 @@ export function errorResponse(service: ServiceName, status: number, message: str
     case 'keystone':
       return { status, body: { error: { code: status, title, message } } };
     case 'nova':
-      return { status, body: { [NOVA_FAULT_NAMES[status] ?? 'computeFault']: { code: status, message } } };
+      return { status, body: novaErrorBody(status, message) };
     case 'neutron':
       return {
         status,

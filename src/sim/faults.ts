@@ -13,6 +13,20 @@ export interface FaultOutcome {
   resetAfterAct(): boolean;
 }
 
+const injectedFailures = [
+  {
+    kind: 'error503',
+    status: 503,
+    message: 'The server is currently unavailable. Please try again at a later time.',
+  },
+  {
+    kind: 'error500',
+    status: 500,
+    message: 'An unexpected error prevented the server from fulfilling your request.',
+  },
+  { kind: 'throttle429', status: 429, message: 'Rate limit exceeded: too many requests. Retry later.' },
+] as const;
+
 /**
  * Waits out the configured latency and any stall, and decides this request's faults. Three draws
  * per request, always, so one request's faults never depend on another's path.
@@ -33,28 +47,14 @@ export async function injectFaults(
     injected.push('stall');
     await sleep(f.stallMs);
   }
-  if (draw < f.error503) {
-    injected.push('error503');
-    const answer = errorResponse(
-      service,
-      503,
-      'The server is currently unavailable. Please try again at a later time.',
-    );
-    return { answer, resetAfterAct };
-  }
-  if (draw < f.error503 + f.error500) {
-    injected.push('error500');
-    const answer = errorResponse(
-      service,
-      500,
-      'An unexpected error prevented the server from fulfilling your request.',
-    );
-    return { answer, resetAfterAct };
-  }
-  if (draw < f.error503 + f.error500 + f.throttle429) {
-    injected.push('throttle429');
-    const answer = errorResponse(service, 429, 'Rate limit exceeded: too many requests. Retry later.');
-    answer.headers = { ...(answer.headers ?? {}), 'retry-after': '1' };
+  // The injected failures share one draw: each takes its slice of [0, 1) in this order.
+  let bound = 0;
+  for (const { kind, status, message } of injectedFailures) {
+    bound += f[kind];
+    if (draw >= bound) continue;
+    injected.push(kind);
+    const answer = errorResponse(service, status, message);
+    if (kind === 'throttle429') answer.headers = { ...(answer.headers ?? {}), 'retry-after': '1' };
     return { answer, resetAfterAct };
   }
   return { resetAfterAct };
