@@ -2,24 +2,17 @@
  * The VIO simulator: Keystone, Neutron, Nova, Glance on one HTTP port, NSX-T and NSX-V on HTTPS
  * ports. `startSimulator()` runs it in-process; `viok sim serve` runs it as a process.
  */
-export {
-  startSimulator,
-  defaultFactories,
-  errorResponse,
-  nsxEnvironment,
-  simCloud,
-  SIM_CLOUD_NAME,
-  writeConnectionFiles,
-} from './server';
+export { startSimulator, defaultFactories } from './server';
 export type {
-  ConnectionFiles,
   RunningSimulator,
   ServiceFactories,
   SimServices,
-  SimUrls,
   StartSimulatorOptions,
   NeutronService,
 } from './server';
+export { errorResponse } from './error-bodies';
+export { nsxEnvironment, simCloud, SIM_CLOUD_NAME, writeConnectionFiles } from './connection-files';
+export type { ConnectionFiles, SimUrls } from './connection-files';
 export { applySimConfig, checkSimConfig, defaultSimConfig, readSimConfigFile, seededRandom } from './config';
 export type { SimConfigInput } from './config';
 export type { SimTlsMaterial } from './tls';

@@ -4,14 +4,14 @@
  * network (404 ExternalGatewayForFloatingIPNotFound otherwise, as Neutron's L3 plugin answers).
  */
 import type { Router as HttpRouter } from '../framework';
-import { json } from '../framework';
-import { resourceBody } from './body';
-import { guarded, type Caller, type NeutronContext } from './context';
+import type { Attrs } from './body';
+import { registerCollection, standardAttributes, standardCreateAttributes } from './collection';
+import type { Caller, NeutronContext } from './context';
 import { NeutronFault, badRequest, conflict, notFound } from './errors';
 import { parseIp } from './ip';
 import { nextFreeAddress } from './ipam';
 import type { FloatingIp } from './model';
-import { cloneJson, asItem, listBody, project, type CollectionSpec, type Item } from './query';
+import { wireView, type CollectionSpec, type Item } from './query';
 import { createPort, removePort } from './ports';
 import { interfacePorts } from './routers';
 
@@ -28,13 +28,7 @@ const attributes = [
   'dns_domain',
   'dns_name',
   'qos_policy_id',
-  'description',
-  'project_id',
-  'tenant_id',
-  'tags',
-  'created_at',
-  'updated_at',
-  'revision_number',
+  ...standardAttributes,
 ];
 
 const bodyRules = {
@@ -47,10 +41,7 @@ const bodyRules = {
     'dns_domain',
     'dns_name',
     'qos_policy_id',
-    'description',
-    'tags',
-    'project_id',
-    'tenant_id',
+    ...standardCreateAttributes,
   ],
   put: ['port_id', 'fixed_ip_address', 'description', 'qos_policy_id'],
   required: ['floating_network_id'],
@@ -64,9 +55,7 @@ export const floatingIpSpec: CollectionSpec = {
   markerNotFound: (id) => notFound('floatingip', id),
 };
 
-export function floatingIpView(f: FloatingIp): Item {
-  return cloneJson(f) as unknown as Item;
-}
+export const floatingIpView: (resource: FloatingIp) => Item = wireView;
 
 export function visibleFloatingIp(ctx: NeutronContext, caller: Caller, id: string): FloatingIp {
   const f = ctx.store.floatingips.get(id);
@@ -145,125 +134,92 @@ function associate(ctx: NeutronContext, f: FloatingIp, portId: string, fixedIp: 
   };
 }
 
+/** Allocates an address on the external network (a port owned by the floating IP), and associates it when asked. */
+function createFloatingIp(ctx: NeutronContext, caller: Caller, a: Attrs): FloatingIp {
+  const { store } = ctx;
+  const networkId = a.string('floating_network_id') ?? '';
+  const network = store.networks.get(networkId);
+  if (!network) throw notFound('network', networkId);
+  if (!network['router:external'])
+    throw badRequest('floatingip', `Network ${networkId} is not a valid external network`);
+  const projectId = ctx.owner(caller, a.data);
+  ctx.checkQuota(projectId, 'floatingip');
+  const f: FloatingIp = {
+    ...ctx.standardAttrs(projectId, a.string('description') ?? '', a.tags() ?? []),
+    floating_ip_address: '',
+    floating_network_id: network.id,
+    router_id: null,
+    port_id: null,
+    fixed_ip_address: null,
+    status: 'DOWN',
+    port_details: null,
+    port_forwardings: [],
+    dns_domain: a.string('dns_domain') ?? '',
+    dns_name: a.string('dns_name') ?? '',
+    qos_policy_id: a.nullableString('qos_policy_id') ?? null,
+  };
+  const subnetId = a.string('subnet_id');
+  const address = a.string('floating_ip_address');
+  let fixedIps: { subnet_id?: string; ip_address?: string }[];
+  if (address !== undefined)
+    fixedIps = [{ ip_address: address, ...(subnetId ? { subnet_id: subnetId } : {}) }];
+  else if (subnetId !== undefined) fixedIps = [{ subnet_id: subnetId }];
+  else {
+    const free = network.subnets
+      .flatMap((id) => store.subnets.get(id) ?? [])
+      .find((s) => s.ip_version === 4 && nextFreeAddress(store, s) !== undefined);
+    if (!free) {
+      throw new NeutronFault(
+        400,
+        'ExternalIpAddressExhausted',
+        `Unable to find any IP address on external network ${network.id}.`,
+      );
+    }
+    fixedIps = [{ subnet_id: free.id }];
+  }
+  const portId = a.nullableString('port_id');
+  const fixedIp = a.string('fixed_ip_address');
+  const port = createPort(ctx, {
+    network,
+    projectId: '',
+    deviceId: f.id,
+    deviceOwner: 'network:floatingip',
+    fixedIps,
+    skipQuota: true,
+  });
+  f.floating_ip_address = port.fixed_ips[0]?.ip_address ?? '';
+  try {
+    if (portId) associate(ctx, f, portId, fixedIp);
+  } catch (e) {
+    removePort(ctx, port);
+    throw e;
+  }
+  store.floatingips.add(f);
+  return f;
+}
+
 export function registerFloatingIps(router: HttpRouter, ctx: NeutronContext): void {
   const { store } = ctx;
-
-  router.add(
-    'GET',
-    '/v2.0/floatingips',
-    guarded((req) => {
-      const caller = ctx.caller(req);
-      const items: Item[] = [];
-      for (const f of store.floatingips.values()) if (ctx.owns(caller, f)) items.push(asItem(f));
-      return json(
-        200,
-        listBody(items, req.query, floatingIpSpec, { collectionUrl: ctx.collectionUrl(req, 'floatingips') }),
-      );
-    }),
-  );
-
-  router.add(
-    'POST',
-    '/v2.0/floatingips',
-    guarded((req) => {
-      const caller = ctx.caller(req);
-      const a = resourceBody(req, 'floatingip', bodyRules, 'create');
-      const networkId = a.string('floating_network_id') ?? '';
-      const network = store.networks.get(networkId);
-      if (!network) throw notFound('network', networkId);
-      if (!network['router:external'])
-        throw badRequest('floatingip', `Network ${networkId} is not a valid external network`);
-      const projectId = ctx.owner(caller, a.data);
-      ctx.checkQuota(projectId, 'floatingip');
-      const f: FloatingIp = {
-        ...ctx.standardAttrs(projectId, a.string('description') ?? '', a.tags() ?? []),
-        floating_ip_address: '',
-        floating_network_id: network.id,
-        router_id: null,
-        port_id: null,
-        fixed_ip_address: null,
-        status: 'DOWN',
-        port_details: null,
-        port_forwardings: [],
-        dns_domain: a.string('dns_domain') ?? '',
-        dns_name: a.string('dns_name') ?? '',
-        qos_policy_id: a.nullableString('qos_policy_id') ?? null,
-      };
-      const subnetId = a.string('subnet_id');
-      const address = a.string('floating_ip_address');
-      let fixedIps: { subnet_id?: string; ip_address?: string }[];
-      if (address !== undefined)
-        fixedIps = [{ ip_address: address, ...(subnetId ? { subnet_id: subnetId } : {}) }];
-      else if (subnetId !== undefined) fixedIps = [{ subnet_id: subnetId }];
-      else {
-        const free = network.subnets
-          .flatMap((id) => store.subnets.get(id) ?? [])
-          .find((s) => s.ip_version === 4 && nextFreeAddress(store, s) !== undefined);
-        if (!free) {
-          throw new NeutronFault(
-            400,
-            'ExternalIpAddressExhausted',
-            `Unable to find any IP address on external network ${network.id}.`,
-          );
-        }
-        fixedIps = [{ subnet_id: free.id }];
-      }
-      const portId = a.nullableString('port_id');
-      const fixedIp = a.string('fixed_ip_address');
-      const port = createPort(ctx, {
-        network,
-        projectId: '',
-        deviceId: f.id,
-        deviceOwner: 'network:floatingip',
-        fixedIps,
-        skipQuota: true,
-      });
-      f.floating_ip_address = port.fixed_ips[0]?.ip_address ?? '';
-      try {
-        if (portId) associate(ctx, f, portId, fixedIp);
-      } catch (e) {
-        removePort(ctx, port);
-        throw e;
-      }
-      store.floatingips.add(f);
-      return json(201, { floatingip: floatingIpView(f) });
-    }),
-  );
-
-  router.add(
-    'GET',
-    '/v2.0/floatingips/:id',
-    guarded((req, p) => {
-      const f = visibleFloatingIp(ctx, ctx.caller(req), p.id ?? '');
-      return json(200, { floatingip: project(floatingIpView(f), req.query.getAll('fields')) });
-    }),
-  );
-
-  router.add(
-    'PUT',
-    '/v2.0/floatingips/:id',
-    guarded((req, p) => {
-      const f = visibleFloatingIp(ctx, ctx.caller(req), p.id ?? '');
-      const a = resourceBody(req, 'floatingip', bodyRules, 'update');
+  registerCollection<FloatingIp>(router, ctx, {
+    member: 'floatingip',
+    spec: floatingIpSpec,
+    bodyRules,
+    get: (id) => store.floatingips.get(id),
+    candidates: () => store.floatingips.values(),
+    canSee: (caller, f) => ctx.owns(caller, f),
+    view: floatingIpView,
+    create: (caller, a) => createFloatingIp(ctx, caller, a),
+    update: (_caller, f, a) => {
       if (a.has('port_id')) {
         const portId = a.nullableString('port_id');
         if (portId) associate(ctx, f, portId, a.string('fixed_ip_address'));
         else disassociate(f);
       }
       f.description = a.string('description') ?? f.description;
-      ctx.touch(f);
-      return json(200, { floatingip: floatingIpView(f) });
-    }),
-  );
-
-  router.add(
-    'DELETE',
-    '/v2.0/floatingips/:id',
-    guarded((req, p) => {
-      const f = visibleFloatingIp(ctx, ctx.caller(req), p.id ?? '');
+    },
+    remove: (_caller, f) => {
       for (const port of store.portsOfDevice(f.id)) removePort(ctx, port);
       store.floatingips.remove(f.id);
-      return json(204);
-    }),
-  );
+    },
+  });
 }

@@ -3,12 +3,12 @@
  * `shared`, and the in-use rule on delete (409 NetworkInUse unless only DHCP ports remain).
  */
 import type { Router } from '../framework';
-import { json } from '../framework';
-import { resourceBody, invalid, type Attrs } from './body';
-import { guarded, type Caller, type NeutronContext } from './context';
+import { invalid, type Attrs } from './body';
+import { registerCollection, standardAttributes, standardCreateAttributes } from './collection';
+import type { Caller, NeutronContext } from './context';
 import { NeutronFault, conflict, invalidInput, notFound } from './errors';
 import type { Network } from './model';
-import { cloneJson, asItem, listBody, project, type CollectionSpec, type Item } from './query';
+import { wireView, type CollectionSpec, type Item } from './query';
 import { removeSubnet } from './subnets';
 
 const attributes = [
@@ -30,13 +30,7 @@ const attributes = [
   'ipv6_address_scope',
   'dns_domain',
   'is_default',
-  'description',
-  'project_id',
-  'tenant_id',
-  'tags',
-  'created_at',
-  'updated_at',
-  'revision_number',
+  ...standardAttributes,
 ];
 
 const bodyRules = {
@@ -53,10 +47,7 @@ const bodyRules = {
     'availability_zone_hints',
     'dns_domain',
     'is_default',
-    'description',
-    'tags',
-    'project_id',
-    'tenant_id',
+    ...standardCreateAttributes,
   ],
   put: [
     'name',
@@ -85,9 +76,7 @@ export const networkSpec: CollectionSpec = {
   markerNotFound: (id) => notFound('network', id),
 };
 
-export function networkView(n: Network): Item {
-  return cloneJson(n) as unknown as Item;
-}
+export const networkView: (resource: Network) => Item = wireView;
 
 /** Shared and external networks are visible to every project. */
 export function canSeeNetwork(ctx: NeutronContext, caller: Caller, n: Network): boolean {
@@ -205,47 +194,20 @@ export function createNetwork(ctx: NeutronContext, caller: Caller, a: Attrs): Ne
 
 export function registerNetworks(router: Router, ctx: NeutronContext): void {
   const { store } = ctx;
-
-  router.add(
-    'GET',
-    '/v2.0/networks',
-    guarded((req) => {
-      const caller = ctx.caller(req);
-      const items: Item[] = [];
-      for (const n of store.networks.values()) if (canSeeNetwork(ctx, caller, n)) items.push(asItem(n));
-      return json(
-        200,
-        listBody(items, req.query, networkSpec, { collectionUrl: ctx.collectionUrl(req, 'networks') }),
-      );
-    }),
-  );
-
-  router.add(
-    'POST',
-    '/v2.0/networks',
-    guarded((req) => {
-      const a = resourceBody(req, 'network', bodyRules, 'create');
-      return json(201, { network: networkView(createNetwork(ctx, ctx.caller(req), a)) });
-    }),
-  );
-
-  router.add(
-    'GET',
-    '/v2.0/networks/:id',
-    guarded((req, p) => {
-      const n = visibleNetwork(ctx, ctx.caller(req), p.id ?? '');
-      return json(200, { network: project(networkView(n), req.query.getAll('fields')) });
-    }),
-  );
-
-  router.add(
-    'PUT',
-    '/v2.0/networks/:id',
-    guarded((req, p) => {
-      const caller = ctx.caller(req);
-      const n = visibleNetwork(ctx, caller, p.id ?? '');
-      if (!ctx.owns(caller, n)) throw notFound('network', n.id);
-      const a = resourceBody(req, 'network', bodyRules, 'update');
+  const ownedOnly = (caller: Caller, n: Network): void => {
+    if (!ctx.owns(caller, n)) throw notFound('network', n.id);
+  };
+  registerCollection<Network>(router, ctx, {
+    member: 'network',
+    spec: networkSpec,
+    bodyRules,
+    get: (id) => store.networks.get(id),
+    candidates: () => store.networks.values(),
+    canSee: (caller, n) => canSeeNetwork(ctx, caller, n),
+    view: networkView,
+    checkWritable: ownedOnly,
+    create: (caller, a) => createNetwork(ctx, caller, a),
+    update: (caller, n, a) => {
       policyCheck(caller, 'update_network', a, ['shared', 'router:external']);
       n.name = a.string('name') ?? n.name;
       n.description = a.string('description') ?? n.description;
@@ -256,18 +218,8 @@ export function registerNetworks(router: Router, ctx: NeutronContext): void {
       n.port_security_enabled = a.bool('port_security_enabled') ?? n.port_security_enabled;
       n.dns_domain = a.string('dns_domain') ?? n.dns_domain;
       n.is_default = a.bool('is_default') ?? n.is_default;
-      ctx.touch(n);
-      return json(200, { network: networkView(n) });
-    }),
-  );
-
-  router.add(
-    'DELETE',
-    '/v2.0/networks/:id',
-    guarded((req, p) => {
-      const caller = ctx.caller(req);
-      const n = visibleNetwork(ctx, caller, p.id ?? '');
-      if (!ctx.owns(caller, n)) throw notFound('network', n.id);
+    },
+    remove: (_caller, n) => {
       const ports = store.portsOfNetwork(n.id);
       if (ports.some((port) => !autoDeleteOwners.has(port.device_owner))) {
         throw conflict(
@@ -285,7 +237,6 @@ export function registerNetworks(router: Router, ctx: NeutronContext): void {
       }
       store.networks.remove(n.id);
       ctx.sim.events.emit('network.deleted', { network: { id: n.id } });
-      return json(204);
-    }),
-  );
+    },
+  });
 }

@@ -4,14 +4,14 @@
  * port binding, and the rules that protect router and floating-IP ports from direct deletes.
  */
 import type { Router } from '../framework';
-import { json } from '../framework';
-import { createBodies, resourceBody, invalid, type Attrs } from './body';
-import { guarded, type Caller, type NeutronContext } from './context';
+import { invalid, type Attrs } from './body';
+import { registerCollection, standardAttributes, standardCreateAttributes } from './collection';
+import type { Caller, NeutronContext } from './context';
 import { NeutronFault, conflict, invalidInput, notFound } from './errors';
 import { cidrContains, parseCidr, parseIp } from './ip';
 import { assertFree, canonicalIp, nextFreeAddress, subnetCidr } from './ipam';
 import type { AddressPair, FixedIp, Network, Port, Subnet } from './model';
-import { cloneJson, asItem, listBody, project, type CollectionSpec, type Item } from './query';
+import { wireView, type CollectionSpec, type Item } from './query';
 import { ensureDefaultGroup } from './security-groups';
 import { visibleNetwork } from './networks';
 
@@ -37,13 +37,7 @@ const attributes = [
   'dns_name',
   'dns_assignment',
   'ip_allocation',
-  'description',
-  'project_id',
-  'tenant_id',
-  'tags',
-  'created_at',
-  'updated_at',
-  'revision_number',
+  ...standardAttributes,
 ];
 
 const bodyRules = {
@@ -63,10 +57,7 @@ const bodyRules = {
     'binding:vnic_type',
     'binding:profile',
     'dns_name',
-    'description',
-    'tags',
-    'project_id',
-    'tenant_id',
+    ...standardCreateAttributes,
   ],
   put: [
     'name',
@@ -124,9 +115,7 @@ export const portSpec: CollectionSpec = {
   markerNotFound: (id) => notFound('port', id),
 };
 
-export function portView(p: Port): Item {
-  return cloneJson(p) as unknown as Item;
-}
+export const portView: (resource: Port) => Item = wireView;
 
 export function visiblePort(ctx: NeutronContext, caller: Caller, id: string): Port {
   const p = ctx.store.ports.get(id);
@@ -511,41 +500,27 @@ function updatePort(ctx: NeutronContext, port: Port, a: Attrs): void {
     port['binding:host_id'] = hostId;
     Object.assign(port, binding(hostId));
   }
-  ctx.touch(port);
 }
 
 export function registerPorts(router: Router, ctx: NeutronContext): void {
   const { store } = ctx;
-
-  router.add(
-    'GET',
-    '/v2.0/ports',
-    guarded((req) => {
-      const caller = ctx.caller(req);
-      // Narrow with an index when the filter names one network or one device (the common lookups).
-      const nets = req.query.getAll('network_id');
-      const devices = req.query.getAll('device_id');
-      const candidates =
-        devices.length === 1
-          ? store.portsOfDevice(devices[0] as string)
-          : nets.length === 1
-            ? store.portsOfNetwork(nets[0] as string)
-            : store.ports.values();
-      const items: Item[] = [];
-      for (const p of candidates) if (ctx.owns(caller, p)) items.push(asItem(p));
-      return json(
-        200,
-        listBody(items, req.query, portSpec, { collectionUrl: ctx.collectionUrl(req, 'ports') }),
-      );
-    }),
-  );
-
-  router.add(
-    'POST',
-    '/v2.0/ports',
-    guarded((req) => {
-      const caller = ctx.caller(req);
-      const { items, bulk } = createBodies(req, 'port', 'ports', bodyRules);
+  registerCollection<Port>(router, ctx, {
+    member: 'port',
+    spec: portSpec,
+    bodyRules,
+    get: (id) => store.ports.get(id),
+    // Narrow with an index when the filter names one network or one device (the common lookups).
+    candidates: (query) => {
+      const nets = query.getAll('network_id');
+      const devices = query.getAll('device_id');
+      if (devices.length === 1) return store.portsOfDevice(devices[0] as string);
+      if (nets.length === 1) return store.portsOfNetwork(nets[0] as string);
+      return store.ports.values();
+    },
+    canSee: (caller, p) => ctx.owns(caller, p),
+    view: portView,
+    create: (caller, a) => createPort(ctx, portRequest(ctx, caller, a)),
+    createMany: (caller, items, bulk) => {
       const requests = items.map((a) => portRequest(ctx, caller, a));
       if (bulk) ctx.checkQuota(requests[0]?.projectId ?? caller.projectId, 'port', requests.length);
       // A bulk create is all or nothing, as in Neutron.
@@ -556,38 +531,11 @@ export function registerPorts(router: Router, ctx: NeutronContext): void {
         for (const p of created) removePort(ctx, p);
         throw e;
       }
-      return bulk
-        ? json(201, { ports: created.map(portView) })
-        : json(201, { port: portView(created[0] as Port) });
-    }),
-  );
-
-  router.add(
-    'GET',
-    '/v2.0/ports/:id',
-    guarded((req, p) => {
-      const port = visiblePort(ctx, ctx.caller(req), p.id ?? '');
-      return json(200, { port: project(portView(port), req.query.getAll('fields')) });
-    }),
-  );
-
-  router.add(
-    'PUT',
-    '/v2.0/ports/:id',
-    guarded((req, p) => {
-      const port = visiblePort(ctx, ctx.caller(req), p.id ?? '');
-      const a = resourceBody(req, 'port', bodyRules, 'update');
-      updatePort(ctx, port, a);
-      ctx.portEvent('port.updated', port);
-      return json(200, { port: portView(port) });
-    }),
-  );
-
-  router.add(
-    'DELETE',
-    '/v2.0/ports/:id',
-    guarded((req, p) => {
-      const port = visiblePort(ctx, ctx.caller(req), p.id ?? '');
+      return created;
+    },
+    update: (_caller, port, a) => updatePort(ctx, port, a),
+    afterUpdate: (port) => ctx.portEvent('port.updated', port),
+    remove: (_caller, port) => {
       if (protectedOwners.has(port.device_owner)) {
         throw conflict(
           'ServicePortInUse',
@@ -595,7 +543,6 @@ export function registerPorts(router: Router, ctx: NeutronContext): void {
         );
       }
       removePort(ctx, port);
-      return json(204);
-    }),
-  );
+    },
+  });
 }

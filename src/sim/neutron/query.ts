@@ -229,6 +229,11 @@ export function cloneJson<T>(value: T): T {
 }
 
 /** Stored resources are plain objects in API shape; this lets the list machinery read their fields. */
+/** A stored resource as sent on the wire: a deep copy, so callers cannot change the store. */
+export function wireView<T extends object>(resource: T): Item {
+  return cloneJson(resource) as unknown as Item;
+}
+
 export function asItem<T extends object>(resource: T): Item {
   return resource as unknown as Item;
 }

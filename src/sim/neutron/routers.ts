@@ -5,13 +5,14 @@
  */
 import type { Router as HttpRouter } from '../framework';
 import { json } from '../framework';
-import { jsonBody, resourceBody, invalid, type Attrs } from './body';
+import { jsonBody, invalid, type Attrs } from './body';
+import { registerCollection, standardAttributes, standardCreateAttributes } from './collection';
 import { guarded, type Caller, type NeutronContext } from './context';
 import { NeutronFault, badRequest, conflict, httpBadRequest, notFound } from './errors';
 import { cidrContains, cidrsOverlap, parseCidr, parseIp } from './ip';
 import { subnetCidr } from './ipam';
 import type { ExternalGatewayInfo, HostRoute, Port, Router } from './model';
-import { cloneJson, asItem, listBody, project, type CollectionSpec, type Item } from './query';
+import { cloneJson, wireView, type CollectionSpec, type Item } from './query';
 import { createPort, removePort } from './ports';
 
 const attributes = [
@@ -26,13 +27,7 @@ const attributes = [
   'availability_zone_hints',
   'availability_zones',
   'flavor_id',
-  'description',
-  'project_id',
-  'tenant_id',
-  'tags',
-  'created_at',
-  'updated_at',
-  'revision_number',
+  ...standardAttributes,
 ];
 
 const bodyRules = {
@@ -44,10 +39,7 @@ const bodyRules = {
     'ha',
     'availability_zone_hints',
     'flavor_id',
-    'description',
-    'tags',
-    'project_id',
-    'tenant_id',
+    ...standardCreateAttributes,
   ],
   put: ['name', 'admin_state_up', 'external_gateway_info', 'routes', 'distributed', 'ha', 'description'],
   visible: new Set(attributes),
@@ -63,9 +55,7 @@ export const routerSpec: CollectionSpec = {
   markerNotFound: (id) => notFound('router', id),
 };
 
-export function routerView(r: Router): Item {
-  return cloneJson(r) as unknown as Item;
-}
+export const routerView: (resource: Router) => Item = wireView;
 
 export function visibleRouter(ctx: NeutronContext, caller: Caller, id: string): Router {
   const r = ctx.store.routers.get(id);
@@ -322,81 +312,57 @@ function removeInterface(
   return info;
 }
 
+/** Creates a router and, when asked, its gateway; a failed gateway leaves no router behind. */
+function createRouter(ctx: NeutronContext, caller: Caller, a: Attrs): Router {
+  const { store } = ctx;
+  const projectId = ctx.owner(caller, a.data);
+  ctx.checkQuota(projectId, 'router');
+  const gateway = readGateway(a);
+  const r: Router = {
+    ...ctx.standardAttrs(projectId, a.string('description') ?? '', a.tags() ?? []),
+    name: a.string('name') ?? '',
+    admin_state_up: a.bool('admin_state_up') ?? true,
+    status: 'ACTIVE',
+    external_gateway_info: null,
+    routes: [],
+    distributed: a.bool('distributed') ?? false,
+    ha: a.bool('ha') ?? false,
+    availability_zone_hints: a.stringList('availability_zone_hints') ?? [],
+    availability_zones: ['nova'],
+    flavor_id: a.nullableString('flavor_id') ?? null,
+  };
+  // Validate the gateway before storing, so a bad network leaves no router behind.
+  if (gateway) {
+    const n = store.networks.get(gateway.network_id);
+    if (!n) throw notFound('network', gateway.network_id);
+    if (!n['router:external'])
+      throw badRequest('router', `Network ${gateway.network_id} is not an external network`);
+  }
+  // The router exists (and is announced, so NSX mirrors create its edge) before its gateway port.
+  store.routers.add(r);
+  ctx.routerEvent('router.created', r);
+  try {
+    if (gateway) setGateway(ctx, r, gateway);
+  } catch (e) {
+    store.routers.remove(r.id);
+    ctx.routerEvent('router.deleted', r);
+    throw e;
+  }
+  return r;
+}
+
 export function registerRouters(router: HttpRouter, ctx: NeutronContext): void {
   const { store } = ctx;
-
-  router.add(
-    'GET',
-    '/v2.0/routers',
-    guarded((req) => {
-      const caller = ctx.caller(req);
-      const items: Item[] = [];
-      for (const r of store.routers.values()) if (ctx.owns(caller, r)) items.push(asItem(r));
-      return json(
-        200,
-        listBody(items, req.query, routerSpec, { collectionUrl: ctx.collectionUrl(req, 'routers') }),
-      );
-    }),
-  );
-
-  router.add(
-    'POST',
-    '/v2.0/routers',
-    guarded((req) => {
-      const caller = ctx.caller(req);
-      const a = resourceBody(req, 'router', bodyRules, 'create');
-      const projectId = ctx.owner(caller, a.data);
-      ctx.checkQuota(projectId, 'router');
-      const gateway = readGateway(a);
-      const r: Router = {
-        ...ctx.standardAttrs(projectId, a.string('description') ?? '', a.tags() ?? []),
-        name: a.string('name') ?? '',
-        admin_state_up: a.bool('admin_state_up') ?? true,
-        status: 'ACTIVE',
-        external_gateway_info: null,
-        routes: [],
-        distributed: a.bool('distributed') ?? false,
-        ha: a.bool('ha') ?? false,
-        availability_zone_hints: a.stringList('availability_zone_hints') ?? [],
-        availability_zones: ['nova'],
-        flavor_id: a.nullableString('flavor_id') ?? null,
-      };
-      // Validate the gateway before storing, so a bad network leaves no router behind.
-      if (gateway) {
-        const n = store.networks.get(gateway.network_id);
-        if (!n) throw notFound('network', gateway.network_id);
-        if (!n['router:external'])
-          throw badRequest('router', `Network ${gateway.network_id} is not an external network`);
-      }
-      // The router exists (and is announced, so NSX mirrors create its edge) before its gateway port.
-      store.routers.add(r);
-      ctx.routerEvent('router.created', r);
-      try {
-        if (gateway) setGateway(ctx, r, gateway);
-      } catch (e) {
-        store.routers.remove(r.id);
-        ctx.routerEvent('router.deleted', r);
-        throw e;
-      }
-      return json(201, { router: routerView(r) });
-    }),
-  );
-
-  router.add(
-    'GET',
-    '/v2.0/routers/:id',
-    guarded((req, p) => {
-      const r = visibleRouter(ctx, ctx.caller(req), p.id ?? '');
-      return json(200, { router: project(routerView(r), req.query.getAll('fields')) });
-    }),
-  );
-
-  router.add(
-    'PUT',
-    '/v2.0/routers/:id',
-    guarded((req, p) => {
-      const r = visibleRouter(ctx, ctx.caller(req), p.id ?? '');
-      const a = resourceBody(req, 'router', bodyRules, 'update');
+  registerCollection<Router>(router, ctx, {
+    member: 'router',
+    spec: routerSpec,
+    bodyRules,
+    get: (id) => store.routers.get(id),
+    candidates: () => store.routers.values(),
+    canSee: (caller, r) => ctx.owns(caller, r),
+    view: routerView,
+    create: (caller, a) => createRouter(ctx, caller, a),
+    update: (_caller, r, a) => {
       const gateway = readGateway(a);
       const routes = readRoutes(ctx, r, a);
       if (gateway === null) clearGateway(ctx, r);
@@ -405,24 +371,15 @@ export function registerRouters(router: HttpRouter, ctx: NeutronContext): void {
       r.name = a.string('name') ?? r.name;
       r.description = a.string('description') ?? r.description;
       r.admin_state_up = a.bool('admin_state_up') ?? r.admin_state_up;
-      ctx.touch(r);
-      return json(200, { router: routerView(r) });
-    }),
-  );
-
-  router.add(
-    'DELETE',
-    '/v2.0/routers/:id',
-    guarded((req, p) => {
-      const r = visibleRouter(ctx, ctx.caller(req), p.id ?? '');
+    },
+    remove: (_caller, r) => {
       if (interfacePorts(ctx, r.id).length > 0)
         throw conflict('RouterInUse', `Router ${r.id} still has ports`);
       clearGateway(ctx, r);
       store.routers.remove(r.id);
       ctx.routerEvent('router.deleted', r);
-      return json(204);
-    }),
-  );
+    },
+  });
 
   router.add(
     'PUT',

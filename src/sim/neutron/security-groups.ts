@@ -3,27 +3,15 @@
  * rule validation and duplicate detection (409 SecurityGroupRuleExists), in-use deletes.
  */
 import type { Router } from '../framework';
-import { json } from '../framework';
-import { resourceBody, invalid, type Attrs } from './body';
-import { guarded, type Caller, type NeutronContext } from './context';
+import { invalid, type Attrs } from './body';
+import { registerCollection, standardAttributes } from './collection';
+import type { Caller, NeutronContext } from './context';
 import { NeutronFault, conflict, notFound } from './errors';
 import { cidrText, parseCidr } from './ip';
 import type { SecurityGroup, SecurityGroupRule } from './model';
-import { cloneJson, asItem, listBody, project, type CollectionSpec, type Item } from './query';
+import { cloneJson, wireView, type CollectionSpec, type Item } from './query';
 
-const groupAttributes = [
-  'id',
-  'name',
-  'description',
-  'stateful',
-  'project_id',
-  'tenant_id',
-  'tags',
-  'created_at',
-  'updated_at',
-  'revision_number',
-  'security_group_rules',
-];
+const groupAttributes = ['id', 'name', 'stateful', 'security_group_rules', ...standardAttributes];
 const ruleAttributes = [
   'id',
   'security_group_id',
@@ -36,13 +24,7 @@ const ruleAttributes = [
   'normalized_cidr',
   'remote_group_id',
   'remote_address_group_id',
-  'description',
-  'project_id',
-  'tenant_id',
-  'tags',
-  'created_at',
-  'updated_at',
-  'revision_number',
+  ...standardAttributes,
 ];
 
 const protocolNumbers: Record<string, number> = {
@@ -85,9 +67,7 @@ export function groupView(ctx: NeutronContext, group: SecurityGroup): Item {
   };
 }
 
-export function ruleView(rule: SecurityGroupRule): Item {
-  return cloneJson(rule) as unknown as Item;
-}
+export const ruleView: (resource: SecurityGroupRule) => Item = wireView;
 
 export function findDefaultGroup(ctx: NeutronContext, projectId: string): SecurityGroup | undefined {
   for (const g of ctx.store.securityGroups.values()) {
@@ -351,48 +331,25 @@ function rejectDefaultName(name: string | undefined): void {
 
 export function registerSecurityGroups(router: Router, ctx: NeutronContext): void {
   const { store } = ctx;
-  const visibleGroup = (caller: Caller, id: string): SecurityGroup => {
-    const g = store.securityGroups.get(id);
-    if (!g || !ctx.owns(caller, g)) throw notFound('security_group', id);
-    return g;
-  };
-  const visibleRule = (caller: Caller, id: string): SecurityGroupRule => {
-    const r = store.securityGroupRules.get(id);
-    if (!r || !ctx.owns(caller, r)) throw notFound('security_group_rule', id);
-    return r;
-  };
 
-  router.add(
-    'GET',
-    '/v2.0/security-groups',
-    guarded((req) => {
-      const caller = ctx.caller(req);
-      ensureDefaultGroup(ctx, caller.projectId);
-      const items: Item[] = [];
-      for (const g of store.securityGroups.values()) if (ctx.owns(caller, g)) items.push(asItem(g));
-      const spec = { ...securityGroupSpec, markerNotFound: (id: string) => notFound('security_group', id) };
-      return json(
-        200,
-        listBody(items, req.query, spec, {
-          collectionUrl: ctx.collectionUrl(req, spec.path),
-          view: (i) => groupView(ctx, i as unknown as SecurityGroup),
-        }),
-      );
-    }),
-  );
-
-  router.add(
-    'POST',
-    '/v2.0/security-groups',
-    guarded((req) => {
-      const caller = ctx.caller(req);
-      const a = resourceBody(req, 'security_group', groupBodyRules, 'create');
+  registerCollection<SecurityGroup>(router, ctx, {
+    member: 'security_group',
+    spec: { ...securityGroupSpec, markerNotFound: (id) => notFound('security_group', id) },
+    bodyRules: groupBodyRules,
+    get: (id) => store.securityGroups.get(id),
+    candidates: () => store.securityGroups.values(),
+    canSee: (caller, g) => ctx.owns(caller, g),
+    view: (g) => groupView(ctx, g),
+    // Neutron creates a project's default group the first time the project looks.
+    beforeList: (caller) => ensureDefaultGroup(ctx, caller.projectId),
+    listView: (i) => groupView(ctx, i as unknown as SecurityGroup),
+    create: (caller, a) => {
       const name = a.string('name') ?? '';
       rejectDefaultName(name);
       const projectId = ctx.owner(caller, a.data);
       ensureDefaultGroup(ctx, projectId);
       ctx.checkQuota(projectId, 'security_group');
-      const group = insertGroup(
+      return insertGroup(
         ctx,
         projectId,
         name,
@@ -400,25 +357,8 @@ export function registerSecurityGroups(router: Router, ctx: NeutronContext): voi
         a.tags() ?? [],
         a.bool('stateful') ?? true,
       );
-      return json(201, { security_group: groupView(ctx, group) });
-    }),
-  );
-
-  router.add(
-    'GET',
-    '/v2.0/security-groups/:id',
-    guarded((req, p) => {
-      const g = visibleGroup(ctx.caller(req), p.id ?? '');
-      return json(200, { security_group: project(groupView(ctx, g), req.query.getAll('fields')) });
-    }),
-  );
-
-  router.add(
-    'PUT',
-    '/v2.0/security-groups/:id',
-    guarded((req, p) => {
-      const g = visibleGroup(ctx.caller(req), p.id ?? '');
-      const a = resourceBody(req, 'security_group', groupBodyRules, 'update');
+    },
+    update: (_caller, g, a) => {
       const name = a.string('name');
       if (g.name === 'default' && name !== undefined && name !== 'default') {
         throw conflict('SecurityGroupCannotUpdateDefault', 'Updating default security group not allowed.');
@@ -427,17 +367,8 @@ export function registerSecurityGroups(router: Router, ctx: NeutronContext): voi
       if (name !== undefined) g.name = name;
       g.description = a.string('description') ?? g.description;
       g.stateful = a.bool('stateful') ?? g.stateful;
-      ctx.touch(g);
-      return json(200, { security_group: groupView(ctx, g) });
-    }),
-  );
-
-  router.add(
-    'DELETE',
-    '/v2.0/security-groups/:id',
-    guarded((req, p) => {
-      const caller = ctx.caller(req);
-      const g = visibleGroup(caller, p.id ?? '');
+    },
+    remove: (caller, g) => {
       if (g.name === 'default' && !caller.isAdmin) {
         throw conflict('SecurityGroupCannotRemoveDefault', 'Removing default security group not allowed.');
       }
@@ -449,42 +380,28 @@ export function registerSecurityGroups(router: Router, ctx: NeutronContext): voi
       for (const r of [...store.securityGroupRules.values()])
         if (r.remote_group_id === g.id) store.removeRule(r.id);
       store.securityGroups.remove(g.id);
-      return json(204);
-    }),
-  );
+    },
+  });
 
-  const ruleSpec: CollectionSpec = {
-    key: 'security_group_rules',
-    path: 'security-group-rules',
-    attributes: new Set(ruleAttributes),
-    markerNotFound: (id) => notFound('security_group_rule', id),
-  };
-
-  router.add(
-    'GET',
-    '/v2.0/security-group-rules',
-    guarded((req) => {
-      const caller = ctx.caller(req);
-      const groups = req.query.getAll('security_group_id');
-      const candidates =
-        groups.length > 0
-          ? groups.flatMap((id) => store.rulesOfGroup(id))
-          : store.securityGroupRules.values();
-      const items: Item[] = [];
-      for (const r of candidates) if (ctx.owns(caller, r)) items.push(asItem(r));
-      return json(
-        200,
-        listBody(items, req.query, ruleSpec, { collectionUrl: ctx.collectionUrl(req, ruleSpec.path) }),
-      );
-    }),
-  );
-
-  router.add(
-    'POST',
-    '/v2.0/security-group-rules',
-    guarded((req) => {
-      const caller = ctx.caller(req);
-      const a = resourceBody(req, 'security_group_rule', ruleBodyRules, 'create');
+  registerCollection<SecurityGroupRule>(router, ctx, {
+    member: 'security_group_rule',
+    spec: {
+      key: 'security_group_rules',
+      path: 'security-group-rules',
+      attributes: new Set(ruleAttributes),
+      markerNotFound: (id) => notFound('security_group_rule', id),
+    },
+    bodyRules: ruleBodyRules,
+    get: (id) => store.securityGroupRules.get(id),
+    candidates: (query) => {
+      const groups = query.getAll('security_group_id');
+      return groups.length > 0
+        ? groups.flatMap((id) => store.rulesOfGroup(id))
+        : store.securityGroupRules.values();
+    },
+    canSee: (caller, r) => ctx.owns(caller, r),
+    view: ruleView,
+    create: (caller, a) => {
       const { group, fields } = readRule(ctx, a, caller);
       const key = ruleKey(group.id, fields);
       for (const existing of store.rulesOfGroup(group.id)) {
@@ -498,40 +415,15 @@ export function registerSecurityGroups(router: Router, ctx: NeutronContext): voi
       ctx.checkQuota(group.project_id, 'security_group_rule');
       const rule = insertRule(ctx, group, fields);
       ctx.touch(group);
-      return json(201, { security_group_rule: ruleView(rule) });
-    }),
-  );
-
-  router.add(
-    'GET',
-    '/v2.0/security-group-rules/:id',
-    guarded((req, p) => {
-      const r = visibleRule(ctx.caller(req), p.id ?? '');
-      return json(200, { security_group_rule: project(ruleView(r), req.query.getAll('fields')) });
-    }),
-  );
-
-  router.add(
-    'PUT',
-    '/v2.0/security-group-rules/:id',
-    guarded((req, p) => {
-      const r = visibleRule(ctx.caller(req), p.id ?? '');
-      const a = resourceBody(req, 'security_group_rule', ruleBodyRules, 'update');
+      return rule;
+    },
+    update: (_caller, r, a) => {
       r.description = a.string('description') ?? r.description;
-      ctx.touch(r);
-      return json(200, { security_group_rule: ruleView(r) });
-    }),
-  );
-
-  router.add(
-    'DELETE',
-    '/v2.0/security-group-rules/:id',
-    guarded((req, p) => {
-      const r = visibleRule(ctx.caller(req), p.id ?? '');
+    },
+    remove: (_caller, r) => {
       store.removeRule(r.id);
       const g = store.securityGroups.get(r.security_group_id);
       if (g) ctx.touch(g);
-      return json(204);
-    }),
-  );
+    },
+  });
 }

@@ -3,9 +3,9 @@
  * DNS servers and host routes, and 409 SubnetInUse while ports hold addresses from it.
  */
 import type { Router } from '../framework';
-import { json } from '../framework';
-import { resourceBody, invalid, type Attrs } from './body';
-import { guarded, type Caller, type NeutronContext } from './context';
+import { invalid, type Attrs } from './body';
+import { registerCollection, standardAttributes, standardCreateAttributes } from './collection';
+import type { Caller, NeutronContext } from './context';
 import { NeutronFault, conflict, invalidInput, notFound } from './errors';
 import {
   cidrContains,
@@ -17,7 +17,7 @@ import {
   type ParsedCidr,
 } from './ip';
 import type { AllocationPool, HostRoute, Subnet } from './model';
-import { cloneJson, asItem, listBody, project, type CollectionSpec, type Item } from './query';
+import { wireView, type CollectionSpec, type Item } from './query';
 import { canSeeNetwork, visibleNetwork } from './networks';
 import { subnetCidr } from './ipam';
 
@@ -37,13 +37,7 @@ const attributes = [
   'subnetpool_id',
   'service_types',
   'segment_id',
-  'description',
-  'project_id',
-  'tenant_id',
-  'tags',
-  'created_at',
-  'updated_at',
-  'revision_number',
+  ...standardAttributes,
 ];
 
 const bodyRules = {
@@ -62,10 +56,7 @@ const bodyRules = {
     'subnetpool_id',
     'service_types',
     'segment_id',
-    'description',
-    'tags',
-    'project_id',
-    'tenant_id',
+    ...standardCreateAttributes,
   ],
   put: [
     'name',
@@ -88,14 +79,17 @@ export const subnetSpec: CollectionSpec = {
   markerNotFound: (id) => notFound('subnet', id),
 };
 
-export function subnetView(s: Subnet): Item {
-  return cloneJson(s) as unknown as Item;
+export const subnetView: (resource: Subnet) => Item = wireView;
+
+/** A subnet is visible to its owner and to whoever sees its network. */
+function canSeeSubnet(ctx: NeutronContext, caller: Caller, s: Subnet): boolean {
+  const n = ctx.store.networks.get(s.network_id);
+  return ctx.owns(caller, s) || (n !== undefined && canSeeNetwork(ctx, caller, n));
 }
 
 export function visibleSubnet(ctx: NeutronContext, caller: Caller, id: string): Subnet {
   const s = ctx.store.subnets.get(id);
-  const n = s && ctx.store.networks.get(s.network_id);
-  if (!s || !(ctx.owns(caller, s) || (n && canSeeNetwork(ctx, caller, n)))) throw notFound('subnet', id);
+  if (!s || !canSeeSubnet(ctx, caller, s)) throw notFound('subnet', id);
   return s;
 }
 
@@ -270,50 +264,19 @@ export function removeSubnet(ctx: NeutronContext, s: Subnet): void {
 
 export function registerSubnets(router: Router, ctx: NeutronContext): void {
   const { store } = ctx;
-
-  router.add(
-    'GET',
-    '/v2.0/subnets',
-    guarded((req) => {
-      const caller = ctx.caller(req);
-      const items: Item[] = [];
-      for (const s of store.subnets.values()) {
-        const n = store.networks.get(s.network_id);
-        if (ctx.owns(caller, s) || (n && canSeeNetwork(ctx, caller, n))) items.push(asItem(s));
-      }
-      return json(
-        200,
-        listBody(items, req.query, subnetSpec, { collectionUrl: ctx.collectionUrl(req, 'subnets') }),
-      );
-    }),
-  );
-
-  router.add(
-    'POST',
-    '/v2.0/subnets',
-    guarded((req) => {
-      const a = resourceBody(req, 'subnet', bodyRules, 'create');
-      return json(201, { subnet: subnetView(createSubnet(ctx, ctx.caller(req), a)) });
-    }),
-  );
-
-  router.add(
-    'GET',
-    '/v2.0/subnets/:id',
-    guarded((req, p) => {
-      const s = visibleSubnet(ctx, ctx.caller(req), p.id ?? '');
-      return json(200, { subnet: project(subnetView(s), req.query.getAll('fields')) });
-    }),
-  );
-
-  router.add(
-    'PUT',
-    '/v2.0/subnets/:id',
-    guarded((req, p) => {
-      const caller = ctx.caller(req);
-      const s = visibleSubnet(ctx, caller, p.id ?? '');
+  registerCollection<Subnet>(router, ctx, {
+    member: 'subnet',
+    spec: subnetSpec,
+    bodyRules,
+    get: (id) => store.subnets.get(id),
+    candidates: () => store.subnets.values(),
+    canSee: (caller, s) => canSeeSubnet(ctx, caller, s),
+    view: subnetView,
+    checkWritable: (caller, s) => {
       if (!ctx.owns(caller, s)) throw notFound('subnet', s.id);
-      const a = resourceBody(req, 'subnet', bodyRules, 'update');
+    },
+    create: (caller, a) => createSubnet(ctx, caller, a),
+    update: (_caller, s, a) => {
       const cidr = subnetCidr(s);
       if (a.has('gateway_ip')) s.gateway_ip = readGateway(a, cidr);
       if (a.has('allocation_pools')) s.allocation_pools = readPools(a, cidr, s.gateway_ip);
@@ -323,18 +286,8 @@ export function registerSubnets(router: Router, ctx: NeutronContext): void {
       s.host_routes = readHostRoutes(a) ?? s.host_routes;
       s.enable_dhcp = a.bool('enable_dhcp') ?? s.enable_dhcp;
       s.service_types = a.stringList('service_types') ?? s.service_types;
-      ctx.touch(s);
-      return json(200, { subnet: subnetView(s) });
-    }),
-  );
-
-  router.add(
-    'DELETE',
-    '/v2.0/subnets/:id',
-    guarded((req, p) => {
-      const caller = ctx.caller(req);
-      const s = visibleSubnet(ctx, caller, p.id ?? '');
-      if (!ctx.owns(caller, s)) throw notFound('subnet', s.id);
+    },
+    remove: (_caller, s) => {
       if (store.allocations(s.id).size > 0) {
         throw conflict(
           'SubnetInUse',
@@ -342,7 +295,6 @@ export function registerSubnets(router: Router, ctx: NeutronContext): void {
         );
       }
       removeSubnet(ctx, s);
-      return json(204);
-    }),
-  );
+    },
+  });
 }

@@ -18,6 +18,11 @@ const FAULT_NAMES: Record<number, string> = {
   503: 'serviceUnavailable',
 };
 
+/** Nova's error body for a status: the fault name its wsgi layer picks, the code and the message. */
+export function novaErrorBody(status: number, message: string): Record<string, unknown> {
+  return { [FAULT_NAMES[status] ?? 'computeFault']: { code: status, message } };
+}
+
 export class NovaFault extends Error {
   constructor(
     readonly status: number,
@@ -29,7 +34,7 @@ export class NovaFault extends Error {
   toResponse(): SimResponse {
     return {
       status: this.status,
-      body: { [FAULT_NAMES[this.status] ?? 'computeFault']: { code: this.status, message: this.message } },
+      body: novaErrorBody(this.status, this.message),
     };
   }
 }
