@@ -317,8 +317,10 @@ def load_ca_pair(crt_path, key_path, what):
     if not is_ca:
         raise Refusal(f"{what} certificate is not a certificate authority")
     t = now()
-    if cert.not_valid_after < t:
-        raise Refusal(f"{what} certificate has expired (NotAfter {cert.not_valid_after})")
+    not_after = getattr(cert, "not_valid_after_utc", None)
+    not_after = not_after.replace(tzinfo=None) if not_after is not None else cert.not_valid_after
+    if not_after < t:
+        raise Refusal(f"{what} certificate has expired (NotAfter {not_after})")
     if not os.path.exists(key_path):
         raise Refusal(f"failure loading key for {what}: couldn't load the private key file {key_path} "
                       "(external CA mode is not emulated by viok's test double)")
