@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""lab-user-data.py IN OUT --fip IP: adapt viok's rendered cloud-config for the boot smoke test.
+
+Prints every change (see smoke.sh's header for why each is made). Everything else is kept byte-for-byte
+in meaning: write_files (scripts viok renders, PKI, kubeadm config), hostname, the remaining runcmd steps.
+"""
+import argparse
+import sys
+
+import yaml
+
+VIP_EP = "192.168.100.2:6443"
+CP1_EP = "192.168.100.3:6443"
+
+
+class Literal(str):
+    pass
+
+
+def literal(dumper, s):
+    return dumper.represent_scalar("tag:yaml.org,2002:str", s, style="|" if "\n" in s else None)
+
+
+yaml.SafeDumper.add_representer(Literal, literal)
+yaml.SafeDumper.add_representer(str, literal)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("src")
+    ap.add_argument("dst")
+    ap.add_argument("--fip", required=True)
+    a = ap.parse_args()
+    text = open(a.src).read()
+    assert text.startswith("#cloud-config"), "not a cloud-config"
+    cc = yaml.safe_load(text)
+    changes = []
+    for f in cc.get("write_files", []):
+        if f.get("path") != "/etc/kubernetes/viok/kubeadm.yaml":
+            continue
+        docs = list(yaml.safe_load_all(f["content"]))
+        for d in docs:
+            if d.get("kind") == "ClusterConfiguration":
+                if d.get("controlPlaneEndpoint") == VIP_EP:
+                    d["controlPlaneEndpoint"] = CP1_EP
+                    changes.append(f"ClusterConfiguration.controlPlaneEndpoint {VIP_EP} -> {CP1_EP} (no LB nodes in the smoke)")
+                sans = d.setdefault("apiServer", {}).setdefault("certSANs", [])
+                if a.fip not in sans:
+                    sans.append(a.fip)
+                    changes.append(f"apiServer.certSANs += {a.fip} (the floating IP the host uses)")
+            if d.get("kind") == "JoinConfiguration":
+                bt = d["discovery"]["bootstrapToken"]
+                if bt.get("apiServerEndpoint") == VIP_EP:
+                    bt["apiServerEndpoint"] = CP1_EP
+                    changes.append(f"JoinConfiguration.discovery.bootstrapToken.apiServerEndpoint {VIP_EP} -> {CP1_EP}")
+        f["content"] = "---\n".join(yaml.safe_dump(d, sort_keys=False) for d in docs)
+    kept = []
+    is_cp_init = False
+    for step in cc.get("runcmd", []):
+        argv = step if isinstance(step, list) else [step]
+        if argv[0] == "/usr/local/sbin/viok-install-kubernetes":
+            changes.append("runcmd: dropped viok-install-kubernetes (pre-baked image, no registry reachable)")
+            continue
+        if argv[0] == "kubectl" and "apply" in argv:
+            changes.append(f"runcmd: dropped add-on step `kubectl ... apply -f {argv[-1]}`")
+            continue
+        if argv[:2] == ["/usr/local/sbin/viok-kubeadm", "init"]:
+            is_cp_init = True
+        kept.append(step)
+    if is_cp_init:
+        kept.append(["sh", "-c", "echo 'viok-boot-smoke: Debian kubectl on the node:' >/dev/console; "
+                     "kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes >/dev/console 2>&1 || true"])
+        changes.append("runcmd: added a last step printing `kubectl get nodes` (Debian's kubectl on the node) to the console")
+    cc["runcmd"] = kept
+    with open(a.dst, "w") as out:
+        out.write("#cloud-config\n" + yaml.safe_dump(cc, sort_keys=False, width=10000))
+    for c in changes:
+        print(f"lab-user-data: {a.src.rsplit('/', 1)[-1]}: {c}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
