@@ -30,6 +30,9 @@ def main():
     ap.add_argument("src")
     ap.add_argument("dst")
     ap.add_argument("--fip", required=True)
+    ap.add_argument("--with-lb", action="store_true",
+                    help="LB nodes run: keep the VIP as controlPlaneEndpoint / apiServerEndpoint")
+    ap.add_argument("--nic", help="replace keepalived's `eth0` with this interface name (what MAC-based discovery would find)")
     a = ap.parse_args()
     text = open(a.src).read()
     assert text.startswith("#cloud-config"), "not a cloud-config"
@@ -41,7 +44,7 @@ def main():
         docs = list(yaml.safe_load_all(f["content"]))
         for d in docs:
             if d.get("kind") == "ClusterConfiguration":
-                if d.get("controlPlaneEndpoint") == VIP_EP:
+                if d.get("controlPlaneEndpoint") == VIP_EP and not a.with_lb:
                     d["controlPlaneEndpoint"] = CP1_EP
                     changes.append(f"ClusterConfiguration.controlPlaneEndpoint {VIP_EP} -> {CP1_EP} (no LB nodes in the smoke)")
                 sans = d.setdefault("apiServer", {}).setdefault("certSANs", [])
@@ -50,16 +53,24 @@ def main():
                     changes.append(f"apiServer.certSANs += {a.fip} (the floating IP the host uses)")
             if d.get("kind") == "JoinConfiguration":
                 bt = d["discovery"]["bootstrapToken"]
-                if bt.get("apiServerEndpoint") == VIP_EP:
+                if bt.get("apiServerEndpoint") == VIP_EP and not a.with_lb:
                     bt["apiServerEndpoint"] = CP1_EP
                     changes.append(f"JoinConfiguration.discovery.bootstrapToken.apiServerEndpoint {VIP_EP} -> {CP1_EP}")
         f["content"] = "---\n".join(yaml.safe_dump(d, sort_keys=False) for d in docs)
+    for f in cc.get("write_files", []):
+        if f.get("path") == "/etc/keepalived/keepalived.conf" and a.nic:
+            n = f["content"].count("eth0")
+            f["content"] = f["content"].replace("interface eth0", f"interface {a.nic}").replace("dev eth0", f"dev {a.nic}")
+            changes.append(f"keepalived.conf: eth0 -> {a.nic} ({n} places; the lab's NICs are ens2, ens3, ...)")
     kept = []
     is_cp_init = False
     for step in cc.get("runcmd", []):
         argv = step if isinstance(step, list) else [step]
         if argv[0] == "/usr/local/sbin/viok-install-kubernetes":
             changes.append("runcmd: dropped viok-install-kubernetes (pre-baked image, no registry reachable)")
+            continue
+        if argv[0] == "sh" and "apt-get" in " ".join(argv):
+            changes.append("runcmd: dropped `apt-get update && apt-get install haproxy keepalived` (pre-baked image)")
             continue
         if argv[0] == "kubectl" and "apply" in argv:
             changes.append(f"runcmd: dropped add-on step `kubectl ... apply -f {argv[-1]}`")

@@ -4,7 +4,8 @@
 #   VM 2 (demo-worker-1) runs viok's rendered user-data: `viok-kubeadm join`
 #   and from the host: /readyz with the admin client certificate of viok's kubeconfig, `kubectl get nodes`.
 #
-#   usage: smoke.sh up|wait-cp|check-cp|worker|wait-worker|check|down|all
+#   usage: smoke.sh up|wait-cp|worker|wait-worker|check|mem|down|all          (cp-1 + worker-1, no LB)
+#          smoke.sh servers-down; smoke.sh lb-up [NIC]; smoke.sh lb-wait; smoke.sh lb-check   (lb-1 + cp-1)
 #   env:   OSLAB_DIR=/tmp/oslab-dp  SMOKE_DIR=/tmp/viok-boot-smoke  FIP=203.0.113.50
 #          VIOK=<worktree>/bin/viok  IMAGE_NAME=viok-node-debian12  FLAVOR=dp.small
 #
@@ -25,6 +26,7 @@ export OSLAB_DIR=${OSLAB_DIR:-/tmp/oslab-dp}
 OSLAB=${OSLAB:-/work/shared/openstack-lab/oslab.sh}
 SMOKE_DIR=${SMOKE_DIR:-/tmp/viok-boot-smoke}
 FIP=${FIP:-203.0.113.50}
+FIP2=${FIP2:-203.0.113.51}   # lb run: on the VIP port
 VIOK=${VIOK:-$WT/bin/viok}
 IMAGE_NAME=${IMAGE_NAME:-viok-node-debian12}
 FLAVOR=${FLAVOR:-dp.small}
@@ -115,8 +117,8 @@ wait_cloud_init() { # NAME: until the console shows cloud-init's final message
   log "$P-$name: cloud-init did not finish in 10 min (console in $SMOKE_DIR/$name.console)"; return 1
 }
 
-check() { # from the host, with viok's kubeconfig (its admin client certificate and CA)
-  local kc=$SMOKE_DIR/kubeconfig d=$SMOKE_DIR/kc
+check() { # [KUBECONFIG FIP] from the host, with viok's kubeconfig (its admin client certificate and CA)
+  local kc=${1:-$SMOKE_DIR/kubeconfig} d=$SMOKE_DIR/kc FIP=${2:-$FIP}
   mkdir -p "$d"
   python3 - "$kc" "$d" <<'EOF'
 import base64, sys, yaml
@@ -138,10 +140,35 @@ EOF
   kubectl --kubeconfig "$kc" get nodes -o wide
 }
 
+# ---------------------------------------------------------------- with a load-balancer node (VIP, keepalived, HAProxy)
+# lb-up [NIC]: demo-lb-1 and demo-cp-1 with the rendered VIP 192.168.100.2 as controlPlaneEndpoint (no
+# endpoint substitution). The VIP is a Neutron port (.2) listed in allowed_address_pairs of lb-1's port,
+# with the floating IP FIP2 on it. NIC given: keepalived's eth0 is replaced by it (else as rendered).
+lb_up() {
+  local nic=${1:-} sim=$SMOKE_DIR/sim
+  render >/dev/null 2>&1
+  python3 "$HERE/lab-user-data.py" "$sim/ud/demo-cp-1.yaml" "$SMOKE_DIR/lb-cp-1.yaml" --fip "$FIP2" --with-lb
+  python3 "$HERE/lab-user-data.py" "$sim/ud/demo-lb-1.yaml" "$SMOKE_DIR/lb-lb-1.yaml" --fip "$FIP2" --with-lb ${nic:+--nic "$nic"}
+  sed "s#server: https://192.168.100.2:6443#server: https://$FIP2:6443#" "$sim/demo.kubeconfig" > "$SMOKE_DIR/kubeconfig-lb"
+  chmod 600 "$SMOKE_DIR/kubeconfig-lb"
+  net_up
+  os security group rule list $P-sg -f value -c 'IP Protocol' | grep -q '^vrrp$\|^112$' ||
+    os security group rule create $P-sg --protocol 112 --remote-group $P-sg >/dev/null
+  os port show $P-vip >/dev/null 2>&1 ||
+    os port create $P-vip --network $P-net --fixed-ip subnet=$P-subnet,ip-address=192.168.100.2 --security-group $P-sg -f value -c id >/dev/null
+  os port show $P-lb-1 >/dev/null 2>&1 ||
+    os port create $P-lb-1 --network $P-net --fixed-ip subnet=$P-subnet,ip-address=192.168.100.9 --security-group $P-sg \
+      --allowed-address ip-address=192.168.100.2 -f value -c id >/dev/null
+  os floating ip show "$FIP2" >/dev/null 2>&1 || os floating ip create public --floating-ip-address "$FIP2" --port $P-vip -f value -c id >/dev/null
+  boot lb-1 "$SMOKE_DIR/lb-lb-1.yaml"
+  boot cp-1 "$SMOKE_DIR/lb-cp-1.yaml"
+}
+
 down() {
-  for n in worker-1 cp-1; do os server delete --wait "$P-$n" 2>/dev/null || true; done
+  for n in worker-1 cp-1 lb-1; do os server delete --wait "$P-$n" 2>/dev/null || true; done
   os floating ip delete "$FIP" 2>/dev/null || true
-  for n in worker-1 cp-1; do os port delete "$P-$n" 2>/dev/null || true; done
+  os floating ip delete "$FIP2" 2>/dev/null || true
+  for n in worker-1 cp-1 lb-1 vip; do os port delete "$P-$n" 2>/dev/null || true; done
   os router remove subnet $P-r $P-subnet 2>/dev/null || true
   os router delete $P-r 2>/dev/null || true
   os security group delete $P-sg 2>/dev/null || true
@@ -165,8 +192,12 @@ case "${1:-all}" in
   worker) boot worker-1 "$SMOKE_DIR/worker-1.yaml" ;;
   wait-worker) wait_cloud_init worker-1 ;;
   check) check ;;
+  lb-up) lb_up "${2:-}" ;;
+  lb-wait) wait_cloud_init lb-1; wait_cloud_init cp-1 ;;
+  lb-check) check "$SMOKE_DIR/kubeconfig-lb" "$FIP2" ;;
+  servers-down) for n in worker-1 cp-1 lb-1; do os server delete --wait "$P-$n" 2>/dev/null || true; done; log "servers deleted" ;;
   mem) pss ;;
   down) down ;;
   all) "$0" up; "$0" wait-cp; "$0" check; "$0" worker; "$0" mem; "$0" wait-worker; "$0" check; "$0" mem ;;
-  *) echo "usage: $0 render|up|wait-cp|worker|wait-worker|check|mem|down|all" >&2; exit 2 ;;
+  *) echo "usage: $0 render|up|wait-cp|worker|wait-worker|check|mem|down|all|servers-down|lb-up [NIC]|lb-wait|lb-check" >&2; exit 2 ;;
 esac
