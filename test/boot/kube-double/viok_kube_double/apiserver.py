@@ -455,16 +455,26 @@ class Server:
         if "as=Table" not in (h.headers.get("Accept") or ""):
             return obj
         items = obj["items"] if many else [obj]
+        wide = []
         if resource == "nodes":
-            cols = ["Name", "Status", "Roles", "Age", "Version"]
-            rows = [[o["metadata"]["name"], self.node_status(o), self.node_roles(o), self.age(o),
-                     o.get("status", {}).get("nodeInfo", {}).get("kubeletVersion", "")] for o in items]
+            cols = ["Name", "Status", "Roles", "Age", "Version", "Internal-IP", "External-IP", "OS-Image",
+                    "Kernel-Version", "Container-Runtime"]
+            wide = cols[5:]
+
+            def addr(o, t):
+                return next((a["address"] for a in o.get("status", {}).get("addresses", []) if a["type"] == t), "<none>")
+            rows = []
+            for o in items:
+                info = o.get("status", {}).get("nodeInfo", {})
+                rows.append([o["metadata"]["name"], self.node_status(o), self.node_roles(o), self.age(o),
+                             info.get("kubeletVersion", ""), addr(o, "InternalIP"), addr(o, "ExternalIP"),
+                             info.get("osImage", ""), info.get("kernelVersion", ""), info.get("containerRuntimeVersion", "")])
         else:
             cols = ["Name", "Age"]
             rows = [[o["metadata"]["name"], self.age(o)] for o in items]
         return {"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": {"resourceVersion": str(self.store.rv)},
                 "columnDefinitions": [{"name": c, "type": "string", "format": "name" if c == "Name" else "",
-                                       "description": c, "priority": 0} for c in cols],
+                                       "description": c, "priority": 1 if c in wide else 0} for c in cols],
                 "rows": [{"cells": r, "object": {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
                                                   "metadata": o["metadata"]}} for r, o in zip(rows, items)]}
 
