@@ -39,8 +39,15 @@ now() { date +%s.%N; }
 dt() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
 # ---------------------------------------------------------------- render with viok (simulator)
+ssh_key() { [ -f "$SMOKE_DIR/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -f "$SMOKE_DIR/id_ed25519"; }
+# ssh to a VM by fixed IP through the router's network namespace (VMs without a floating IP)
+vm_ssh() { local ip=$1; shift; local r; r=$(ip netns list | awk '/^qrouter-/{print $1; exit}')
+  ip netns exec "$r" ssh -i "$SMOKE_DIR/id_ed25519" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+    -o ConnectTimeout=5 -o LogLevel=ERROR "debian@$ip" "$@"; }
+
 render() {
   local sim=$SMOKE_DIR/sim
+  ssh_key
   if [ ! -f "$sim/ud/demo-cp-1.yaml" ]; then
     rm -rf "$sim"; mkdir -p "$sim"
     (cd "$sim" && "$VIOK" create cluster demo --sim -f "$WT/examples/vds.yaml" --yes --state-dir "$sim/state" >"$sim/create.log" 2>&1)
@@ -55,8 +62,8 @@ EOF
     log "rendered with viok's simulator: $(ls "$sim/ud" | tr '\n' ' ')"
   fi
   # lab copy of the user-data (changes printed by the transform)
-  python3 "$HERE/lab-user-data.py" "$sim/ud/demo-cp-1.yaml" "$SMOKE_DIR/cp-1.yaml" --fip "$FIP"
-  python3 "$HERE/lab-user-data.py" "$sim/ud/demo-worker-1.yaml" "$SMOKE_DIR/worker-1.yaml" --fip "$FIP"
+  python3 "$HERE/lab-user-data.py" "$sim/ud/demo-cp-1.yaml" "$SMOKE_DIR/cp-1.yaml" --fip "$FIP" --ssh-key "$SMOKE_DIR/id_ed25519.pub"
+  python3 "$HERE/lab-user-data.py" "$sim/ud/demo-worker-1.yaml" "$SMOKE_DIR/worker-1.yaml" --fip "$FIP" --ssh-key "$SMOKE_DIR/id_ed25519.pub"
   # viok's kubeconfig, pointed at the floating IP (the host reaches the VMs only through it)
   sed "s#server: https://192.168.100.2:6443#server: https://$FIP:6443#" "$sim/demo.kubeconfig" > "$SMOKE_DIR/kubeconfig"
   chmod 600 "$SMOKE_DIR/kubeconfig"
@@ -147,8 +154,8 @@ EOF
 lb_up() {
   local nic=${1:-} sim=$SMOKE_DIR/sim
   render >/dev/null 2>&1
-  python3 "$HERE/lab-user-data.py" "$sim/ud/demo-cp-1.yaml" "$SMOKE_DIR/lb-cp-1.yaml" --fip "$FIP2" --with-lb
-  python3 "$HERE/lab-user-data.py" "$sim/ud/demo-lb-1.yaml" "$SMOKE_DIR/lb-lb-1.yaml" --fip "$FIP2" --with-lb ${nic:+--nic "$nic"}
+  python3 "$HERE/lab-user-data.py" "$sim/ud/demo-cp-1.yaml" "$SMOKE_DIR/lb-cp-1.yaml" --fip "$FIP2" --with-lb --ssh-key "$SMOKE_DIR/id_ed25519.pub"
+  python3 "$HERE/lab-user-data.py" "$sim/ud/demo-lb-1.yaml" "$SMOKE_DIR/lb-lb-1.yaml" --fip "$FIP2" --with-lb --ssh-key "$SMOKE_DIR/id_ed25519.pub" ${nic:+--nic "$nic"}
   sed "s#server: https://192.168.100.2:6443#server: https://$FIP2:6443#" "$sim/demo.kubeconfig" > "$SMOKE_DIR/kubeconfig-lb"
   chmod 600 "$SMOKE_DIR/kubeconfig-lb"
   net_up
@@ -192,6 +199,7 @@ case "${1:-all}" in
   worker) boot worker-1 "$SMOKE_DIR/worker-1.yaml" ;;
   wait-worker) wait_cloud_init worker-1 ;;
   check) check ;;
+  ssh) shift; vm_ssh "$@" ;;
   lb-up) lb_up "${2:-}" ;;
   lb-wait) wait_cloud_init lb-1; wait_cloud_init cp-1 ;;
   lb-check) check "$SMOKE_DIR/kubeconfig-lb" "$FIP2" ;;
