@@ -33,6 +33,8 @@ def main():
     ap.add_argument("--with-lb", action="store_true",
                     help="LB nodes run: keep the VIP as controlPlaneEndpoint / apiServerEndpoint")
     ap.add_argument("--ssh-key", help="public key file: added as ssh_authorized_keys (debugging in the lab only)")
+    ap.add_argument("--fix-chk", action="store_true",
+                    help="keepalived's chk_haproxy: /usr/bin/pidof (a symlink to killall5) -> /usr/bin/pgrep -x")
     ap.add_argument("--nic", help="replace keepalived's `eth0` with this interface name (what MAC-based discovery would find)")
     a = ap.parse_args()
     text = open(a.src).read()
@@ -63,6 +65,10 @@ def main():
             n = f["content"].count("eth0")
             f["content"] = f["content"].replace("interface eth0", f"interface {a.nic}").replace("dev eth0", f"dev {a.nic}")
             changes.append(f"keepalived.conf: eth0 -> {a.nic} ({n} places; the lab's NICs are ens2, ens3, ...)")
+        if f.get("path") == "/etc/keepalived/keepalived.conf" and a.fix_chk:
+            f["content"] = f["content"].replace('script "/usr/bin/pidof haproxy"', 'script "/usr/bin/pgrep -x haproxy"')
+            changes.append("keepalived.conf: chk_haproxy `/usr/bin/pidof haproxy` -> `/usr/bin/pgrep -x haproxy` (keepalived runs "
+                           "the resolved symlink /sbin/killall5, which then refuses the argument: the check always fails)")
     if a.ssh_key:
         cc["ssh_authorized_keys"] = [open(a.ssh_key).read().strip()]
         changes.append(f"ssh_authorized_keys += {a.ssh_key} (lab debugging: ssh debian@<fixed ip> from the qrouter netns)")

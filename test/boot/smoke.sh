@@ -152,10 +152,10 @@ EOF
 # endpoint substitution). The VIP is a Neutron port (.2) listed in allowed_address_pairs of lb-1's port,
 # with the floating IP FIP2 on it. NIC given: keepalived's eth0 is replaced by it (else as rendered).
 lb_up() {
-  local nic=${1:-} sim=$SMOKE_DIR/sim
+  local nic=${1:-} fix=${2:-} sim=$SMOKE_DIR/sim
   render >/dev/null 2>&1
   python3 "$HERE/lab-user-data.py" "$sim/ud/demo-cp-1.yaml" "$SMOKE_DIR/lb-cp-1.yaml" --fip "$FIP2" --with-lb --ssh-key "$SMOKE_DIR/id_ed25519.pub"
-  python3 "$HERE/lab-user-data.py" "$sim/ud/demo-lb-1.yaml" "$SMOKE_DIR/lb-lb-1.yaml" --fip "$FIP2" --with-lb --ssh-key "$SMOKE_DIR/id_ed25519.pub" ${nic:+--nic "$nic"}
+  python3 "$HERE/lab-user-data.py" "$sim/ud/demo-lb-1.yaml" "$SMOKE_DIR/lb-lb-1.yaml" --fip "$FIP2" --with-lb --ssh-key "$SMOKE_DIR/id_ed25519.pub" ${nic:+--nic "$nic"} ${fix:+--fix-chk}
   sed "s#server: https://192.168.100.2:6443#server: https://$FIP2:6443#" "$sim/demo.kubeconfig" > "$SMOKE_DIR/kubeconfig-lb"
   chmod 600 "$SMOKE_DIR/kubeconfig-lb"
   net_up
@@ -200,7 +200,7 @@ case "${1:-all}" in
   wait-worker) wait_cloud_init worker-1 ;;
   check) check ;;
   ssh) shift; vm_ssh "$@" ;;
-  lb-up) lb_up "${2:-}" ;;
+  lb-up) lb_up "${2:-}" "${3:-}" ;;   # lb-up [NIC [fix-chk]]
   lb-wait) wait_cloud_init lb-1; wait_cloud_init cp-1 ;;
   lb-check) check "$SMOKE_DIR/kubeconfig-lb" "$FIP2" ;;
   servers-down) for n in worker-1 cp-1 lb-1; do os server delete --wait "$P-$n" 2>/dev/null || true; done; log "servers deleted" ;;

@@ -354,7 +354,10 @@ def cmd_init(config_path, skip_token_print):
                  lambda: ok_readyz(remote))
     except ssl.SSLCertVerificationError as e:
         raise Refusal(f"controlPlaneEndpoint {cpe}: tls: failed to verify certificate: {e.verify_message}")
-    code, body = remote.req("POST", "/api/v1/nodes", node_object(nr, ver, True))
+    # API calls retry on connection errors, as kubeadm's do (a load balancer may accept and close the
+    # connection while its health checks still mark this API server down)
+    code, body = wait_for("[mark-control-plane] registering the node",
+                          lambda: remote.req("POST", "/api/v1/nodes", node_object(nr, ver, True)))
     if code not in (200, 201, 409):
         raise Refusal(f"[mark-control-plane] error registering node {name}: {code} {body}")
     say(f"[mark-control-plane] Marking the node {name} as control-plane by adding the labels and taints")
@@ -504,7 +507,8 @@ def cmd_join(config_path):
     if not vparsed:
         raise Refusal(f"unable to read the cluster's version from https://{ep}/version: {body}")
     C.check_api_versions(by_kind, vparsed)
-    code, kac = tc.req("GET", "/api/v1/namespaces/kube-system/configmaps/kubeadm-config")
+    code, kac = wait_for("[preflight] reading kubeadm-config",
+                         lambda: tc.req("GET", "/api/v1/namespaces/kube-system/configmaps/kubeadm-config"))
     if code == 401:
         raise Refusal("unable to fetch the kubeadm-config ConfigMap: Unauthorized (the bootstrap token is not valid for this cluster)")
     if code != 200:
@@ -513,14 +517,14 @@ def cmd_join(config_path):
     if cp is not None and not cluster_cc.get("controlPlaneEndpoint"):
         raise Refusal("unable to add a new control plane instance to a cluster that doesn't have a stable "
                       "controlPlaneEndpoint address")
-    code, existing = tc.req("GET", f"/api/v1/nodes/{name}")
+    code, existing = wait_for("[preflight] checking for an existing Node", lambda: tc.req("GET", f"/api/v1/nodes/{name}"))
     if code == 200:
         for c in existing.get("status", {}).get("conditions", []):
             if c.get("type") == "Ready" and c.get("status") == "True":
                 raise Refusal(f"a Node with name \"{name}\" and status \"Ready\" already exists in the cluster. You must "
                               "delete the existing Node or change the name of this new joining Node")
     node = node_object(nr, vparsed, cp is not None)
-    code, body = tc.req("POST", "/api/v1/nodes", node)
+    code, body = wait_for("[kubelet-start] registering the node", lambda: tc.req("POST", "/api/v1/nodes", node))
     if code not in (200, 201):
         raise Refusal(f"[kubelet-start] error registering node {name}: {code} {body}")
     say(f"[kubelet-start] Node {name} registered (viok TEST DOUBLE: no kubelet runs; TLS bootstrap with the token)")
