@@ -203,6 +203,7 @@ case "${1:-all}" in
   lb-up) lb_up "${2:-}" "${3:-}" ;;   # lb-up [NIC [fix-chk]]
   lb-wait) wait_cloud_init lb-1; wait_cloud_init cp-1 ;;
   lb-check) check "$SMOKE_DIR/kubeconfig-lb" "$FIP2" ;;
+  lb-all) "$0" servers-down; "$0" lb-up "${2:-ens2}" "${3:-fix-chk}"; "$0" lb-wait; "$0" lb-check; "$0" mem ;;
   servers-down) for n in worker-1 cp-1 lb-1; do os server delete --wait "$P-$n" 2>/dev/null || true; done; log "servers deleted" ;;
   mem) pss ;;
   down) down ;;
