@@ -35,6 +35,8 @@ def main():
     ap.add_argument("--ssh-key", help="public key file: added as ssh_authorized_keys (debugging in the lab only)")
     ap.add_argument("--fix-chk", action="store_true",
                     help="keepalived's chk_haproxy: /usr/bin/pidof (a symlink to killall5) -> /usr/bin/pgrep -x")
+    ap.add_argument("--wrong-ca-hash", action="store_true",
+                    help="negative test: replace the JoinConfiguration's caCertHashes by a hash of something else")
     ap.add_argument("--nic", help="replace keepalived's `eth0` with this interface name (what MAC-based discovery would find)")
     a = ap.parse_args()
     text = open(a.src).read()
@@ -56,6 +58,10 @@ def main():
                     changes.append(f"apiServer.certSANs += {a.fip} (the floating IP the host uses)")
             if d.get("kind") == "JoinConfiguration":
                 bt = d["discovery"]["bootstrapToken"]
+                if a.wrong_ca_hash:
+                    import hashlib
+                    bt["caCertHashes"] = ["sha256:" + hashlib.sha256(b"not the cluster CA").hexdigest()]
+                    changes.append("NEGATIVE TEST: caCertHashes replaced by the hash of something else (join must be refused)")
                 if bt.get("apiServerEndpoint") == VIP_EP and not a.with_lb:
                     bt["apiServerEndpoint"] = CP1_EP
                     changes.append(f"JoinConfiguration.discovery.bootstrapToken.apiServerEndpoint {VIP_EP} -> {CP1_EP}")

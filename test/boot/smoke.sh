@@ -203,6 +203,12 @@ case "${1:-all}" in
   lb-up) lb_up "${2:-}" "${3:-}" ;;   # lb-up [NIC [fix-chk]]
   lb-wait) wait_cloud_init lb-1; wait_cloud_init cp-1 ;;
   lb-check) check "$SMOKE_DIR/kubeconfig-lb" "$FIP2" ;;
+  bad-join) # negative test on a VM: worker-1 joins cp-1 directly with a wrong caCertHashes entry
+      python3 "$HERE/lab-user-data.py" "$SMOKE_DIR/sim/ud/demo-worker-1.yaml" "$SMOKE_DIR/worker-1-badhash.yaml" --fip "$FIP" \
+        --ssh-key "$SMOKE_DIR/id_ed25519.pub" --wrong-ca-hash
+      os port show $P-worker-1 >/dev/null 2>&1 || net_up
+      boot worker-1 "$SMOKE_DIR/worker-1-badhash.yaml"; wait_cloud_init worker-1
+      grep -a -E 'viok-kube-double|kubeadm join' "$SMOKE_DIR/worker-1.console" | tail -n 6 ;;
   lb-all) "$0" servers-down; "$0" lb-up "${2:-ens2}" "${3:-fix-chk}"; "$0" lb-wait; "$0" lb-check; "$0" mem ;;
   servers-down) for n in worker-1 cp-1 lb-1; do os server delete --wait "$P-$n" 2>/dev/null || true; done; log "servers deleted" ;;
   mem) pss ;;

@@ -55,12 +55,13 @@ def parse_version(v):
 
 def kubeadm_api_versions(ver):
     """kubeadm config API versions a kubeadm of minor `ver` decodes (kubeadm's docs):
-    v1beta2 1.15-1.25, v1beta3 from 1.22, v1beta4 from 1.31."""
+    v1beta2 1.15-1.26 (removed in 1.27, kubernetes PR 114540), v1beta3 from 1.22, v1beta4 from 1.31.
+    Newer kubeadm releases read only v1beta4 (per their `config migrate` help); that cut-off is not modelled."""
     major, minor = ver[0], ver[1]
     out = set()
     if major != 1:
         return out
-    if 15 <= minor <= 25:
+    if 15 <= minor <= 26:
         out.add("kubeadm.k8s.io/v1beta2")
     if minor >= 22:
         out.add("kubeadm.k8s.io/v1beta3")

@@ -6,7 +6,7 @@ check, and then, instead of running static pods and a kubelet, starts viok's kub
 
 Checks (each exits 1 with a kubeadm-like message):
   - config: apiVersion/kind pairs kubeadm knows; the kubeadm config API version must be one the kubeadm
-    for the config's kubernetesVersion decodes (v1beta3 from 1.22, v1beta4 from 1.31, v1beta2 up to 1.25);
+    for the config's kubernetesVersion decodes (v1beta3 from 1.22, v1beta4 from 1.31, v1beta2 up to 1.26);
     extraArgs/kubeletExtraArgs shape (list of {name,value} in v1beta4, map before); kubernetesVersion set
     (offline kubeadm cannot look up "stable"); bootstrap token format; endpoints are HOST:PORT;
     node name is an RFC 1123 subdomain; networking CIDRs parse.
