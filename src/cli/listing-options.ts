@@ -8,7 +8,7 @@ export interface ListingFlags {
 }
 
 /** `-o table|wide|json|yaml|name|value` and `-c COLUMN` (repeatable), the same on every listing command. */
-export function addListingOptions(command: Command): Command {
+export function addListingOptions<C extends Command>(command: C): C {
   return command
     .addOption(
       new Option('-o, --output <format>', 'output format (wide: more columns; value: no header, for scripts)')

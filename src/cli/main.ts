@@ -3,6 +3,7 @@ import { AbortError, ExitCode, SpecError, formatProblem, isViokError } from '../
 import type { CliContext } from './context';
 import { TerminalOutput, TerminalPrompter, colorWanted, isInteractive } from './terminal';
 import { commandModules } from './commands';
+import { ViokCommand } from './viok-command';
 import { versionLine } from './version';
 import { INSECURE_ENV, insecureRequested, tlsOffWarning } from '../config/insecure';
 
@@ -41,7 +42,7 @@ export async function main(
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
-  const program = new Command('viok')
+  const program = new ViokCommand('viok')
     .description('Provision Kubernetes clusters on VMware Integrated OpenStack (backends: vds, nsx-v, nsx-t)')
     .version(versionLine(), '-V, --version', 'print the version (viok version -o json for scripts)')
     .addOption(

@@ -1,9 +1,8 @@
-import { Option } from 'commander';
 import { ExitCode } from '../../core/errors';
 import type * as App from '../../app';
 import type * as Report from '../../report';
 import { hostOf } from '../run-host';
-import { stateOption } from '../state-option';
+import { addCloudOptions, addProgressOutput } from '../cloud-options';
 import type { Register } from './index';
 
 interface CreateFlags {
@@ -32,21 +31,19 @@ export const register: Register = (program, act) => {
     .option('--backend <backend>', "check that the spec's backend is this one (vds, nsx-v, nsx-t)")
     .option('-y, --yes', 'create without asking (required without a terminal or in CI)')
     .option('--dry-run', 'run the preflight checks and print the plan; create nothing')
-    .option('--os-cloud <name>', 'cloud from clouds.yaml (beats OS_CLOUD and spec.cloud)')
-    .option('--state-dir <dir>', 'where cluster state lives (default $XDG_STATE_HOME/viok)')
-    .addOption(stateOption())
-    .option('--sim', 'run against the embedded simulator (its state persists in the state dir)')
+    .apply((c) =>
+      addCloudOptions(c, {
+        cloud: 'cloud from clouds.yaml (beats OS_CLOUD and spec.cloud)',
+        sim: 'run against the embedded simulator (its state persists in the state dir)',
+      }),
+    )
     .option(
       '--merge-kubeconfig',
       'merge the kubeconfig (context viok-<name>) into $KUBECONFIG or ~/.kube/config instead of ./<name>.kubeconfig',
     )
     .option('--kubeconfig <file>', 'write the kubeconfig to this file instead of ./<name>.kubeconfig')
     .option('--force', 'replace a kubeconfig entry or file of the same name that belongs to another cluster')
-    .addOption(
-      new Option('-o, --output <format>', 'text progress on stderr, or a JSON event stream on stdout')
-        .choices(['text', 'json'])
-        .default('text'),
-    )
+    .apply(addProgressOutput)
     .addHelpText(
       'after',
       `

@@ -1,8 +1,7 @@
-import { Option } from 'commander';
 import { ExitCode } from '../../core/errors';
 import type * as App from '../../app';
 import { hostOf } from '../run-host';
-import { stateOption } from '../state-option';
+import { addCloudOptions, addProgressOutput } from '../cloud-options';
 import type { Register } from './index';
 
 interface DeleteFlags {
@@ -33,18 +32,13 @@ export const register: Register = (program, act) => {
       'also delete Neutron objects named viok-<name>-… that carry no viok tag (left by a create killed before tagging them)',
     )
     .option('--ignore-not-found', 'a cluster that does not exist is not an error (exit 0)')
-    .option(
-      '--os-cloud <name>',
-      "cloud from clouds.yaml (beats OS_CLOUD and the cloud in the cluster's state)",
+    .apply((c) =>
+      addCloudOptions(c, {
+        cloud: "cloud from clouds.yaml (beats OS_CLOUD and the cloud in the cluster's state)",
+        sim: 'run against the embedded simulator (its state persists in the state dir)',
+      }),
     )
-    .option('--state-dir <dir>', 'where cluster state lives (default $XDG_STATE_HOME/viok)')
-    .addOption(stateOption())
-    .option('--sim', 'run against the embedded simulator (its state persists in the state dir)')
-    .addOption(
-      new Option('-o, --output <format>', 'text progress on stderr, or a JSON event stream on stdout')
-        .choices(['text', 'json'])
-        .default('text'),
-    )
+    .apply(addProgressOutput)
     .addHelpText(
       'after',
       `

@@ -5,8 +5,8 @@ import type * as App from '../../app';
 import type { CloudOptions } from '../../app/host';
 import type * as Report from '../../report';
 import { hostOf } from '../run-host';
+import { addCloudOptions } from '../cloud-options';
 import type { Register } from './index';
-import { stateOption } from '../state-option';
 
 /** `viok describe cluster NAME`: nodes with addresses per network, the LB VIP and the API endpoint. */
 export const register: Register = (program, act) => {
@@ -24,13 +24,12 @@ export const register: Register = (program, act) => {
         .choices(['text', 'json', 'yaml'])
         .default('text'),
     )
-    .option(
-      '--os-cloud <name>',
-      "cloud from clouds.yaml (beats OS_CLOUD and the cloud in the cluster's state)",
+    .apply((c) =>
+      addCloudOptions(c, {
+        cloud: "cloud from clouds.yaml (beats OS_CLOUD and the cloud in the cluster's state)",
+        sim: 'look in the embedded simulator',
+      }),
     )
-    .option('--state-dir <dir>', 'where cluster state lives (default $XDG_STATE_HOME/viok)')
-    .addOption(stateOption())
-    .option('--sim', 'look in the embedded simulator')
     .addHelpText(
       'after',
       '\nExamples:\n  $ viok describe cluster demo --sim\n  $ viok describe cluster demo -o json | jq .apiEndpoint',

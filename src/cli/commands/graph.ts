@@ -5,8 +5,8 @@ import { ExitCode } from '../../core/errors';
 import type * as App from '../../app';
 import type * as Report from '../../report';
 import { hostOf } from '../run-host';
+import { addCloudOptions } from '../cloud-options';
 import type { Register } from './index';
-import { stateOption } from '../state-option';
 
 type Format = 'mermaid' | 'dot' | 'svg';
 
@@ -24,10 +24,12 @@ export const register: Register = (program, act) => {
         .default('mermaid'),
     )
     .option('--output-file <file>', 'write the drawing to this file instead of stdout')
-    .option('--os-cloud <name>', 'cloud from clouds.yaml (beats OS_CLOUD)')
-    .option('--state-dir <dir>', 'where cluster state lives (default $XDG_STATE_HOME/viok)')
-    .addOption(stateOption())
-    .option('--sim', 'look in the embedded simulator')
+    .apply((c) =>
+      addCloudOptions(c, {
+        cloud: 'cloud from clouds.yaml (beats OS_CLOUD)',
+        sim: 'look in the embedded simulator',
+      }),
+    )
     .addHelpText(
       'after',
       `

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { ViokCommand } from '../viok-command';
 import type { Act } from '../main';
 import { register as validate } from './validate';
 import { register as schema } from './schema';
@@ -15,7 +15,7 @@ import { register as completion } from './completion';
 import { register as version } from './version';
 
 /** Every command module registers its flags and help here; implementations load lazily. */
-export type Register = (program: Command, act: Act) => void;
+export type Register = (program: ViokCommand, act: Act) => void;
 
 export const commandModules: Register[] = [
   validate,

@@ -4,7 +4,7 @@ import type { PlanEntry } from '../../provision/plan';
 import { ExitCode } from '../../core/errors';
 import { addListingOptions, type ListingFlags } from '../listing-options';
 import { hostOf } from '../run-host';
-import { stateOption } from '../state-option';
+import { addCloudOptions } from '../cloud-options';
 import type { Register } from './index';
 
 interface PlanFlags extends ListingFlags {
@@ -24,10 +24,12 @@ export const register: Register = (program, act) => {
     )
     .requiredOption('-f, --file <file>', 'the cluster spec (YAML or JSON)');
   addListingOptions(command)
-    .option('--os-cloud <name>', 'cloud from clouds.yaml (beats OS_CLOUD and spec.cloud)')
-    .option('--state-dir <dir>', 'where cluster state lives (default $XDG_STATE_HOME/viok)')
-    .addOption(stateOption())
-    .option('--sim', 'plan against the embedded simulator')
+    .apply((c) =>
+      addCloudOptions(c, {
+        cloud: 'cloud from clouds.yaml (beats OS_CLOUD and spec.cloud)',
+        sim: 'plan against the embedded simulator',
+      }),
+    )
     .addHelpText(
       'after',
       `

@@ -1,8 +1,7 @@
-import { Option } from 'commander';
 import { ExitCode, UserInputError } from '../../core/errors';
 import type * as App from '../../app';
 import { hostOf } from '../run-host';
-import { stateOption } from '../state-option';
+import { addCloudOptions, addProgressOutput } from '../cloud-options';
 import type { Register } from './index';
 
 interface ScaleFlags {
@@ -26,15 +25,13 @@ export const register: Register = (program, act) => {
     .requiredOption('-f, --file <file>', 'the cluster spec the cluster was created from')
     .requiredOption('--workers <count>', 'the number of workers wanted (nsx-v: at most 32)')
     .option('-y, --yes', 'change the cluster without asking (required without a terminal or in CI)')
-    .option('--os-cloud <name>', 'cloud from clouds.yaml (beats OS_CLOUD and spec.cloud)')
-    .option('--state-dir <dir>', 'where cluster state lives (default $XDG_STATE_HOME/viok)')
-    .addOption(stateOption())
-    .option('--sim', 'run against the embedded simulator (its state persists in the state dir)')
-    .addOption(
-      new Option('-o, --output <format>', 'text progress on stderr, or a JSON event stream on stdout')
-        .choices(['text', 'json'])
-        .default('text'),
+    .apply((c) =>
+      addCloudOptions(c, {
+        cloud: 'cloud from clouds.yaml (beats OS_CLOUD and spec.cloud)',
+        sim: 'run against the embedded simulator (its state persists in the state dir)',
+      }),
     )
+    .apply(addProgressOutput)
     .addHelpText(
       'after',
       `

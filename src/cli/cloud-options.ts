@@ -1,0 +1,26 @@
+import { Option, type Command } from 'commander';
+import { stateOption } from './state-option';
+
+/**
+ * `--os-cloud`, `--state-dir`, `--state` and `--sim`: where a cluster command finds the cloud and the
+ * state, the same on every command. `cloud` and `sim` adjust the help where the command reads differently.
+ */
+export function addCloudOptions<C extends Command>(
+  command: C,
+  help: { cloud?: string; sim?: string } = {},
+): C {
+  return command
+    .option('--os-cloud <name>', help.cloud ?? 'cloud from clouds.yaml (beats OS_CLOUD and spec.cloud)')
+    .option('--state-dir <dir>', 'where cluster state lives (default $XDG_STATE_HOME/viok)')
+    .addOption(stateOption())
+    .option('--sim', help.sim ?? 'run against the embedded simulator (its state persists in the state dir)');
+}
+
+/** `-o text|json`: progress as lines on stderr, or a JSON event stream on stdout. */
+export function addProgressOutput<C extends Command>(command: C): C {
+  return command.addOption(
+    new Option('-o, --output <format>', 'text progress on stderr, or a JSON event stream on stdout')
+      .choices(['text', 'json'])
+      .default('text'),
+  );
+}
