@@ -14,9 +14,9 @@ import { defaultTiming, type Timing } from './context';
 import { defaultHolder, interrupted } from './create';
 import { deleteWithRetry } from './wait-servers';
 import type { NsxtClient } from '../clients/nsxt';
-import { deleteNsxtObjects } from './nsxt/delete';
+import { deleteNsxtObjects } from './backends/nsx-t/delete';
 import type { NsxvClient } from '../clients/nsxv';
-import { deleteNsxvEdgeObjects } from './nsxv/delete';
+import { deleteNsxvEdgeObjects } from './backends/nsx-v/delete';
 
 /** One object the cluster owns, found by its viok-cluster tag. */
 export interface OwnedObject {

@@ -3,7 +3,7 @@ import type { ResourceContext } from '../engine/graph';
 import type { PlannedResource } from './backend';
 import type { ProvisionContext } from './context';
 import { ensureNeutron, findNeutron, neutronName } from './ensure-neutron';
-import { groupRoles, sameRule, toNeutronRule, type GroupRole, type RuleSpec } from './vds/rules';
+import { groupRoles, sameRule, toNeutronRule, type GroupRole, type RuleSpec } from './backends/vds/rules';
 
 export const sgKey = (group: string): string => `security-group/${group}`;
 export const rulesKey = (role: GroupRole): string => `security-group-rules/${role}`;

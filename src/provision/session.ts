@@ -9,9 +9,9 @@ import { insecureRequested, resolveCloud } from '../config';
 import type { ResolvedCloud } from '../config';
 import type * as Sim from '../sim';
 import type { NsxvClient } from '../clients/nsxv';
-import { simNsxvClient } from './nsxv/connect';
+import { simNsxvClient } from './backends/nsx-v/connect';
 import type { NsxtClient } from '../clients/nsxt';
-import { connectNsxt } from './nsxt/connect';
+import { connectNsxt } from './backends/nsx-t/connect';
 import { systemClock } from '../clients/http/clock';
 
 /** An authenticated cloud for one command, and how to let go of it. */

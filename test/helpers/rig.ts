@@ -16,7 +16,7 @@ import { RecordingProgress } from '../../src/core/progress';
 import { generateClusterPki, type ClusterPki } from '../../src/pki';
 import type { CreateOptions } from '../../src/provision/create';
 import type { DeleteOptions } from '../../src/provision/delete';
-import { connectNsxt } from '../../src/provision/nsxt/connect';
+import { connectNsxt } from '../../src/provision/backends/nsx-t/connect';
 import { simResolvedCloud } from '../../src/provision/session';
 import type { RequestLogEntry, SimConfigInput } from '../../src/sim';
 import { NSXT_SIM_PASSWORD, NSXT_SIM_USER } from '../../src/sim/nsxt';

@@ -10,7 +10,7 @@ import { createNsxvClient, parseNsxvError, type NsxvClient } from '../../../src/
 import { clusterTag } from '../../../src/core/names';
 import { createCluster } from '../../../src/provision/create';
 import { deleteCluster } from '../../../src/provision/delete';
-import { edgeNameForRouter, edgeObjectName } from '../../../src/provision/nsxv/edge-lb';
+import { edgeNameForRouter, edgeObjectName } from '../../../src/provision/backends/nsx-v/edge-lb';
 import { NSXV_SIM_PASSWORD, NSXV_SIM_USER } from '../../../src/sim/nsxv';
 import { loadValidSpec } from '../../../src/spec/validate';
 import type { ClusterSpec } from '../../../src/spec/types';

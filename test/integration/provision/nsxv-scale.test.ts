@@ -8,7 +8,7 @@ import { createHttpClient, systemClock } from '../../../src/clients/http';
 import { createNsxvClient, parseNsxvError, type NsxvClient } from '../../../src/clients/nsxv';
 import { clusterTag } from '../../../src/core/names';
 import { createCluster } from '../../../src/provision/create';
-import { scaleCluster } from '../../../src/provision/nsxv/scale';
+import { scaleCluster } from '../../../src/provision/backends/nsx-v/scale';
 import { NSXV_SIM_PASSWORD, NSXV_SIM_USER } from '../../../src/sim/nsxv';
 import { loadValidSpec } from '../../../src/spec/validate';
 import type { ClusterSpec } from '../../../src/spec/types';

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { nsxvClientFromSpec } from '../../../src/provision/nsxv/client';
-import { nsxvForDelete } from '../../../src/provision/nsxv/connect';
+import { nsxvClientFromSpec } from '../../../src/provision/backends/nsx-v/client';
+import { nsxvForDelete } from '../../../src/provision/backends/nsx-v/connect';
 import { StateRecorder } from '../../../src/provision/state-recorder';
 import { LocalStateStore } from '../../../src/state/local-store';
 

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { FirewallRuleInput, NsxvClient } from '../../../src/clients/nsxv';
 import type { ProvisionContext } from '../../../src/provision/context';
-import { edgeNameForRouter, ensureVipFirewallRule, LISTENERS } from '../../../src/provision/nsxv/edge-lb';
-import { nsxvBackend } from '../../../src/provision/nsxv/graph';
-import { nsxvRules } from '../../../src/provision/nsxv/rules';
+import { edgeNameForRouter, ensureVipFirewallRule, LISTENERS } from '../../../src/provision/backends/nsx-v/edge-lb';
+import { nsxvBackend } from '../../../src/provision/backends/nsx-v/graph';
+import { nsxvRules } from '../../../src/provision/backends/nsx-v/rules';
 import { edgeNameForRouter as simEdgeName } from '../../../src/sim/nsxv/state';
 import { loadValidSpec } from '../../../src/spec/validate';
 import type { ClusterSpec } from '../../../src/spec/types';

@@ -1,9 +1,9 @@
-import { UserInputError } from '../core/errors';
-import type { ClusterSpec } from '../spec/types';
-import type { ProvisionBackend } from './backend';
+import { UserInputError } from '../../core/errors';
+import type { ClusterSpec } from '../../spec/types';
+import type { ProvisionBackend } from '../backend';
 import { vdsBackend } from './vds/graph';
-import { nsxtBackend } from './nsxt/graph';
-import { nsxvBackend } from './nsxv/graph';
+import { nsxtBackend } from './nsx-t/graph';
+import { nsxvBackend } from './nsx-v/graph';
 
 const backends: Partial<Record<ClusterSpec['spec']['backend'], ProvisionBackend>> = {
   vds: vdsBackend,

@@ -1,11 +1,11 @@
-import { UserInputError } from '../../core/errors';
-import { clusterTag, keyFromTags, keyTag } from '../../core/names';
-import { isNotFound } from '../../clients/http/errors';
-import { waitFor } from '../../core/wait';
-import { defaultTiming } from '../context';
-import { createCluster, defaultHolder, type CreateOptions, type CreateResult } from '../create';
-import { StateRecorder } from '../state-recorder';
-import { deleteWithRetry } from '../wait-servers';
+import { UserInputError } from '../../../core/errors';
+import { clusterTag, keyFromTags, keyTag } from '../../../core/names';
+import { isNotFound } from '../../../clients/http/errors';
+import { waitFor } from '../../../core/wait';
+import { defaultTiming } from '../../context';
+import { createCluster, defaultHolder, type CreateOptions, type CreateResult } from '../../create';
+import { StateRecorder } from '../../state-recorder';
+import { deleteWithRetry } from '../../wait-servers';
 import { MAX_NSXV_WORKERS } from './graph';
 
 export interface ScaleOptions extends CreateOptions {

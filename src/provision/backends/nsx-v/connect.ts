@@ -1,7 +1,7 @@
-import { createHttpClient, systemClock } from '../../clients/http';
-import { createNsxvClient, parseNsxvError, type NsxvClient } from '../../clients/nsxv';
-import type { ClusterSpec } from '../../spec/types';
-import type { StateStore } from '../../state/types';
+import { createHttpClient, systemClock } from '../../../clients/http';
+import { createNsxvClient, parseNsxvError, type NsxvClient } from '../../../clients/nsxv';
+import type { ClusterSpec } from '../../../spec/types';
+import type { StateStore } from '../../../state/types';
 import { nsxvClientFromSpec, type NsxvConnectOptions, type NsxvSettings } from './client';
 
 /** The embedded simulator's NSX Manager (its own CA, its fixed admin). */

@@ -1,4 +1,4 @@
-import type { ClusterSpec } from '../../spec/types';
+import type { ClusterSpec } from '../../../spec/types';
 import type { RuleSpec } from '../vds/rules';
 
 /** The two security groups of an nsx-v cluster (the Edge is the load balancer: no LB nodes). */

@@ -1,10 +1,10 @@
 import ipaddr from 'ipaddr.js';
-import { InternalError, OperationError } from '../../core/errors';
-import { KEY_TAG_SCOPE, resourceName } from '../../core/names';
-import type { NsxResource, NsxtClient, NsxTag, Stored } from '../../clients/nsxt';
-import type { ClusterSpec } from '../../spec/types';
-import type { PlannedResource } from '../backend';
-import type { ProvisionContext } from '../context';
+import { InternalError, OperationError } from '../../../core/errors';
+import { KEY_TAG_SCOPE, resourceName } from '../../../core/names';
+import type { NsxResource, NsxtClient, NsxTag, Stored } from '../../../clients/nsxt';
+import type { ClusterSpec } from '../../../spec/types';
+import type { PlannedResource } from '../../backend';
+import type { ProvisionContext } from '../../context';
 import { NCP_CLUSTER_SCOPE, nsxOwnerTags } from './tags';
 
 export const IP_BLOCK_KEY = 'nsxt/ip-block/pods';

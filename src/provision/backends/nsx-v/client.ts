@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { UserInputError } from '../../core/errors';
-import { createHttpClient, systemClock } from '../../clients/http';
-import type { Clock } from '../../clients/http/types';
-import { createNsxvClient, parseNsxvError, type NsxvClient } from '../../clients/nsxv';
-import { insecureRequested, loadCloudsConfig, resolveSecret, tlsOffWarning } from '../../config';
-import type { ClusterSpec } from '../../spec/types';
-import { debugLogOf, type DebugLogSource } from '../debug-log';
+import { UserInputError } from '../../../core/errors';
+import { createHttpClient, systemClock } from '../../../clients/http';
+import type { Clock } from '../../../clients/http/types';
+import { createNsxvClient, parseNsxvError, type NsxvClient } from '../../../clients/nsxv';
+import { insecureRequested, loadCloudsConfig, resolveSecret, tlsOffWarning } from '../../../config';
+import type { ClusterSpec } from '../../../spec/types';
+import { debugLogOf, type DebugLogSource } from '../../debug-log';
 
 export type NsxvSettings = NonNullable<ClusterSpec['spec']['nsxv']>;
 

@@ -1,8 +1,8 @@
-import { InternalError } from '../../core/errors';
-import type { ResourceContext, ResourceOutput } from '../../engine/graph';
-import type { Port } from '../../clients/neutron/ports';
-import { renderControlPlaneUserData, renderLoadBalancerUserData, renderWorkerUserData } from '../../render';
-import type { ClusterRenderInput } from '../../render';
+import { InternalError } from '../../../core/errors';
+import type { ResourceContext, ResourceOutput } from '../../../engine/graph';
+import type { Port } from '../../../clients/neutron/ports';
+import { renderControlPlaneUserData, renderLoadBalancerUserData, renderWorkerUserData } from '../../../render';
+import type { ClusterRenderInput } from '../../../render';
 import type {
   BackendPlan,
   BuildInput,
@@ -10,11 +10,11 @@ import type {
   PlannedNode,
   PlannedResource,
   ProvisionBackend,
-} from '../backend';
-import { ensureNeutron, findNeutron, neutronName } from '../ensure-neutron';
-import { serverResource } from '../servers';
+} from '../../backend';
+import { ensureNeutron, findNeutron, neutronName } from '../../ensure-neutron';
+import { serverResource } from '../../servers';
 import { vdsNodes } from './nodes';
-import { securityGroupResources, rulesKey, sgKey } from '../security-groups';
+import { securityGroupResources, rulesKey, sgKey } from '../../security-groups';
 import { groupRoles, vdsRules, type GroupRole } from './rules';
 
 export const API_PORT = 6443;

@@ -1,11 +1,11 @@
-import { InternalError, UserInputError } from '../../core/errors';
-import { waitFor } from '../../core/wait';
-import type { ResourceContext, ResourceOutput } from '../../engine/graph';
-import type { NsxvClient } from '../../clients/nsxv';
-import type { Port } from '../../clients/neutron/ports';
-import type { Router } from '../../clients/neutron/routers';
-import type { SecurityGroup } from '../../clients/neutron/security-groups';
-import { renderControlPlaneUserData, renderWorkerUserData, type ClusterRenderInput } from '../../render';
+import { InternalError, UserInputError } from '../../../core/errors';
+import { waitFor } from '../../../core/wait';
+import type { ResourceContext, ResourceOutput } from '../../../engine/graph';
+import type { NsxvClient } from '../../../clients/nsxv';
+import type { Port } from '../../../clients/neutron/ports';
+import type { Router } from '../../../clients/neutron/routers';
+import type { SecurityGroup } from '../../../clients/neutron/security-groups';
+import { renderControlPlaneUserData, renderWorkerUserData, type ClusterRenderInput } from '../../../render';
 import type {
   BackendPlan,
   BuildInput,
@@ -13,9 +13,9 @@ import type {
   PlannedNode,
   PlannedResource,
   ProvisionBackend,
-} from '../backend';
-import { ensureNeutron, findNeutron, neutronName } from '../ensure-neutron';
-import { serverResource } from '../servers';
+} from '../../backend';
+import { ensureNeutron, findNeutron, neutronName } from '../../ensure-neutron';
+import { serverResource } from '../../servers';
 import { vdsNodes } from '../vds/nodes';
 import { sameRule, toNeutronRule } from '../vds/rules';
 import {

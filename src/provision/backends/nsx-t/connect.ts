@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError } from '../../core/errors';
-import { createHttpClient } from '../../clients/http/client';
-import type { Clock } from '../../clients/http/types';
-import { createNsxtClient, parseNsxtError, type NsxtClient } from '../../clients/nsxt';
-import { insecureRequested, loadCloudsConfig, resolveSecret, tlsOffWarning } from '../../config';
-import type { ClusterSpec, NsxT } from '../../spec/types';
-import type { StateStore } from '../../state/types';
-import { debugLogOf, type DebugLogSource } from '../debug-log';
+import { ConfigError } from '../../../core/errors';
+import { createHttpClient } from '../../../clients/http/client';
+import type { Clock } from '../../../clients/http/types';
+import { createNsxtClient, parseNsxtError, type NsxtClient } from '../../../clients/nsxt';
+import { insecureRequested, loadCloudsConfig, resolveSecret, tlsOffWarning } from '../../../config';
+import type { ClusterSpec, NsxT } from '../../../spec/types';
+import type { StateStore } from '../../../state/types';
+import { debugLogOf, type DebugLogSource } from '../../debug-log';
 
 /** Where the NSX-T Manager is and how to sign in to it. */
 export interface NsxtTarget {
