@@ -91,17 +91,10 @@ or a preflight finding the spec names a missing image/flavor/key pair/network, 1
             signal: ctx.signal,
             dryRun: Boolean(flags.dryRun),
             holder: p.defaultHolder(`viok create cluster ${cluster}`),
-            // nsx-t (H13): the NSX-T Manager NCP's objects and node-port tags go to
-            ...p.nsxtForCreate(spec.spec, session, {
-              ...e,
-              homeDir: p.homeDir(ctx.env),
-              clock: p.systemClock,
-            }),
-            // nsx-v (H14): the NSX Manager whose Edge load-balances the API
-            ...p.nsxvForCreate(spec.spec, session, {
-              ...e,
-              homeDir: p.homeDir(ctx.env),
-              warn: (l) => out.warn(l),
+            backendClients: await p.connectBackend({
+              spec: spec.spec,
+              session,
+              env: { ...e, homeDir: p.homeDir(ctx.env), clock: p.systemClock },
             }),
             ...(ctx.interactive && !flags.yes
               ? {

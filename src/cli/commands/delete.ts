@@ -66,7 +66,8 @@ Exit codes: 0 deleted (or nothing to delete), 1 failure, 2 usage, 130 interrupte
         const progress = p.progressOf(json, out, view);
         const store = p.storeOf(flags, e);
         // no --os-cloud or OS_CLOUD: the cloud the cluster was created in, when its state is here
-        const session = await p.cloudOf(flags, e, undefined, await store.read(cluster));
+        const state = await store.read(cluster);
+        const session = await p.cloudOf(flags, e, undefined, state);
         try {
           const result = await p.deleteCluster({
             cluster,
@@ -78,14 +79,11 @@ Exit codes: 0 deleted (or nothing to delete), 1 failure, 2 usage, 130 interrupte
             dryRun: Boolean(flags.dryRun),
             includeUntagged: Boolean(flags.includeUntagged),
             holder: p.defaultHolder(`viok delete cluster ${cluster}`),
-            // nsx-v (H14): the NSX Manager whose Edge holds the cluster's load-balancer objects
-            ...(await p.nsxvForDelete(store, cluster, session, { ...e, homeDir: p.homeDir(ctx.env) })),
-            // nsx-t (H13): the NSX-T Manager holding the cluster's IP block, pool and marker sections
-            ...(await p.nsxtForDelete(store, cluster, session, {
-              ...e,
-              homeDir: p.homeDir(ctx.env),
-              clock: p.systemClock,
-            })),
+            backendClients: await p.connectBackend({
+              ...(state ? { state } : {}),
+              session,
+              env: { ...e, homeDir: p.homeDir(ctx.env), clock: p.systemClock },
+            }),
             ...(flags.yes
               ? {}
               : {

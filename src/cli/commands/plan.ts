@@ -57,14 +57,11 @@ Exit codes: 0 planned, 1 failure (cloud error, quota short), 2 invalid spec or m
             progress: silentProgress,
             clock: p.systemClock,
             signal: ctx.signal,
-            // nsx-v (H14): the plan probes the Edge load balancer too
-            // nsx-t (H13): the NSX-T Manager the nsx-t backend reads and writes
-            ...p.nsxtForCreate(spec.spec, session, {
-              ...e,
-              homeDir: p.homeDir(ctx.env),
-              clock: p.systemClock,
+            backendClients: await p.connectBackend({
+              spec: spec.spec,
+              session,
+              env: { ...e, homeDir: p.homeDir(ctx.env), clock: p.systemClock },
             }),
-            ...p.nsxvForCreate(spec.spec, session, { ...e, homeDir: p.homeDir(ctx.env) }),
           });
           ctx.out.result(
             flags.output === 'json'

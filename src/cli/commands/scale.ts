@@ -77,16 +77,10 @@ Exit codes: 0 scaled, 1 failure, 2 invalid spec or flags (e.g. more than 32 work
             clock: p.systemClock,
             signal: ctx.signal,
             holder: p.defaultHolder(`viok scale cluster ${cluster}`),
-            // nsx-t (H13): the NSX-T Manager the nsx-t backend reads and writes
-            ...p.nsxtForCreate(spec.spec, session, {
-              ...e,
-              homeDir: p.homeDir(ctx.env),
-              clock: p.systemClock,
-            }),
-            ...p.nsxvForCreate(spec.spec, session, {
-              ...e,
-              homeDir: p.homeDir(ctx.env),
-              warn: (l) => out.warn(l),
+            backendClients: await p.connectBackend({
+              spec: spec.spec,
+              session,
+              env: { ...e, homeDir: p.homeDir(ctx.env), clock: p.systemClock },
             }),
             ...(ctx.interactive && !flags.yes
               ? {

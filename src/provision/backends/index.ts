@@ -1,22 +1,50 @@
 import { UserInputError } from '../../core/errors';
-import type { ClusterSpec } from '../../spec/types';
-import type { ProvisionBackend } from '../backend';
-import { vdsBackend } from './vds/graph';
-import { nsxtBackend } from './nsx-t/graph';
-import { nsxvBackend } from './nsx-v/graph';
+import type { Backend, BackendClients, BackendConnection, BackendName, ConnectInput } from '../backend';
+import { vdsBackend } from './vds';
+import { nsxtBackend } from './nsx-t';
+import { nsxvBackend } from './nsx-v';
 
-const backends: Partial<Record<ClusterSpec['spec']['backend'], ProvisionBackend>> = {
+const backends: Record<BackendName, Backend> = {
   vds: vdsBackend,
   'nsx-v': nsxvBackend,
   'nsx-t': nsxtBackend,
 };
 
-/** The provisioner for a backend; nsx-v and nsx-t plug in here on the same engine. */
-export function backendFor(name: ClusterSpec['spec']['backend']): ProvisionBackend {
-  const b = backends[name];
+/** The plugin for a backend: its limits, connections, graph and clean-up. */
+export function backendFor(name: BackendName): Backend {
+  const b = backends[name] as Backend | undefined;
   if (!b)
     throw new UserInputError(
-      `backend ${name} cannot be provisioned yet (available: ${Object.keys(backends).join(', ')})`,
+      `backend ${name} cannot be provisioned (available: ${Object.keys(backends).join(', ')})`,
     );
   return b;
+}
+
+export interface ConnectBackendOptions extends Omit<ConnectInput, 'spec' | 'state'> {
+  /** Create, plan and scale: the spec, whose backend connects from its own settings. */
+  spec?: ConnectInput['spec'];
+  /** Delete: the cluster's state, whose backend connects to what create recorded. */
+  state?: ConnectInput['state'];
+}
+
+/**
+ * The backend connections of one command: the spec's backend (create, plan, scale), else the state's
+ * (delete). A delete with no state does not know the backend, so every backend that can connect does.
+ */
+export async function connectBackend(o: ConnectBackendOptions): Promise<BackendClients> {
+  const name = o.spec?.backend ?? o.state?.backend;
+  const input: ConnectInput = {
+    session: o.session,
+    env: o.env,
+    ...(o.spec ? { spec: o.spec } : {}),
+    ...(o.state ? { state: o.state } : {}),
+  };
+  const chosen =
+    name === undefined ? Object.values(backends) : name in backends ? [backendFor(name as BackendName)] : [];
+  const connections: BackendConnection[] = [];
+  for (const b of chosen) {
+    const c = await b.connect(input);
+    if (c) connections.push(c);
+  }
+  return { connections };
 }

@@ -1,48 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../../../core/errors';
-import { createHttpClient } from '../../../clients/http/client';
-import type { Clock } from '../../../clients/http/types';
-import { createNsxtClient, parseNsxtError, type NsxtClient } from '../../../clients/nsxt';
+import type { NsxtClient } from '../../../clients/nsxt';
+import { connectNsxt, type NsxtSession, type NsxtTarget } from '../../../clients/nsxt/connect';
 import { insecureRequested, loadCloudsConfig, resolveSecret, tlsOffWarning } from '../../../config';
-import type { ClusterSpec, NsxT } from '../../../spec/types';
-import type { StateStore } from '../../../state/types';
-import { debugLogOf, type DebugLogSource } from '../../debug-log';
-
-/** Where the NSX-T Manager is and how to sign in to it. */
-export interface NsxtTarget {
-  url: string;
-  username: string;
-  password: string;
-  /** PEM of the CA that signed the manager's certificate. */
-  caPem?: string;
-  insecure?: boolean;
-}
-
-/** The client, and the CA it trusts (NCP on the nodes must trust the same manager certificate). */
-export type NsxtSession = NsxtClient & { trustedCaPem?: string };
-
-/** An NSX-T client for the target: session auth, `X-Allow-Overwrite` only where a call asks for it. */
-export function connectNsxt(
-  target: NsxtTarget,
-  o: { clock: Clock; log?: (line: string) => void },
-): NsxtSession {
-  const http = createHttpClient({
-    service: 'nsxt',
-    baseUrl: target.url.replace(/\/+$/, ''),
-    parseError: parseNsxtError,
-    clock: o.clock,
-    ...(o.log ? { log: o.log } : {}),
-    tls: target.insecure
-      ? { verify: false }
-      : { verify: true, ...(target.caPem ? { cacert: target.caPem } : {}) },
-  });
-  const client = createNsxtClient(http, {
-    auth: { type: 'session', username: target.username, password: target.password },
-    clock: o.clock,
-  });
-  return Object.assign(client, target.caPem ? { trustedCaPem: target.caPem } : {});
-}
+import type { NsxT } from '../../../spec/types';
+import type { BackendClients, BackendConnection, ConnectEnv, ConnectInput } from '../../backend';
+import { debugLogOf } from '../../debug-log';
 
 /** The CA PEM NCP should trust: the one the client was given (from caFile or --sim), else caFile's. */
 export function trustedCaOf(client: NsxtClient, caFile: string | undefined): string | undefined {
@@ -106,57 +70,53 @@ export function nsxtTargetFromEnv(env: NodeJS.ProcessEnv): NsxtTarget | undefine
 /** Where create keeps spec.nsxt in the state's outputs (the password stays a reference). */
 export const NSXT_OUTPUT_KEY = 'nsxt';
 
-export interface NsxtConnectOptions extends DebugLogSource {
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  homeDir: string;
-  clock: Clock;
+/** The nsx-t backend's connection: the NSX-T Manager NCP's objects and the node-port tags go to. */
+export interface NsxtConnection extends BackendConnection {
+  readonly backend: 'nsx-t';
+  readonly nsxt: NsxtClient;
 }
 
-/** For create: the simulator's NSX-T Manager with --sim, else the one spec.nsxt names (nsx-t only). */
-export function nsxtForCreate(
-  spec: ClusterSpec['spec'],
-  session: { nsxt?: NsxtClient },
-  o: NsxtConnectOptions,
-): { nsxt?: NsxtClient } {
-  if (spec.backend !== 'nsx-t') return {};
-  if (session.nsxt) return { nsxt: session.nsxt };
-  if (!spec.nsxt) return {};
-  warnIfUnverified(spec.nsxt, o);
-  if (insecureRequested(o.env) && !spec.nsxt.insecure && !spec.nsxt.caFile)
-    // said before anything is created: the nodes' configuration is written after the networks exist
-    throw new ConfigError(
-      "--insecure covers viok's own connections, but NCP on the nodes still verifies the NSX-T Manager: set spec.nsxt.caFile to its CA, or spec.nsxt.insecure: true",
-    );
-  return { nsxt: connectNsxt(nsxtTargetFromSpec(spec.nsxt, o), { clock: o.clock, ...debugLogOf(o) }) };
-}
-
-/** spec.nsxt.insecure says the same as --insecure, in the same words, on every run. */
-function warnIfUnverified(nsxt: NsxT, o: NsxtConnectOptions): void {
-  if (nsxt.insecure)
-    o.out?.warn?.(tlsOffWarning(`the NSX-T Manager ${nsxt.managers[0]}`, 'spec.nsxt.insecure'));
+/** The NSX-T Manager client among a run's connections, if the run has one. */
+export function nsxtOf(clients: BackendClients): NsxtClient | undefined {
+  return clients.connections.find((c): c is NsxtConnection => c.backend === 'nsx-t')?.nsxt;
 }
 
 /**
- * For delete (which has no spec): the simulator's NSX-T Manager with --sim, else the one recorded in
- * the cluster's state by create, else the one VIOK_NSXT_URL names. Without any, viok's NSX objects
- * are left (and the command can be run again with one).
+ * The simulator's NSX-T Manager with --sim; else, for create, plan and scale, the one spec.nsxt
+ * names; for delete (no spec), the one create recorded in the state, else the one VIOK_NSXT_URL
+ * names. Without any, delete leaves viok's NSX objects (and can be run again with one).
  */
-export async function nsxtForDelete(
-  store: StateStore,
-  cluster: string,
-  session: { nsxt?: NsxtClient },
-  o: NsxtConnectOptions,
-): Promise<{ nsxt?: NsxtClient }> {
-  const state = await store.read(cluster);
-  if (state && state.backend !== 'nsx-t') return {};
-  if (session.nsxt) return { nsxt: session.nsxt };
-  const recorded = state?.outputs[NSXT_OUTPUT_KEY] as NsxT | undefined;
+export async function connectNsxtBackend(input: ConnectInput): Promise<NsxtConnection | undefined> {
+  const o = input.env;
   const c = { clock: o.clock, ...debugLogOf(o) };
+  const sim = input.session.simNsx?.nsxt;
+  const connected = (client: NsxtClient): NsxtConnection => ({ backend: 'nsx-t', nsxt: client });
+  if (sim) {
+    const target = { url: sim.url, username: sim.username, password: sim.password, caPem: sim.caPem };
+    return connected(connectNsxt({ ...target, ...(sim.insecure ? { insecure: true } : {}) }, c));
+  }
+  if (input.spec) {
+    const nsxt = input.spec.nsxt;
+    if (!nsxt) return undefined;
+    warnIfUnverified(nsxt, o);
+    if (insecureRequested(o.env) && !nsxt.insecure && !nsxt.caFile)
+      // said before anything is created: the nodes' configuration is written after the networks exist
+      throw new ConfigError(
+        "--insecure covers viok's own connections, but NCP on the nodes still verifies the NSX-T Manager: set spec.nsxt.caFile to its CA, or spec.nsxt.insecure: true",
+      );
+    return connected(connectNsxt(nsxtTargetFromSpec(nsxt, o), c));
+  }
+  const recorded = input.state?.outputs[NSXT_OUTPUT_KEY] as NsxT | undefined;
   if (recorded) {
     warnIfUnverified(recorded, o);
-    return { nsxt: connectNsxt(nsxtTargetFromSpec(recorded, o), c) };
+    return connected(connectNsxt(nsxtTargetFromSpec(recorded, o), c));
   }
   const fromEnv = nsxtTargetFromEnv(o.env);
-  return fromEnv ? { nsxt: connectNsxt(fromEnv, c) } : {};
+  return fromEnv ? connected(connectNsxt(fromEnv, c)) : undefined;
+}
+
+/** spec.nsxt.insecure says the same as --insecure, in the same words, on every run. */
+function warnIfUnverified(nsxt: NsxT, o: ConnectEnv): void {
+  if (nsxt.insecure)
+    o.out?.warn?.(tlsOffWarning(`the NSX-T Manager ${nsxt.managers[0]}`, 'spec.nsxt.insecure'));
 }

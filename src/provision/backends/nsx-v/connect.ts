@@ -1,27 +1,18 @@
-import { createHttpClient, systemClock } from '../../../clients/http';
-import { createNsxvClient, parseNsxvError, type NsxvClient } from '../../../clients/nsxv';
-import type { ClusterSpec } from '../../../spec/types';
-import type { StateStore } from '../../../state/types';
-import { nsxvClientFromSpec, type NsxvConnectOptions, type NsxvSettings } from './client';
+import type { NsxvClient } from '../../../clients/nsxv';
+import { connectNsxv } from '../../../clients/nsxv/connect';
+import type { BackendClients, BackendConnection, ConnectInput } from '../../backend';
+import { debugLogOf } from '../../debug-log';
+import { nsxvClientFromSpec, type NsxvSettings } from './client';
 
-/** The embedded simulator's NSX Manager (its own CA, its fixed admin). */
-export function simNsxvClient(
-  sim: { urls: { nsxv: string }; caPem: string },
-  user: string,
-  password: string,
-  o: { log?: (line: string) => void; insecure?: boolean } = {},
-): NsxvClient {
-  return createNsxvClient(
-    createHttpClient({
-      service: 'nsxv',
-      baseUrl: sim.urls.nsxv,
-      staticHeaders: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
-      parseError: parseNsxvError,
-      clock: systemClock,
-      ...(o.log ? { log: o.log } : {}),
-      tls: o.insecure ? { verify: false } : { verify: true, cacert: sim.caPem },
-    }),
-  );
+/** The nsx-v backend's connection: the NSX Manager whose Edge load-balances the API. */
+export interface NsxvConnection extends BackendConnection {
+  readonly backend: 'nsx-v';
+  readonly nsxv: NsxvClient;
+}
+
+/** The NSX Manager client among a run's connections, if the run has one. */
+export function nsxvOf(clients: BackendClients): NsxvClient | undefined {
+  return clients.connections.find((c): c is NsxvConnection => c.backend === 'nsx-v')?.nsxv;
 }
 
 /** Where create keeps spec.nsxv in the state's outputs, so delete reaches the same NSX Manager. */
@@ -32,30 +23,27 @@ export function nsxvStateRecord(settings: NsxvSettings): Record<string, unknown>
   return { [OUTPUT_KEY]: { ...settings } };
 }
 
-/** For create: the simulator's NSX Manager with --sim, else the one spec.nsxv names (nsx-v only). */
-export function nsxvForCreate(
-  spec: ClusterSpec['spec'],
-  session: { nsxv?: NsxvClient },
-  o: NsxvConnectOptions,
-): { nsxv?: NsxvClient } {
-  if (spec.backend !== 'nsx-v') return {};
-  if (session.nsxv) return { nsxv: session.nsxv };
-  return spec.nsxv ? { nsxv: nsxvClientFromSpec(spec.nsxv, o) } : {};
-}
-
 /**
- * For delete (which has no spec): the simulator's NSX Manager with --sim, else the one recorded in the
- * cluster's state by create. Without either, the Edge objects are left (the router's Edge goes with it).
+ * The simulator's NSX Manager with --sim; else the one spec.nsxv names (create, plan, scale) or the
+ * one create recorded in the state (delete). Without either, delete leaves the Edge objects (the
+ * router's Edge goes with the router).
  */
-export async function nsxvForDelete(
-  store: StateStore,
-  cluster: string,
-  session: { nsxv?: NsxvClient },
-  o: NsxvConnectOptions,
-): Promise<{ nsxv?: NsxvClient }> {
-  const state = await store.read(cluster);
-  if (state && state.backend !== 'nsx-v') return {};
-  if (session.nsxv) return { nsxv: session.nsxv };
-  const recorded = state?.outputs[OUTPUT_KEY] as NsxvSettings | undefined;
-  return recorded ? { nsxv: nsxvClientFromSpec(recorded, o) } : {};
+export async function connectNsxvBackend(input: ConnectInput): Promise<NsxvConnection | undefined> {
+  const o = { ...input.env, warn: (line: string) => input.env.out?.warn?.(line) };
+  const sim = input.session.simNsx?.nsxv;
+  if (sim) {
+    const target = { url: sim.url, username: sim.username, password: sim.password, cacert: sim.caPem };
+    const nsxv = connectNsxv(
+      { ...target, ...(sim.insecure ? { insecure: true } : {}) },
+      {
+        clock: input.env.clock,
+        ...debugLogOf(input.env),
+      },
+    );
+    return { backend: 'nsx-v', nsxv };
+  }
+  const settings = input.spec
+    ? input.spec.nsxv
+    : (input.state?.outputs[OUTPUT_KEY] as NsxvSettings | undefined);
+  return settings ? { backend: 'nsx-v', nsxv: nsxvClientFromSpec(settings, o) } : undefined;
 }

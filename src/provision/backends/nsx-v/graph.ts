@@ -12,7 +12,7 @@ import type {
   ClusterOutputs,
   PlannedNode,
   PlannedResource,
-  ProvisionBackend,
+  Backend,
 } from '../../backend';
 import { ensureNeutron, findNeutron, neutronName } from '../../ensure-neutron';
 import { serverResource } from '../../servers';
@@ -31,12 +31,12 @@ import {
   listenerName,
   poolMembers,
 } from './edge-lb';
-import { nsxvStateRecord } from './connect';
+import { nsxvStateRecord, nsxvOf } from './connect';
+import { nsxvLimits } from './limits';
 import { externalNetworkLookup } from './external';
 import { nsxvGroupRoles, nsxvRules, type NsxvGroupRole } from './rules';
 
 /** The Edge load balancer fronts at most this many workers (VIO-K's documented limit). */
-export const MAX_NSXV_WORKERS = 32;
 const EDGE_WAIT_MS = 20 * 60_000;
 
 const K = {
@@ -67,14 +67,13 @@ const ROUTER_TYPE_EXTENSION = 'nsxv-router-type';
  * the VIP being a secondary address of the Edge's uplink, reserved as a Neutron port on the external
  * network so Neutron never hands that address to anything else.
  */
-export const nsxvBackend: ProvisionBackend = {
-  name: 'nsx-v',
-  build(input: BuildInput): BackendPlan {
+export const nsxvGraph: Pick<Backend, 'plan'> = {
+  plan(input: BuildInput): BackendPlan {
     const { spec, ctx, facts } = input;
     const { neutron } = ctx.clients;
     const s = spec.spec;
     const cluster = ctx.cluster;
-    const nsxvClient = ctx.nsxv;
+    const nsxvClient = nsxvOf(ctx.backendClients);
     if (!nsxvClient)
       throw new UserInputError(
         'the nsx-v backend needs the NSX Manager: set spec.nsxv (manager, username, password)',
@@ -86,9 +85,10 @@ export const nsxvBackend: ProvisionBackend = {
       throw new UserInputError(
         'nsx-v needs spec.networks.internal.cidr and spec.networks.externalManagement.name',
       );
-    if (s.workers.count > MAX_NSXV_WORKERS)
+    const maxWorkers = nsxvLimits.maxWorkers ?? Infinity;
+    if (s.workers.count > maxWorkers)
       throw new UserInputError(
-        `spec.workers.count: ${s.workers.count} workers, but the NSX Edge load balancer fronts at most ${MAX_NSXV_WORKERS}`,
+        `spec.workers.count: ${s.workers.count} workers, but the NSX Edge load balancer fronts at most ${maxWorkers}`,
       );
     const external = externalNetworkLookup(ctx, externalRef);
     const nodes = vdsNodes(cluster, spec).filter((n) => n.role !== 'lb');
