@@ -18,7 +18,7 @@ import type {
 import { ensureNeutron, findNeutron, neutronName } from '../../ensure-neutron';
 import { serverResource } from '../../servers';
 import { vdsNodes } from './nodes';
-import { securityGroupResources, rulesKey, sgKey } from '../../security-groups';
+import { securityGroupResources, rulesKey, sgKey } from '../../resources/security-groups';
 import { groupRoles, vdsRules, type GroupRole } from './rules';
 
 export const API_PORT = 6443;
