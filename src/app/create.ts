@@ -80,17 +80,10 @@ export async function runCreate(o: CreateRunOptions, host: RunHost): Promise<Cre
       signal: host.signal,
       dryRun: Boolean(o.dryRun),
       holder: p.defaultHolder(`viok create cluster ${cluster}`),
-      // nsx-t: the NSX-T Manager NCP's objects and node-port tags go to
-      ...p.nsxtForCreate(spec.spec, session, {
-        ...run.env,
-        homeDir: p.homeDir(host.env),
-        clock: p.systemClock,
-      }),
-      // nsx-v: the NSX Manager whose Edge load-balances the API
-      ...p.nsxvForCreate(spec.spec, session, {
-        ...run.env,
-        homeDir: p.homeDir(host.env),
-        warn: (l) => run.env.out.warn(l),
+      backendClients: await p.connectBackend({
+        spec: spec.spec,
+        session,
+        env: { ...run.env, homeDir: p.homeDir(host.env), clock: p.systemClock },
       }),
       confirm: async (plan) => {
         const count = plan.filter((e) => e.action === '+').length;

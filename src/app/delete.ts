@@ -45,14 +45,12 @@ export async function runDelete(o: DeleteRunOptions, host: RunHost): Promise<Del
       dryRun: Boolean(o.dryRun),
       includeUntagged: Boolean(o.includeUntagged),
       holder: p.defaultHolder(`viok delete cluster ${cluster}`),
-      // nsx-v: the NSX Manager whose Edge holds the cluster's load-balancer objects
-      ...(await p.nsxvForDelete(run.store, cluster, session, { ...run.env, homeDir: p.homeDir(host.env) })),
-      // nsx-t: the NSX-T Manager holding the cluster's IP block, pool and marker sections
-      ...(await p.nsxtForDelete(run.store, cluster, session, {
-        ...run.env,
-        homeDir: p.homeDir(host.env),
-        clock: p.systemClock,
-      })),
+      // the backend's own connections (the NSX managers), from what create recorded in the state
+      backendClients: await p.connectBackend({
+        ...(state ? { state } : {}),
+        session,
+        env: { ...run.env, homeDir: p.homeDir(host.env), clock: p.systemClock },
+      }),
       confirm: async (owned) => {
         await confirmChange(
           host,

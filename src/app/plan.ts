@@ -31,16 +31,10 @@ export async function runPlan(o: PlanRunOptions, host: RunHost): Promise<PlanRun
       progress: run.progress,
       clock: p.systemClock,
       signal: host.signal,
-      // nsx-t and nsx-v: the plan probes the NSX objects too
-      ...p.nsxtForCreate(spec.spec, session, {
-        ...run.env,
-        homeDir: p.homeDir(host.env),
-        clock: p.systemClock,
-      }),
-      ...p.nsxvForCreate(spec.spec, session, {
-        ...run.env,
-        homeDir: p.homeDir(host.env),
-        warn: (l) => run.env.out.warn(l),
+      backendClients: await p.connectBackend({
+        spec: spec.spec,
+        session,
+        env: { ...run.env, homeDir: p.homeDir(host.env), clock: p.systemClock },
       }),
     });
     return { cluster, cloud: session.cloudName, plan };

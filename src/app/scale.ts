@@ -47,15 +47,10 @@ export async function runScale(o: ScaleRunOptions, host: RunHost): Promise<Scale
       clock: p.systemClock,
       signal: host.signal,
       holder: p.defaultHolder(`viok scale cluster ${cluster}`),
-      ...p.nsxtForCreate(spec.spec, session, {
-        ...run.env,
-        homeDir: p.homeDir(host.env),
-        clock: p.systemClock,
-      }),
-      ...p.nsxvForCreate(spec.spec, session, {
-        ...run.env,
-        homeDir: p.homeDir(host.env),
-        warn: (l) => run.env.out.warn(l),
+      backendClients: await p.connectBackend({
+        spec: spec.spec,
+        session,
+        env: { ...run.env, homeDir: p.homeDir(host.env), clock: p.systemClock },
       }),
     });
     run.progress.emit({

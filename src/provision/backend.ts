@@ -4,6 +4,12 @@ import type { ClusterSpec } from '../spec/types';
 import type { ClusterPki } from '../pki';
 import type { ProvisionContext } from './context';
 import type { CloudFacts, QuotaNeeds } from './preflight';
+import type { Clock } from '../clients/http/types';
+import type { OpenStackClients } from '../clients/openstack';
+import type { ProgressSink } from '../core/progress';
+import type { ClusterState } from '../state/types';
+import type { DebugLogSource } from './debug-log';
+import type { CloudSession } from './session';
 
 /** A resource of a backend's graph, with a side-effect-free probe for `viok plan`. */
 export interface PlannedResource extends Resource {
@@ -49,8 +55,70 @@ export interface BuildInput {
   pki: () => ClusterPki;
 }
 
-/** A networking backend (vds, nsx-v, nsx-t): turns a spec into a resource graph on one engine. */
-export interface ProvisionBackend {
-  readonly name: ClusterSpec['spec']['backend'];
-  build(input: BuildInput): BackendPlan;
+/** A backend's name, as the spec and the state spell it. */
+export type BackendName = ClusterSpec['spec']['backend'];
+
+/** One backend's own connections (its NSX Manager); what they hold only the backend itself reads. */
+export interface BackendConnection {
+  readonly backend: BackendName;
+}
+
+/**
+ * The backend connections of one run: the spec's (create, plan, scale) or the state's (delete)
+ * backend; for a delete with no state, every backend that could connect.
+ */
+export interface BackendClients {
+  readonly connections: readonly BackendConnection[];
+}
+
+/** No backend connection: vds, or a test that needs none. */
+export const noBackendClients: BackendClients = { connections: [] };
+
+/** What the limits of a backend's networking impose on a spec. */
+export interface BackendLimits {
+  /** The most workers the backend's load balancer fronts; undefined when there is no such limit. */
+  maxWorkers?: number;
+  /** Why, in a few words for an error message. */
+  maxWorkersWhy?: string;
+}
+
+/** Where a command's connections come from: its environment and the open cloud session. */
+export interface ConnectEnv extends DebugLogSource {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  homeDir: string;
+  clock: Clock;
+}
+
+export interface ConnectInput {
+  /** For create, plan and scale: the spec's own settings. */
+  spec?: ClusterSpec['spec'];
+  /** For delete, which has no spec: what create recorded. */
+  state?: ClusterState;
+  /** With --sim, the simulator's NSX managers, as data. */
+  session: Pick<CloudSession, 'simNsx'>;
+  env: ConnectEnv;
+}
+
+/** What a backend's own clean-up needs besides its connection. */
+export interface CleanupInput {
+  cluster: string;
+  clients: OpenStackClients;
+  progress: ProgressSink;
+  signal: AbortSignal;
+}
+
+/** A networking backend (vds, nsx-v, nsx-t) as one plugin: its limits, connections, graph and clean-up. */
+export interface Backend {
+  readonly name: BackendName;
+  readonly limits: BackendLimits;
+  /** Its own connections, from the spec, else the state, else (--sim) the simulator; undefined if none. */
+  connect(input: ConnectInput): Promise<BackendConnection | undefined>;
+  /** The resource graph the spec needs (pure: builds, never calls the cloud). */
+  plan(input: BuildInput): BackendPlan;
+  /**
+   * Deletes what only this backend made, before the OpenStack objects go (`before`, while the router
+   * and its Edge still exist) or after them (`after`, once nothing uses them).
+   */
+  cleanup(connection: BackendConnection, input: CleanupInput, when: 'before' | 'after'): Promise<void>;
 }

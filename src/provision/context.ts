@@ -1,7 +1,6 @@
 import type { Clock } from '../clients/http/types';
 import type { OpenStackClients } from '../clients/openstack';
-import type { NsxtClient } from '../clients/nsxt';
-import type { NsxvClient } from '../clients/nsxv';
+import type { BackendClients } from './backend';
 import type { ProgressSink } from '../core/progress';
 import type { StateRecorder } from './state-recorder';
 
@@ -15,10 +14,8 @@ export interface ProvisionContext {
   progress: ProgressSink;
   clock: Clock;
   signal: AbortSignal;
-  /** nsx-t only (H13): the NSX-T Manager client the nsx-t backend tags ports and creates pools with. */
-  nsxt?: NsxtClient;
-  /** nsx-v only (H14): the NSX Manager client the nsx-v backend configures the Edge load balancer with. */
-  nsxv?: NsxvClient;
+  /** The backend's own connections (its NSX Manager); only the backend reads them. */
+  backendClients: BackendClients;
 }
 
 /** Timeouts and poll intervals, in ms; tests shrink them. */

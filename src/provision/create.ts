@@ -7,10 +7,8 @@ import type { Clock } from '../clients/http/types';
 import type { OpenStackClients } from '../clients/openstack';
 import { generateClusterPki, isClusterPki, type ClusterPki } from '../pki';
 import type { ClusterSpec } from '../spec/types';
-import type { NsxtClient } from '../clients/nsxt';
-import type { NsxvClient } from '../clients/nsxv';
 import type { ClusterState, LockHolder, StateStore } from '../state/types';
-import type { BackendPlan, ClusterOutputs } from './backend';
+import { noBackendClients, type BackendClients, type BackendPlan, type ClusterOutputs } from './backend';
 import { backendFor } from './backends';
 import { defaultTiming, type ProvisionContext, type Timing } from './context';
 import { diffPlan, quotaNeeds, type PlanEntry } from './plan';
@@ -31,10 +29,8 @@ export interface ProvisionOptions {
   signal: AbortSignal;
   timing?: Partial<Timing>;
   now?: () => Date;
-  /** nsx-t only (H13): the NSX-T Manager client, passed on to the backend through the context. */
-  nsxt?: NsxtClient;
-  /** nsx-v only (H14): the NSX Manager client, passed on to the backend through the context. */
-  nsxv?: NsxvClient;
+  /** The backend's own connections (see connectBackend). @default none (enough for vds) */
+  backendClients?: BackendClients;
 }
 
 export interface CreateOptions extends ProvisionOptions {
@@ -76,8 +72,7 @@ export async function planCluster(
     progress: o.progress,
     clock: o.clock,
     signal: o.signal,
-    ...(o.nsxt ? { nsxt: o.nsxt } : {}),
-    ...(o.nsxv ? { nsxv: o.nsxv } : {}),
+    backendClients: o.backendClients ?? noBackendClients,
   };
   const backend = backendFor(o.spec.spec.backend);
   o.progress.emit({
@@ -87,7 +82,7 @@ export async function planCluster(
   });
   const projectId = await o.clients.session.projectId();
   const facts = await checkCloudObjects(ctx, o.spec);
-  const graph = backend.build({
+  const graph = backend.plan({
     spec: o.spec,
     ctx,
     facts,

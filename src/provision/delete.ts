@@ -13,10 +13,8 @@ import { findRecordedUntagged, findUntaggedNamed } from './untagged-leftovers';
 import { defaultTiming, type Timing } from './context';
 import { defaultHolder, interrupted } from './create';
 import { deleteWithRetry } from './wait-servers';
-import type { NsxtClient } from '../clients/nsxt';
-import { deleteNsxtObjects } from './nsxt/delete';
-import type { NsxvClient } from '../clients/nsxv';
-import { deleteNsxvEdgeObjects } from './nsxv/delete';
+import type { BackendClients } from './backend';
+import { backendFor } from './backends';
 
 /** One object the cluster owns, found by its viok-cluster tag. */
 export interface OwnedObject {
@@ -134,10 +132,14 @@ export interface DeleteOptions {
   /** Asked once what would be deleted is known (and non-empty); false aborts. */
   confirm?: (owned: OwnedObject[]) => Promise<boolean>;
   holder?: LockHolder;
-  /** nsx-t only (H13): the NSX-T Manager client; viok's NSX objects are deleted after OpenStack's. */
-  nsxt?: NsxtClient;
-  /** nsx-v only (H14): the NSX Manager client; viok's Edge LB objects are deleted before OpenStack's. */
-  nsxv?: NsxvClient;
+  /** The backend's own connections (see connectBackend): its clean-up runs around OpenStack's. */
+  backendClients?: BackendClients;
+}
+
+/** Each connected backend deletes what only it made, before or after the OpenStack objects go. */
+async function backendCleanup(o: DeleteOptions, when: 'before' | 'after'): Promise<void> {
+  for (const connection of o.backendClients?.connections ?? [])
+    await backendFor(connection.backend).cleanup(connection, o, when);
 }
 
 /**
@@ -172,8 +174,7 @@ export async function deleteCluster(o: DeleteOptions): Promise<{ deleted: OwnedO
       phase: 'delete',
       message: `${owned.length} objects tagged ${clusterTag(o.cluster)}`,
     });
-    // nsx-v: the Edge LB objects, VIP address and firewall rule, while the router (and its Edge) exist
-    if (o.nsxv) await deleteNsxvEdgeObjects(o.nsxv, o.clients, o.cluster, o.progress, o.signal);
+    await backendCleanup(o, 'before');
     await executeGraph(deletionGraph(o, owned, { ...defaultTiming, ...o.timing }), {
       limits: { neutron: 8, nova: 4 },
       signal: o.signal,
@@ -188,8 +189,7 @@ export async function deleteCluster(o: DeleteOptions): Promise<{ deleted: OwnedO
           message: error instanceof Error ? error.message : String(error),
         }),
     });
-    // nsx-t: the IP block, pool and marker sections viok created (the plugin's objects are left alone)
-    if (o.nsxt) await deleteNsxtObjects(o.nsxt, o.cluster, o.progress);
+    await backendCleanup(o, 'after');
     await o.store.remove(o.cluster);
     o.progress.emit({ type: 'summary', message: `cluster ${o.cluster} deleted (${owned.length} objects)` });
     return { deleted: owned };

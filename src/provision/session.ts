@@ -8,21 +8,32 @@ import { connectOpenStack, type OpenStackClients } from '../clients/openstack';
 import { insecureRequested, resolveCloud } from '../config';
 import type { ResolvedCloud } from '../config';
 import type * as Sim from '../sim';
-import type { NsxvClient } from '../clients/nsxv';
-import { simNsxvClient } from './nsxv/connect';
-import type { NsxtClient } from '../clients/nsxt';
-import { connectNsxt } from './nsxt/connect';
-import { systemClock } from '../clients/http/clock';
+
+/** One simulated NSX manager: its URL, its fixed admin, and the simulator's CA. */
+export interface SimNsxEndpoint {
+  url: string;
+  username: string;
+  password: string;
+  caPem: string;
+  /** --insecure: verification off for every connection. */
+  insecure?: boolean;
+}
+
+export interface SimNsxEndpoints {
+  nsxt: SimNsxEndpoint;
+  nsxv: SimNsxEndpoint;
+}
 
 /** An authenticated cloud for one command, and how to let go of it. */
 export interface CloudSession {
   clients: OpenStackClients;
   /** The clouds.yaml name, or viok-sim. */
   cloudName: string;
-  /** nsx-v (H14): the simulator's NSX Manager with --sim; real clouds take it from spec.nsxv. */
-  nsxv?: NsxvClient;
-  /** nsx-t (H13): the simulator's NSX-T Manager with --sim; real clouds take it from spec.nsxt. */
-  nsxt?: NsxtClient;
+  /**
+   * With --sim, where the simulator's NSX managers are; each backend connects to its own. Real clouds
+   * take their managers from the spec (or, for delete, the state).
+   */
+  simNsx?: SimNsxEndpoints;
   close(): Promise<void>;
 }
 
@@ -100,21 +111,22 @@ export async function openCloud(o: OpenCloudOptions): Promise<CloudSession> {
       return {
         clients,
         cloudName: simulator.SIM_CLOUD_NAME,
-        // --debug shows the NSX exchanges too (redacted like every other)
-        nsxv: simNsxvClient(sim, simulator.NSXV_SIM_USER, simulator.NSXV_SIM_PASSWORD, {
-          ...log,
-          insecure,
-        }),
-        nsxt: connectNsxt(
-          {
+        simNsx: {
+          nsxt: {
             url: sim.urls.nsxt,
             username: simulator.NSXT_SIM_USER,
             password: simulator.NSXT_SIM_PASSWORD,
             caPem: sim.caPem,
             ...(insecure ? { insecure } : {}),
           },
-          { clock: systemClock, ...log },
-        ),
+          nsxv: {
+            url: sim.urls.nsxv,
+            username: simulator.NSXV_SIM_USER,
+            password: simulator.NSXV_SIM_PASSWORD,
+            caPem: sim.caPem,
+            ...(insecure ? { insecure } : {}),
+          },
+        },
         close: async () => {
           try {
             await sim.stop();

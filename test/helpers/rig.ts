@@ -16,7 +16,8 @@ import { RecordingProgress } from '../../src/core/progress';
 import { generateClusterPki, type ClusterPki } from '../../src/pki';
 import type { CreateOptions } from '../../src/provision/create';
 import type { DeleteOptions } from '../../src/provision/delete';
-import { connectNsxt } from '../../src/provision/nsxt/connect';
+import { connectNsxt } from '../../src/clients/nsxt/connect';
+import { nsxtClients, nsxvClients } from './backend-clients';
 import { simResolvedCloud } from '../../src/provision/session';
 import type { RequestLogEntry, SimConfigInput } from '../../src/sim';
 import { NSXT_SIM_PASSWORD, NSXT_SIM_USER } from '../../src/sim/nsxt';
@@ -129,8 +130,8 @@ export async function startRig(
     clock: new FakeClock(),
     signal: new AbortController().signal,
     timing: { pollMs: 10, maxPollMs: 10, serverBootMs: 60_000, deleteMs: 60_000 },
-    ...(nsxt ? { nsxt } : {}),
-    ...(nsxv ? { nsxv } : {}),
+    ...(nsxt ? { backendClients: nsxtClients(nsxt) } : {}),
+    ...(nsxv ? { backendClients: nsxvClients(nsxv) } : {}),
   };
   return {
     backend,

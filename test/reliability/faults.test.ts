@@ -242,3 +242,35 @@ describe('a boot whose answer is lost', () => {
     }
   });
 });
+
+describe.each(['vds', 'nsx-v'] as const)('%s: a security-group rule whose answer is lost', (backend) => {
+  it('is found by what it allows in the same run and never created twice', async () => {
+    const rig = await startRig(backend);
+    try {
+      const rules = rig.clients.neutron.securityGroupRules;
+      const create = rules.create.bind(rules);
+      let lost = 0;
+      rules.create = async (body, signal) => {
+        const created = await create(body, signal);
+        if (lost > 0) return created;
+        lost++;
+        // Neutron made the rule; the connection dropped before the answer arrived
+        throw new ApiError({
+          service: 'neutron',
+          method: 'POST',
+          url: `${rig.sim.urls.identity}/v2.0/security-group-rules`,
+          networkCode: 'ECONNRESET',
+          backendMessage: 'socket hang up',
+        });
+      };
+      await createCluster(rig.createOptions());
+      expect(lost).toBe(1);
+      const posts = rig.sim.requestLog.filter(
+        (e) => e.method === 'POST' && e.path.endsWith('/security-group-rules'),
+      );
+      expect(new Set(posts.map((e) => e.body)).size).toBe(posts.length);
+    } finally {
+      await rig.close();
+    }
+  });
+});

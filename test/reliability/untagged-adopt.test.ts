@@ -14,6 +14,7 @@ import { silentProgress } from '../../src/core/progress';
 import type { ProvisionContext } from '../../src/provision/context';
 import { ensureNeutron, neutronName } from '../../src/provision/ensure-neutron';
 import { simResolvedCloud } from '../../src/provision/session';
+import { noBackendClients } from '../../src/provision/backend';
 import { StateRecorder } from '../../src/provision/state-recorder';
 import { findOwned } from '../../src/provision/delete';
 import { findUntaggedNamed, floatingIpDescriptionPrefix } from '../../src/provision/untagged-leftovers';
@@ -43,6 +44,7 @@ describe('objects a killed create left untagged', () => {
     progress: silentProgress,
     clock: new FakeClock(),
     signal: new AbortController().signal,
+    backendClients: noBackendClients,
   });
   const groupBody = (cluster: string, key: string) => () => ({
     name: neutronName(cluster, key),

@@ -1,9 +1,10 @@
 import type { SpecProblem } from '../../core/errors';
 import type { Backend, ClusterSpec } from '../types';
 import type { Rule } from './types';
+import { nsxvLimits } from '../../provision/backends/nsx-v/limits';
 
-/** The NSX Edge load balancer serves at most 32 workers (VIO Kubernetes networking guide). */
-export const NSXV_MAX_WORKERS = 32;
+/** The most workers the NSX Edge load balancer serves: the nsx-v backend's own limit. */
+const NSXV_MAX_WORKERS = nsxvLimits.maxWorkers ?? Infinity;
 
 interface Section {
   pointer: string;

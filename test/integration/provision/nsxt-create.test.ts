@@ -3,6 +3,7 @@
  * nodes with floating IPs) and NSX-T (IP block, pool, marker sections, NCP tags on the pod logical
  * ports), every NSX-T request checked against the vendor's 3.1 spec; then delete leaves nothing.
  */
+import { nsxtClients } from '../../helpers/backend-clients';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,7 +70,7 @@ describe('nsx-t create and delete against the simulator', () => {
   });
 
   it('builds the three-network topology and prepares NSX-T for NCP', async () => {
-    const result = await createCluster({ ...h.createOptions(), nsxt: nsx });
+    const result = await createCluster({ ...h.createOptions(), backendClients: nsxtClients(nsx) });
     const tag = clusterTag(CLUSTER);
     const { neutron, nova } = h.clients;
 
@@ -184,7 +185,7 @@ describe('nsx-t create and delete against the simulator', () => {
   });
 
   it('renders NCP settings, NIC names and the external address into the node user data', async () => {
-    const result = await createCluster({ ...h.createOptions(), nsxt: nsx });
+    const result = await createCluster({ ...h.createOptions(), backendClients: nsxtClients(nsx) });
     const userData = async (name: string): Promise<string> => {
       const [server] = (await h.clients.nova.servers.listByTag(clusterTag(CLUSTER))).filter(
         (s) => s.name === `${CLUSTER}-${name}`,
@@ -224,9 +225,9 @@ describe('nsx-t create and delete against the simulator', () => {
     h.spec.spec.networks.external = { name: 'no-such-net' };
     const from = h.sim.requestLog.length;
     const abort = new AbortController();
-    await expect(createCluster({ ...h.createOptions(), nsxt: nsx, signal: abort.signal })).rejects.toThrow(
-      'spec.networks.external: no network "no-such-net" visible to this project',
-    );
+    await expect(
+      createCluster({ ...h.createOptions(), backendClients: nsxtClients(nsx), signal: abort.signal }),
+    ).rejects.toThrow('spec.networks.external: no network "no-such-net" visible to this project');
     // the plan's other probes may still be in flight: stop them before the simulator stops
     abort.abort();
     // signing in to NSX-T is the only POST
@@ -245,7 +246,7 @@ describe('nsx-t create and delete against the simulator', () => {
           h.sim.configure({ faults: { errorServers: [] } });
       return push(...entries);
     };
-    await createCluster({ ...h.createOptions(), nsxt: nsx });
+    await createCluster({ ...h.createOptions(), backendClients: nsxtClients(nsx) });
     const tag = clusterTag(CLUSTER);
     const ports = await h.clients.neutron.ports.list({ tags: [tag] });
     const byName = (n: string) => ports.find((p) => p.name === `viok-${CLUSTER}-port-${n}`);
@@ -260,24 +261,24 @@ describe('nsx-t create and delete against the simulator', () => {
   });
 
   it('makes no change when create runs again', async () => {
-    await createCluster({ ...h.createOptions(), nsxt: nsx });
+    await createCluster({ ...h.createOptions(), backendClients: nsxtClients(nsx) });
     const from = h.sim.requestLog.length;
     const writes = exchanges.length;
-    const again = await createCluster({ ...h.createOptions(), nsxt: nsx });
+    const again = await createCluster({ ...h.createOptions(), backendClients: nsxtClients(nsx) });
     expect(h.mutations(from)).toEqual([]);
     expect(exchanges.slice(writes).filter((e) => e.method !== 'GET')).toEqual([]);
     expect(again.plan.filter((e) => e.action !== '=')).toEqual([]);
   });
 
   it('delete leaves nothing tagged on OpenStack or NSX-T', async () => {
-    await createCluster({ ...h.createOptions(), nsxt: nsx });
+    await createCluster({ ...h.createOptions(), backendClients: nsxtClients(nsx) });
     // NSX objects that are not this cluster's: an untagged block, and another cluster's pool
     const foreignBlock = await nsx.ipBlocks.create({ display_name: 'users-block', cidr: '172.31.0.0/16' });
     const otherPool = await nsx.ipPools.create({
       display_name: 'other',
       tags: [{ scope: 'viok-cluster', tag: 'demo2' }],
     });
-    await deleteCluster({ ...h.deleteOptions(), nsxt: nsx });
+    await deleteCluster({ ...h.deleteOptions(), backendClients: nsxtClients(nsx) });
     expect((await nsx.ipBlocks.get(foreignBlock.id)).id).toBe(foreignBlock.id);
     expect((await nsx.ipPools.get(otherPool.id)).id).toBe(otherPool.id);
     const tag = clusterTag(CLUSTER);

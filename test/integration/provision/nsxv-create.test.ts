@@ -3,6 +3,7 @@
  * with every control-plane node in the pool, every XML body viok sends valid against the vendor XSDs,
  * and a delete that leaves nothing on OpenStack or on the Edge.
  */
+import { nsxvClients } from '../../helpers/backend-clients';
 import path from 'node:path';
 import { createHttpClient, systemClock } from '../../../src/clients/http';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../../src/clients/http/types';
@@ -10,7 +11,7 @@ import { createNsxvClient, parseNsxvError, type NsxvClient } from '../../../src/
 import { clusterTag } from '../../../src/core/names';
 import { createCluster } from '../../../src/provision/create';
 import { deleteCluster } from '../../../src/provision/delete';
-import { edgeNameForRouter, edgeObjectName } from '../../../src/provision/nsxv/edge-lb';
+import { edgeNameForRouter, edgeObjectName } from '../../../src/provision/backends/nsx-v/edge-lb';
 import { NSXV_SIM_PASSWORD, NSXV_SIM_USER } from '../../../src/sim/nsxv';
 import { loadValidSpec } from '../../../src/spec/validate';
 import type { ClusterSpec } from '../../../src/spec/types';
@@ -94,7 +95,7 @@ describe('nsx-v create and delete against the simulator', () => {
   });
 
   it('builds the internal network, router, ports, servers and the Edge load balancer in front of the API', async () => {
-    const result = await createCluster(h.createOptions({ nsxv }));
+    const result = await createCluster(h.createOptions({ backendClients: nsxvClients(nsxv) }));
     const tag = clusterTag('demo');
     const { neutron, nova } = h.clients;
 
@@ -219,17 +220,17 @@ describe('nsx-v create and delete against the simulator', () => {
   });
 
   it('changes nothing when create runs again', async () => {
-    await createCluster(h.createOptions({ nsxv }));
+    await createCluster(h.createOptions({ backendClients: nsxvClients(nsxv) }));
     const from = h.sim.requestLog.length;
     const sentBefore = sent.length;
-    const again = await createCluster(h.createOptions({ nsxv }));
+    const again = await createCluster(h.createOptions({ backendClients: nsxvClients(nsxv) }));
     expect(h.mutations(from)).toEqual([]);
     expect(sent.slice(sentBefore).filter((x) => x.method !== 'GET')).toEqual([]);
     expect(again.plan.every((e) => e.action === '=')).toBe(true);
   });
 
   it('deletes the Edge objects and the OpenStack side, leaving nothing tagged', async () => {
-    await createCluster(h.createOptions({ nsxv }));
+    await createCluster(h.createOptions({ backendClients: nsxvClients(nsxv) }));
     const tag = clusterTag('demo');
     const [router] = await h.clients.neutron.routers.list({ tags: [tag] });
     const edgeId =
@@ -239,7 +240,7 @@ describe('nsx-v create and delete against the simulator', () => {
     )?.fixed_ips[0]?.ip_address;
 
     const from = sent.length;
-    await deleteCluster(h.deleteOptions({ nsxv }));
+    await deleteCluster(h.deleteOptions({ backendClients: nsxvClients(nsxv) }));
 
     // removed one by one, before the router (and so the Edge) goes
     expect(
@@ -304,13 +305,13 @@ describe('nsx-v create and delete against the simulator', () => {
         nsxv: { ...(base.spec.nsxv as NonNullable<ClusterSpec['spec']['nsxv']>), edge: shared },
       },
     };
-    await createCluster(h.createOptions({ nsxv, spec }));
+    await createCluster(h.createOptions({ backendClients: nsxvClients(nsxv), spec }));
     const config = await nsxv.loadBalancer.getConfig(shared);
     expect(config.pools.find((p) => p.name === 'viok-demo-api')?.members).toHaveLength(3);
     const vip = config.virtualServers[0]?.ipAddress ?? '';
     expect(vip).not.toBe('');
 
-    await deleteCluster(h.deleteOptions({ nsxv }));
+    await deleteCluster(h.deleteOptions({ backendClients: nsxvClients(nsxv) }));
 
     const after = await nsxv.loadBalancer.getConfig(shared);
     expect([after.virtualServers, after.pools, after.monitors, after.applicationProfiles]).toEqual([

@@ -3,12 +3,13 @@
  * back, the ingress pools following the workers and the API pool keeping every control-plane node; 33
  * refused before anything changes.
  */
+import { nsxvClients } from '../../helpers/backend-clients';
 import path from 'node:path';
 import { createHttpClient, systemClock } from '../../../src/clients/http';
 import { createNsxvClient, parseNsxvError, type NsxvClient } from '../../../src/clients/nsxv';
 import { clusterTag } from '../../../src/core/names';
 import { createCluster } from '../../../src/provision/create';
-import { scaleCluster } from '../../../src/provision/nsxv/scale';
+import { scaleCluster } from '../../../src/provision/scale';
 import { NSXV_SIM_PASSWORD, NSXV_SIM_USER } from '../../../src/sim/nsxv';
 import { loadValidSpec } from '../../../src/spec/validate';
 import type { ClusterSpec } from '../../../src/spec/types';
@@ -70,7 +71,7 @@ describe('scaling the workers of an nsx-v cluster', () => {
       body: { quota: { port: 100 } },
     });
     expect(neutron.status).toBe(200);
-    await createCluster(h.createOptions({ nsxv }));
+    await createCluster(h.createOptions({ backendClients: nsxvClients(nsxv) }));
   }, 120_000);
   afterAll(async () => {
     await h.close();
@@ -92,15 +93,15 @@ describe('scaling the workers of an nsx-v cluster', () => {
 
   it('refuses 33 workers and changes nothing', async () => {
     const from = h.sim.requestLog.length;
-    await expect(scaleCluster({ ...h.createOptions({ nsxv }), workers: 33 })).rejects.toThrow(
-      /at most 32 workers, the most the NSX Edge load balancer fronts/,
-    );
+    await expect(
+      scaleCluster({ ...h.createOptions({ backendClients: nsxvClients(nsxv) }), workers: 33 }),
+    ).rejects.toThrow(/at most 32 workers, the most the NSX Edge load balancer fronts/);
     expect(h.mutations(from)).toEqual([]);
     expect(await workers()).toHaveLength(3);
   });
 
   it('grows to 32 workers and shrinks back to 3, the ingress pools following, the API pool keeping the control plane', async () => {
-    const up = await scaleCluster({ ...h.createOptions({ nsxv }), workers: 32 });
+    const up = await scaleCluster({ ...h.createOptions({ backendClients: nsxvClients(nsxv) }), workers: 32 });
     expect(up.removed).toEqual([]);
     const all = Array.from({ length: 32 }, (_, i) => `demo-worker-${i + 1}`);
     expect(await workers()).toEqual(all);
@@ -108,7 +109,10 @@ describe('scaling the workers of an nsx-v cluster', () => {
     expect(await poolMembers('viok-demo-ingress-https')).toEqual(all);
     expect(await apiPoolMembers()).toEqual(['demo-cp-1', 'demo-cp-2', 'demo-cp-3']);
 
-    const down = await scaleCluster({ ...h.createOptions({ nsxv }), workers: 3 });
+    const down = await scaleCluster({
+      ...h.createOptions({ backendClients: nsxvClients(nsxv) }),
+      workers: 3,
+    });
     expect(down.removed).toHaveLength(29);
     expect(await workers()).toEqual(['demo-worker-1', 'demo-worker-2', 'demo-worker-3']);
     expect(await poolMembers('viok-demo-ingress-http')).toEqual([

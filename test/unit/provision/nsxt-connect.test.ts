@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../../../src/core/errors';
-import { nsxtTargetFromEnv, nsxtTargetFromSpec } from '../../../src/provision/nsxt/connect';
+import { nsxtTargetFromEnv, nsxtTargetFromSpec } from '../../../src/provision/backends/nsx-t/connect';
 import type { NsxT } from '../../../src/spec/types';
 
 const nsxt: NsxT = {

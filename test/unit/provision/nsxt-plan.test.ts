@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { loadValidSpec } from '../../../src/spec/validate';
 import type { ClusterSpec } from '../../../src/spec/types';
-import { allocationRange } from '../../../src/provision/nsxt/nsx-objects';
-import { nsxtNodes } from '../../../src/provision/nsxt/nodes';
-import { nsxtRules } from '../../../src/provision/nsxt/rules';
+import { allocationRange } from '../../../src/provision/backends/nsx-t/nsx-objects';
+import { nsxtNodes } from '../../../src/provision/backends/nsx-t/nodes';
+import { nsxtRules } from '../../../src/provision/backends/nsx-t/rules';
 import { repoRoot } from '../../helpers/cli';
 
 const example = (): ClusterSpec => loadValidSpec(path.join(repoRoot, 'examples', 'nsx-t.yaml'));

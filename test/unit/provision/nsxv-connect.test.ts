@@ -1,10 +1,31 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { nsxvClientFromSpec } from '../../../src/provision/nsxv/client';
-import { nsxvForDelete } from '../../../src/provision/nsxv/connect';
+import { systemClock } from '../../../src/clients/http/clock';
+import { nsxvClientFromSpec } from '../../../src/provision/backends/nsx-v/client';
+import type { NsxvClient } from '../../../src/clients/nsxv';
+import { connectBackend } from '../../../src/provision/backends';
+import { nsxvOf } from '../../../src/provision/backends/nsx-v/connect';
 import { StateRecorder } from '../../../src/provision/state-recorder';
 import { LocalStateStore } from '../../../src/state/local-store';
+import type { StateStore } from '../../../src/state/types';
+
+/** What delete connects to for the cluster's recorded state (the shape the old nsxvForDelete had). */
+async function nsxvForDelete(
+  store: StateStore,
+  cluster: string,
+  session: object,
+  o: { env: NodeJS.ProcessEnv; cwd: string; homeDir: string },
+): Promise<{ nsxv?: NsxvClient }> {
+  const state = await store.read(cluster);
+  const clients = await connectBackend({
+    ...(state ? { state } : {}),
+    session,
+    env: { ...o, clock: systemClock },
+  });
+  const nsxv = nsxvOf(clients);
+  return nsxv ? { nsxv } : {};
+}
 
 const settings = {
   manager: 'https://nsx.example.test',

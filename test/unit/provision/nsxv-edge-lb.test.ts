@@ -1,9 +1,15 @@
 import path from 'node:path';
 import type { FirewallRuleInput, NsxvClient } from '../../../src/clients/nsxv';
 import type { ProvisionContext } from '../../../src/provision/context';
-import { edgeNameForRouter, ensureVipFirewallRule, LISTENERS } from '../../../src/provision/nsxv/edge-lb';
-import { nsxvBackend } from '../../../src/provision/nsxv/graph';
-import { nsxvRules } from '../../../src/provision/nsxv/rules';
+import {
+  edgeNameForRouter,
+  ensureVipFirewallRule,
+  LISTENERS,
+} from '../../../src/provision/backends/nsx-v/edge-lb';
+import { nsxvBackend } from '../../../src/provision/backends/nsx-v';
+import { noBackendClients } from '../../../src/provision/backend';
+import { nsxvClients } from '../../helpers/backend-clients';
+import { nsxvRules } from '../../../src/provision/backends/nsx-v/rules';
 import { edgeNameForRouter as simEdgeName } from '../../../src/sim/nsxv/state';
 import { loadValidSpec } from '../../../src/spec/validate';
 import type { ClusterSpec } from '../../../src/spec/types';
@@ -91,9 +97,13 @@ describe('the nsx-v backend', () => {
       ...spec,
       spec: { ...spec.spec, workers: { ...spec.spec.workers, count: 33 } },
     };
-    const ctx = { cluster: 'demo', nsxv: {}, clients: { neutron: {} } } as unknown as ProvisionContext;
+    const ctx = {
+      cluster: 'demo',
+      backendClients: nsxvClients({} as never),
+      clients: { neutron: {} },
+    } as unknown as ProvisionContext;
     expect(() =>
-      nsxvBackend.build({
+      nsxvBackend.plan({
         spec: big,
         ctx,
         facts: { imageId: 'i', flavors: {}, keyName: 'k' },
@@ -105,9 +115,13 @@ describe('the nsx-v backend', () => {
   });
 
   it('needs the NSX Manager client', () => {
-    const ctx = { cluster: 'demo', clients: { neutron: {} } } as unknown as ProvisionContext;
+    const ctx = {
+      cluster: 'demo',
+      backendClients: noBackendClients,
+      clients: { neutron: {} },
+    } as unknown as ProvisionContext;
     expect(() =>
-      nsxvBackend.build({
+      nsxvBackend.plan({
         spec: example(),
         ctx,
         facts: { imageId: 'i', flavors: {}, keyName: 'k' },

@@ -1,4 +1,4 @@
-import { sameRule, toNeutronRule, vdsRules, type RuleSpec } from '../../../src/provision/vds/rules';
+import { sameRule, toNeutronRule, vdsRules, type RuleSpec } from '../../../src/provision/backends/vds/rules';
 import type { ClusterSpec } from '../../../src/spec/types';
 
 const spec = (extra: Partial<ClusterSpec['spec']> = {}): ClusterSpec => ({

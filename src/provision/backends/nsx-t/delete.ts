@@ -1,7 +1,7 @@
-import { CLUSTER_TAG_SCOPE } from '../../core/names';
-import { isNotFound } from '../../clients/http/errors';
-import type { NsxtClient } from '../../clients/nsxt';
-import type { ProgressSink } from '../../core/progress';
+import { CLUSTER_TAG_SCOPE } from '../../../core/names';
+import { isNotFound } from '../../../clients/http/errors';
+import type { NsxtClient } from '../../../clients/nsxt';
+import type { ProgressSink } from '../../../core/progress';
 
 /** An NSX object viok created for a cluster (found by its `viok-cluster` tag). */
 export interface OwnedNsxObject {

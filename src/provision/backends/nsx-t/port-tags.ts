@@ -1,8 +1,8 @@
-import { hasTag, type LogicalPort, type NsxtClient, type Stored } from '../../clients/nsxt';
-import { waitFor } from '../../core/wait';
-import type { PlannedResource } from '../backend';
-import type { ProvisionContext } from '../context';
-import { findNeutron } from '../ensure-neutron';
+import { hasTag, type LogicalPort, type NsxtClient, type Stored } from '../../../clients/nsxt';
+import { waitFor } from '../../../core/wait';
+import type { PlannedResource } from '../../backend';
+import type { ProvisionContext } from '../../context';
+import { findNeutron } from '../../ensure-neutron';
 import { nsxOf } from './nsx-objects';
 import { ncpNodeTags } from './tags';
 

@@ -1,10 +1,10 @@
-import { OperationError } from '../../core/errors';
-import { isNotFound } from '../../clients/http/errors';
-import type { Network } from '../../clients/neutron/networks';
-import type { ClusterSpec } from '../../spec/types';
-import type { PlannedResource } from '../backend';
-import type { ProvisionContext } from '../context';
-import { ensureNeutron, findNeutron, neutronName } from '../ensure-neutron';
+import { OperationError } from '../../../core/errors';
+import { isNotFound } from '../../../clients/http/errors';
+import type { Network } from '../../../clients/neutron/networks';
+import type { ClusterSpec } from '../../../spec/types';
+import type { PlannedResource } from '../../backend';
+import type { ProvisionContext } from '../../context';
+import { ensureNeutron, findNeutron, neutronName } from '../../ensure-neutron';
 import type { NetworkRole } from './nodes';
 
 export const networkKey = (n: NetworkRole): string => `network/${n}`;

@@ -1,7 +1,7 @@
-import { UserInputError } from '../../core/errors';
-import type { Network } from '../../clients/neutron/networks';
-import type { Subnet } from '../../clients/neutron/subnets';
-import type { ProvisionContext } from '../context';
+import { UserInputError } from '../../../core/errors';
+import type { Network } from '../../../clients/neutron/networks';
+import type { Subnet } from '../../../clients/neutron/subnets';
+import type { ProvisionContext } from '../../context';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,20 +1,24 @@
-import { InternalError } from '../../core/errors';
-import type { ResourceContext, ResourceOutput } from '../../engine/graph';
-import type { Port } from '../../clients/neutron/ports';
-import { renderControlPlaneUserData, renderLoadBalancerUserData, renderWorkerUserData } from '../../render';
-import type { ClusterRenderInput } from '../../render';
+import { InternalError } from '../../../core/errors';
+import type { ResourceContext, ResourceOutput } from '../../../engine/graph';
+import type { Port } from '../../../clients/neutron/ports';
+import {
+  renderControlPlaneUserData,
+  renderLoadBalancerUserData,
+  renderWorkerUserData,
+} from '../../../render';
+import type { ClusterRenderInput } from '../../../render';
 import type {
   BackendPlan,
   BuildInput,
   ClusterOutputs,
   PlannedNode,
   PlannedResource,
-  ProvisionBackend,
-} from '../backend';
-import { ensureNeutron, findNeutron, neutronName } from '../ensure-neutron';
-import { serverResource } from '../servers';
+  Backend,
+} from '../../backend';
+import { ensureNeutron, findNeutron, neutronName } from '../../ensure-neutron';
+import { serverResource } from '../../servers';
 import { vdsNodes } from './nodes';
-import { securityGroupResources, rulesKey, sgKey } from '../security-groups';
+import { securityGroupResources, rulesKey, sgKey } from '../../resources/security-groups';
 import { groupRoles, vdsRules, type GroupRole } from './rules';
 
 export const API_PORT = 6443;
@@ -25,9 +29,8 @@ const VIP_KEY = 'port/vip';
  * groups, a reserved VIP port the two HAProxy nodes share through keepalived (allowed_address_pairs),
  * one port and one server per node.
  */
-export const vdsBackend: ProvisionBackend = {
-  name: 'vds',
-  build(input: BuildInput): BackendPlan {
+export const vdsGraph: Pick<Backend, 'plan'> = {
+  plan(input: BuildInput): BackendPlan {
     const { spec, ctx, facts } = input;
     const { neutron } = ctx.clients;
     const provider = facts.provider;

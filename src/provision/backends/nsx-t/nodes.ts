@@ -1,6 +1,6 @@
-import { nodeName, type NodeRole } from '../../core/names';
-import type { ClusterSpec } from '../../spec/types';
-import type { PlannedNode } from '../backend';
+import { nodeName, type NodeRole } from '../../../core/names';
+import type { ClusterSpec } from '../../../spec/types';
+import type { PlannedNode } from '../../backend';
 
 /** The three networks of an nsx-t cluster, by the short name used in keys. */
 export type NetworkRole = 'mgmt' | 'api' | 'pod';

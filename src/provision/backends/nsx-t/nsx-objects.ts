@@ -1,10 +1,11 @@
 import ipaddr from 'ipaddr.js';
-import { InternalError, OperationError } from '../../core/errors';
-import { KEY_TAG_SCOPE, resourceName } from '../../core/names';
-import type { NsxResource, NsxtClient, NsxTag, Stored } from '../../clients/nsxt';
-import type { ClusterSpec } from '../../spec/types';
-import type { PlannedResource } from '../backend';
-import type { ProvisionContext } from '../context';
+import { InternalError, OperationError } from '../../../core/errors';
+import { KEY_TAG_SCOPE, resourceName } from '../../../core/names';
+import type { NsxResource, NsxtClient, NsxTag, Stored } from '../../../clients/nsxt';
+import type { ClusterSpec } from '../../../spec/types';
+import type { PlannedResource } from '../../backend';
+import type { ProvisionContext } from '../../context';
+import { nsxtOf } from './connect';
 import { NCP_CLUSTER_SCOPE, nsxOwnerTags } from './tags';
 
 export const IP_BLOCK_KEY = 'nsxt/ip-block/pods';
@@ -13,8 +14,9 @@ export const sectionKey = (where: 'top' | 'bottom'): string => `nsxt/firewall-se
 
 /** The NSX client of the context; the nsx-t backend cannot run without it. */
 export function nsxOf(ctx: ProvisionContext): NsxtClient {
-  if (!ctx.nsxt) throw new InternalError('the nsx-t backend was built without an NSX-T client');
-  return ctx.nsxt;
+  const nsxt = nsxtOf(ctx.backendClients);
+  if (!nsxt) throw new InternalError('the nsx-t backend was built without an NSX-T client');
+  return nsxt;
 }
 
 /** One NSX collection as the ensure needs it. */

@@ -1,7 +1,7 @@
-import { clusterTag, keyTag, resourceName } from '../../core/names';
-import type { ProgressSink } from '../../core/progress';
-import type { OpenStackClients } from '../../clients/openstack';
-import type { NsxvClient } from '../../clients/nsxv';
+import { clusterTag, keyTag, resourceName } from '../../../core/names';
+import type { ProgressSink } from '../../../core/progress';
+import type { OpenStackClients } from '../../../clients/openstack';
+import type { NsxvClient } from '../../../clients/nsxv';
 import { edgeNameForRouter, removeEdgeObjects } from './edge-lb';
 
 /** Where create noted the Edge on the VIP port (spec.nsxv.edge may name one that is not the router's). */

@@ -1,4 +1,4 @@
-import type { ClusterSpec } from '../../spec/types';
+import type { ClusterSpec } from '../../../spec/types';
 import type { GroupRole, RuleSpec } from '../vds/rules';
 
 /**

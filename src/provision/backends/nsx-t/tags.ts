@@ -1,5 +1,5 @@
-import { CLUSTER_TAG_SCOPE, KEY_TAG_SCOPE } from '../../core/names';
-import type { NsxTag } from '../../clients/nsxt';
+import { CLUSTER_TAG_SCOPE, KEY_TAG_SCOPE } from '../../../core/names';
+import type { NsxTag } from '../../../clients/nsxt';
 
 /** NCP's scopes on a node's pod-network logical port (API-FACTS §1.2). */
 export const NCP_NODE_NAME_SCOPE = 'ncp/node_name';

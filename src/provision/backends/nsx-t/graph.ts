@@ -1,11 +1,15 @@
-import { InternalError } from '../../core/errors';
-import type { ResourceContext, ResourceOutput } from '../../engine/graph';
-import type { Port } from '../../clients/neutron/ports';
-import { renderControlPlaneUserData, renderLoadBalancerUserData, renderWorkerUserData } from '../../render';
-import type { ClusterRenderInput, ExtraNic, NcpRenderInput } from '../../render';
-import type { BackendPlan, BuildInput, ClusterOutputs, PlannedResource, ProvisionBackend } from '../backend';
-import { ensureNeutron, findNeutron, neutronName } from '../ensure-neutron';
-import { serverResource } from '../servers';
+import { InternalError } from '../../../core/errors';
+import type { ResourceContext, ResourceOutput } from '../../../engine/graph';
+import type { Port } from '../../../clients/neutron/ports';
+import {
+  renderControlPlaneUserData,
+  renderLoadBalancerUserData,
+  renderWorkerUserData,
+} from '../../../render';
+import type { ClusterRenderInput, ExtraNic, NcpRenderInput } from '../../../render';
+import type { BackendPlan, BuildInput, ClusterOutputs, PlannedResource, Backend } from '../../backend';
+import { ensureNeutron, findNeutron, neutronName } from '../../ensure-neutron';
+import { serverResource } from '../../servers';
 import { networkKey, networkResources, externalNetworkLookup, interfaceKey, subnetKey } from './networks';
 import { NSXT_OUTPUT_KEY, trustedCaOf } from './connect';
 import { nsxtNodes, type NetworkRole, type NsxtNode } from './nodes';
@@ -27,9 +31,8 @@ const NIC_NAME: Record<NetworkRole, string> = { mgmt: 'eth0', api: 'eth1', pod: 
  * external pool, marker sections) and the NCP tags on every Kubernetes node's pod logical port, set
  * before the node's server is created.
  */
-export const nsxtBackend: ProvisionBackend = {
-  name: 'nsx-t',
-  build(input: BuildInput): BackendPlan {
+export const nsxtGraph: Pick<Backend, 'plan'> = {
+  plan(input: BuildInput): BackendPlan {
     const { spec, ctx, facts } = input;
     const nsxt = spec.spec.nsxt;
     if (!nsxt) throw new InternalError('nsx-t plan built without spec.nsxt');

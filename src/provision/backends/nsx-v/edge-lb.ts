@@ -1,5 +1,5 @@
-import { OperationError } from '../../core/errors';
-import type { NsxvClient, PoolMember } from '../../clients/nsxv';
+import { OperationError } from '../../../core/errors';
+import type { NsxvClient, PoolMember } from '../../../clients/nsxv';
 
 export const API_PORT = 6443;
 

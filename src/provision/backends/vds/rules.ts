@@ -1,4 +1,4 @@
-import type { ClusterSpec } from '../../spec/types';
+import type { ClusterSpec } from '../../../spec/types';
 
 /** The three security groups of a vds cluster. */
 export type GroupRole = 'control-plane' | 'worker' | 'lb';

@@ -1,12 +1,12 @@
-import { UserInputError } from '../../core/errors';
-import { clusterTag, keyFromTags, keyTag } from '../../core/names';
-import { isNotFound } from '../../clients/http/errors';
-import { waitFor } from '../../core/wait';
-import { defaultTiming } from '../context';
-import { createCluster, defaultHolder, type CreateOptions, type CreateResult } from '../create';
-import { StateRecorder } from '../state-recorder';
-import { deleteWithRetry } from '../wait-servers';
-import { MAX_NSXV_WORKERS } from './graph';
+import { UserInputError } from '../core/errors';
+import { clusterTag, keyFromTags, keyTag } from '../core/names';
+import { isNotFound } from '../clients/http/errors';
+import { waitFor } from '../core/wait';
+import { defaultTiming } from './context';
+import { createCluster, defaultHolder, type CreateOptions, type CreateResult } from './create';
+import { StateRecorder } from './state-recorder';
+import { deleteWithRetry } from './wait-servers';
+import { backendFor } from './backends';
 
 export interface ScaleOptions extends CreateOptions {
   /** The worker count wanted. */
@@ -23,14 +23,16 @@ const WORKER_KEY = /^server\/worker-(\d+)$/;
 /**
  * `viok scale cluster`: workers beyond the count are deleted (highest index first, with their ports),
  * then create runs with the new count, which adds the missing workers and brings the Edge pool in step.
- * On nsx-v more than 32 workers are refused before anything changes.
+ * More workers than the backend's load balancer fronts (nsx-v: 32) are refused before anything changes.
  */
 export async function scaleCluster(o: ScaleOptions): Promise<ScaleResult> {
   if (!Number.isInteger(o.workers) || o.workers < 0)
     throw new UserInputError(`--workers ${o.workers}: expected a whole number, 0 or more`);
-  if (o.spec.spec.backend === 'nsx-v' && o.workers > MAX_NSXV_WORKERS)
+  const backend = backendFor(o.spec.spec.backend);
+  const { maxWorkers, maxWorkersWhy } = backend.limits;
+  if (maxWorkers !== undefined && o.workers > maxWorkers)
     throw new UserInputError(
-      `--workers ${o.workers}: an nsx-v cluster has at most ${MAX_NSXV_WORKERS} workers, the most the NSX Edge load balancer fronts; nothing was changed`,
+      `--workers ${o.workers}: an ${backend.name} cluster has at most ${maxWorkers} workers${maxWorkersWhy ? `, ${maxWorkersWhy}` : ''}; nothing was changed`,
     );
   const spec = { ...o.spec, spec: { ...o.spec.spec, workers: { ...o.spec.spec.workers, count: o.workers } } };
   const removed = o.dryRun ? [] : await removeSurplusWorkers(o);

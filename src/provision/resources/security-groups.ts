@@ -1,12 +1,26 @@
-import { isApiError } from '../clients/http/errors';
-import type { ResourceContext } from '../engine/graph';
-import type { PlannedResource } from './backend';
-import type { ProvisionContext } from './context';
-import { ensureNeutron, findNeutron, neutronName } from './ensure-neutron';
-import { groupRoles, sameRule, toNeutronRule, type GroupRole, type RuleSpec } from './vds/rules';
+import { isApiError } from '../../clients/http/errors';
+import type { ResourceContext } from '../../engine/graph';
+import type { PlannedResource } from '../backend';
+import type { ProvisionContext } from '../context';
+import { ensureNeutron, findNeutron, neutronName } from '../ensure-neutron';
+import { groupRoles, sameRule, toNeutronRule, type GroupRole, type RuleSpec } from '../backends/vds/rules';
 
 export const sgKey = (group: string): string => `security-group/${group}`;
 export const rulesKey = (role: GroupRole): string => `security-group-rules/${role}`;
+
+type RulesByRole = Partial<Record<GroupRole, RuleSpec[]>>;
+
+export interface RuleOptions {
+  /** The roles whose groups get rules. @default every node role (control-plane, worker, lb) */
+  roles?: readonly GroupRole[];
+  /** Resources the rules are computed from at run time (nsx-v: the subnet, whose gateway is the Edge). */
+  dependsOn?: string[];
+  /**
+   * The rules as they are once `dependsOn` exist, from their outputs (`c`) or, for a plan, from the
+   * cloud (`c` undefined; undefined when they do not exist yet). @default the planned rules
+   */
+  resolve?: (c: ResourceContext | undefined) => Promise<RulesByRole | undefined>;
+}
 
 /**
  * Security groups for a backend: one per group (every backend has the three node roles; nsx-t adds
@@ -16,9 +30,12 @@ export const rulesKey = (role: GroupRole): string => `security-group-rules/${rol
 export function securityGroupResources(
   ctx: ProvisionContext,
   groups: readonly string[],
-  rules: Record<GroupRole, RuleSpec[]>,
+  rules: RulesByRole,
   describeGroup: (group: string) => string,
+  o: RuleOptions = {},
 ): PlannedResource[] {
+  const roles = o.roles ?? groupRoles;
+  const resolve = o.resolve ?? (async () => rules);
   const { neutron } = ctx.clients;
   const cluster = ctx.cluster;
   const resources: PlannedResource[] = groups.map((group) => {
@@ -43,8 +60,9 @@ export function securityGroupResources(
   });
 
   const groupIds = async (c: ResourceContext | undefined): Promise<Record<GroupRole, string> | undefined> => {
-    const ids: Partial<Record<GroupRole, string>> = {};
-    for (const role of groupRoles) {
+    // a role without a group of its own (nsx-v has no lb nodes) is no rule's remote group
+    const ids: Record<GroupRole, string> = { 'control-plane': '', worker: '', lb: '' };
+    for (const role of roles) {
       if (c) ids[role] = c.output(sgKey(role)).id;
       else {
         const sg = await findNeutron(ctx, sgKey(role), neutron.securityGroups);
@@ -52,14 +70,22 @@ export function securityGroupResources(
         ids[role] = sg.id;
       }
     }
-    return ids as Record<GroupRole, string>;
+    return ids;
   };
-  const missingRules = async (role: GroupRole, ids: Record<GroupRole, string>) => {
+  const missingRules = async (
+    role: GroupRole,
+    ids: Record<GroupRole, string>,
+    c: ResourceContext | undefined,
+  ) => {
+    const wanted = await resolve(c);
+    if (!wanted) return undefined;
     const existing = await neutron.securityGroupRules.list({
       filters: { security_group_id: ids[role] },
       signal: ctx.signal,
     });
-    return rules[role].map((r) => toNeutronRule(r, ids)).filter((w) => !existing.some((e) => sameRule(e, w)));
+    return (wanted[role] ?? [])
+      .map((r) => toNeutronRule(r, ids))
+      .filter((w) => !existing.some((e) => sameRule(e, w)));
   };
   /** A rule whose create answer was lost (the connection dropped) is looked for before failing. */
   const createRuleOnce = async <W>(
@@ -75,27 +101,27 @@ export function securityGroupResources(
       if (missingNow.some((w) => JSON.stringify(w) === JSON.stringify(wanted))) throw e;
     }
   };
-  for (const role of groupRoles) {
+  for (const role of roles) {
     const key = rulesKey(role);
     resources.push({
       key,
       kind: 'security-group-rules',
       name: `${neutronName(cluster, sgKey(role))} rules`,
       service: 'neutron',
-      dependsOn: groupRoles.map(sgKey),
-      cost: { neutron: { security_group_rule: rules[role].length } },
+      dependsOn: [...roles.map(sgKey), ...(o.dependsOn ?? [])],
+      cost: { neutron: { security_group_rule: (rules[role] ?? []).length } },
       exists: async () => {
         const ids = await groupIds(undefined);
-        return ids !== undefined && (await missingRules(role, ids)).length === 0;
+        return ids !== undefined && (await missingRules(role, ids, undefined))?.length === 0;
       },
       // rules are matched by what they allow, not by tags: a lost create is found on the next run
       ensure: async (c) => {
         const ids = (await groupIds(c)) as Record<GroupRole, string>;
-        const missing = await missingRules(role, ids);
+        const missing = (await missingRules(role, ids, c)) ?? [];
         for (const r of missing) {
           await createRuleOnce(
             r,
-            () => missingRules(role, ids),
+            async () => (await missingRules(role, ids, c)) ?? [],
             () =>
               neutron.securityGroupRules.create(
                 {

@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { UserInputError } from '../../core/errors';
-import { createHttpClient, systemClock } from '../../clients/http';
-import type { Clock } from '../../clients/http/types';
-import { createNsxvClient, parseNsxvError, type NsxvClient } from '../../clients/nsxv';
-import { insecureRequested, loadCloudsConfig, resolveSecret, tlsOffWarning } from '../../config';
-import type { ClusterSpec } from '../../spec/types';
-import { debugLogOf, type DebugLogSource } from '../debug-log';
+import { UserInputError } from '../../../core/errors';
+import type { Clock } from '../../../clients/http/types';
+import type { NsxvClient } from '../../../clients/nsxv';
+import { connectNsxv } from '../../../clients/nsxv/connect';
+import { insecureRequested, loadCloudsConfig, resolveSecret, tlsOffWarning } from '../../../config';
+import type { ClusterSpec } from '../../../spec/types';
+import { debugLogOf, type DebugLogSource } from '../../debug-log';
 
 export type NsxvSettings = NonNullable<ClusterSpec['spec']['nsxv']>;
 
@@ -34,20 +34,14 @@ export function nsxvClientFromSpec(settings: NsxvSettings, o: NsxvConnectOptions
   });
   if (settings.insecure) o.warn?.(tlsOffWarning(`the NSX Manager ${settings.manager}`, 'spec.nsxv.insecure'));
   const insecure = settings.insecure || insecureRequested(o.env);
-  return createNsxvClient(
-    createHttpClient({
-      service: 'nsxv',
-      baseUrl: settings.manager.replace(/\/+$/, ''),
-      staticHeaders: {
-        authorization: `Basic ${Buffer.from(`${settings.username}:${password}`).toString('base64')}`,
-      },
-      parseError: parseNsxvError,
-      clock: o.clock ?? systemClock,
-      ...debugLogOf(o),
-      tls: {
-        verify: !insecure,
-        ...(settings.caFile ? { cacert: path.resolve(o.cwd, settings.caFile) } : {}),
-      },
-    }),
+  return connectNsxv(
+    {
+      url: settings.manager,
+      username: settings.username,
+      password,
+      ...(settings.caFile ? { cacert: path.resolve(o.cwd, settings.caFile) } : {}),
+      ...(insecure ? { insecure: true } : {}),
+    },
+    { ...(o.clock ? { clock: o.clock } : {}), ...debugLogOf(o) },
   );
 }

@@ -1,6 +1,6 @@
-import { nodeName, type NodeRole } from '../../core/names';
-import type { ClusterSpec } from '../../spec/types';
-import type { PlannedNode } from '../backend';
+import { nodeName, type NodeRole } from '../../../core/names';
+import type { ClusterSpec } from '../../../spec/types';
+import type { PlannedNode } from '../../backend';
 
 const SHORT: Record<NodeRole, string> = { 'control-plane': 'cp', worker: 'worker', lb: 'lb' };
 

@@ -1,23 +1,22 @@
-import { InternalError, UserInputError } from '../../core/errors';
-import { waitFor } from '../../core/wait';
-import type { ResourceContext, ResourceOutput } from '../../engine/graph';
-import type { NsxvClient } from '../../clients/nsxv';
-import type { Port } from '../../clients/neutron/ports';
-import type { Router } from '../../clients/neutron/routers';
-import type { SecurityGroup } from '../../clients/neutron/security-groups';
-import { renderControlPlaneUserData, renderWorkerUserData, type ClusterRenderInput } from '../../render';
+import { InternalError, UserInputError } from '../../../core/errors';
+import { waitFor } from '../../../core/wait';
+import type { ResourceContext, ResourceOutput } from '../../../engine/graph';
+import type { NsxvClient } from '../../../clients/nsxv';
+import type { Port } from '../../../clients/neutron/ports';
+import type { Router } from '../../../clients/neutron/routers';
+import { renderControlPlaneUserData, renderWorkerUserData, type ClusterRenderInput } from '../../../render';
 import type {
   BackendPlan,
   BuildInput,
   ClusterOutputs,
   PlannedNode,
   PlannedResource,
-  ProvisionBackend,
-} from '../backend';
-import { ensureNeutron, findNeutron, neutronName } from '../ensure-neutron';
-import { serverResource } from '../servers';
+  Backend,
+} from '../../backend';
+import { ensureNeutron, findNeutron, neutronName } from '../../ensure-neutron';
+import { rulesKey, securityGroupResources, sgKey } from '../../resources/security-groups';
+import { serverResource } from '../../servers';
 import { vdsNodes } from '../vds/nodes';
-import { sameRule, toNeutronRule } from '../vds/rules';
 import {
   API_PORT,
   edgeObjectName,
@@ -31,12 +30,12 @@ import {
   listenerName,
   poolMembers,
 } from './edge-lb';
-import { nsxvStateRecord } from './connect';
+import { nsxvStateRecord, nsxvOf } from './connect';
+import { nsxvLimits } from './limits';
 import { externalNetworkLookup } from './external';
 import { nsxvGroupRoles, nsxvRules, type NsxvGroupRole } from './rules';
 
 /** The Edge load balancer fronts at most this many workers (VIO-K's documented limit). */
-export const MAX_NSXV_WORKERS = 32;
 const EDGE_WAIT_MS = 20 * 60_000;
 
 const K = {
@@ -54,8 +53,6 @@ const K = {
   pool: 'nsxv/pool',
   virtualServer: 'nsxv/virtual-server',
 } as const;
-const sgKey = (role: NsxvGroupRole): string => `security-group/${role}`;
-const rulesKey = (role: NsxvGroupRole): string => `security-group-rules/${role}`;
 const address = (o: ResourceOutput): string => String(o.attributes?.address ?? '');
 
 /** VIO's Neutron exposes `router_type` through this extension (nsx_v plugin); stock Neutron does not. */
@@ -67,14 +64,13 @@ const ROUTER_TYPE_EXTENSION = 'nsxv-router-type';
  * the VIP being a secondary address of the Edge's uplink, reserved as a Neutron port on the external
  * network so Neutron never hands that address to anything else.
  */
-export const nsxvBackend: ProvisionBackend = {
-  name: 'nsx-v',
-  build(input: BuildInput): BackendPlan {
+export const nsxvGraph: Pick<Backend, 'plan'> = {
+  plan(input: BuildInput): BackendPlan {
     const { spec, ctx, facts } = input;
     const { neutron } = ctx.clients;
     const s = spec.spec;
     const cluster = ctx.cluster;
-    const nsxvClient = ctx.nsxv;
+    const nsxvClient = nsxvOf(ctx.backendClients);
     if (!nsxvClient)
       throw new UserInputError(
         'the nsx-v backend needs the NSX Manager: set spec.nsxv (manager, username, password)',
@@ -86,9 +82,10 @@ export const nsxvBackend: ProvisionBackend = {
       throw new UserInputError(
         'nsx-v needs spec.networks.internal.cidr and spec.networks.externalManagement.name',
       );
-    if (s.workers.count > MAX_NSXV_WORKERS)
+    const maxWorkers = nsxvLimits.maxWorkers ?? Infinity;
+    if (s.workers.count > maxWorkers)
       throw new UserInputError(
-        `spec.workers.count: ${s.workers.count} workers, but the NSX Edge load balancer fronts at most ${MAX_NSXV_WORKERS}`,
+        `spec.workers.count: ${s.workers.count} workers, but the NSX Edge load balancer fronts at most ${maxWorkers}`,
       );
     const external = externalNetworkLookup(ctx, externalRef);
     const nodes = vdsNodes(cluster, spec).filter((n) => n.role !== 'lb');
@@ -200,94 +197,19 @@ export const nsxvBackend: ProvisionBackend = {
     });
 
     // ---- security groups and their rules ----
-    for (const role of nsxvGroupRoles) {
-      const key = sgKey(role);
-      resources.push({
-        key,
-        kind: 'security-group',
-        name: neutronName(cluster, key),
-        service: 'neutron',
-        dependsOn: [],
-        cost: { neutron: { security_group: 1, security_group_rule: 2 } },
-        exists: async () => (await findNeutron(ctx, key, neutron.securityGroups)) !== undefined,
-        ensure: async () => {
-          const r = await ensureNeutron(ctx, 'security-group', key, neutron.securityGroups, () => ({
-            name: neutronName(cluster, key),
-            description: `viok cluster ${cluster}: ${role} nodes`,
-          }));
-          return { id: r.resource.id, action: r.action };
+    // the Edge's internal address (the subnet's gateway) is in the rules: they follow the subnet
+    const rulesAt = (gateway: string) => nsxvRules(spec, gateway);
+    resources.push(
+      ...securityGroupResources(ctx, nsxvGroupRoles, rulesAt('0.0.0.0'), (role) => `${role} nodes`, {
+        roles: nsxvGroupRoles,
+        dependsOn: [K.subnet],
+        resolve: async (c) => {
+          if (c) return rulesAt(String(c.output(K.subnet).attributes?.gateway ?? ''));
+          const subnet = await findNeutron(ctx, K.subnet, neutron.subnets);
+          return subnet ? rulesAt(subnet.gateway_ip ?? '') : undefined;
         },
-      });
-    }
-    const groupIds = async (
-      c: ResourceContext | undefined,
-    ): Promise<Record<NsxvGroupRole, string> | undefined> => {
-      const ids: Partial<Record<NsxvGroupRole, string>> = {};
-      for (const role of nsxvGroupRoles) {
-        if (c) ids[role] = c.output(sgKey(role)).id;
-        else {
-          const sg: SecurityGroup | undefined = await findNeutron(ctx, sgKey(role), neutron.securityGroups);
-          if (!sg) return undefined;
-          ids[role] = sg.id;
-        }
-      }
-      return ids as Record<NsxvGroupRole, string>;
-    };
-    const missingRules = async (role: NsxvGroupRole, ids: Record<NsxvGroupRole, string>, gateway: string) => {
-      const existing = await neutron.securityGroupRules.list({
-        filters: { security_group_id: ids[role] },
-        signal: ctx.signal,
-      });
-      const wanted = nsxvRules(spec, gateway)[role];
-      return wanted
-        .map((r) => toNeutronRule(r, { ...ids, lb: '' }))
-        .filter((w) => !existing.some((e) => sameRule(e, w)));
-    };
-    const ruleCount = nsxvRules(spec, '0.0.0.0');
-    for (const role of nsxvGroupRoles) {
-      const key = rulesKey(role);
-      resources.push({
-        key,
-        kind: 'security-group-rules',
-        name: `${neutronName(cluster, sgKey(role))} rules`,
-        service: 'neutron',
-        dependsOn: [...nsxvGroupRoles.map(sgKey), K.subnet],
-        cost: { neutron: { security_group_rule: ruleCount[role].length } },
-        exists: async () => {
-          const [ids, subnet] = await Promise.all([
-            groupIds(undefined),
-            findNeutron(ctx, K.subnet, neutron.subnets),
-          ]);
-          return (
-            ids !== undefined &&
-            subnet !== undefined &&
-            (await missingRules(role, ids, subnet.gateway_ip ?? '')).length === 0
-          );
-        },
-        ensure: async (c) => {
-          const ids = (await groupIds(c)) as Record<NsxvGroupRole, string>;
-          const gateway = String(c.output(K.subnet).attributes?.gateway ?? '');
-          const missing = await missingRules(role, ids, gateway);
-          for (const r of missing) {
-            await neutron.securityGroupRules.create(
-              {
-                security_group_id: ids[role],
-                direction: 'ingress',
-                ethertype: 'IPv4',
-                ...(r.protocol ? { protocol: r.protocol } : {}),
-                ...(r.port_range_min !== null ? { port_range_min: r.port_range_min } : {}),
-                ...(r.port_range_max !== null ? { port_range_max: r.port_range_max } : {}),
-                ...(r.remote_ip_prefix ? { remote_ip_prefix: r.remote_ip_prefix } : {}),
-                ...(r.remote_group_id ? { remote_group_id: r.remote_group_id } : {}),
-                description: `viok ${cluster}`,
-              },
-              ctx.signal,
-            );
-          }
-          return { id: ids[role], action: missing.length > 0 ? 'created' : 'found' };
-        },
-      });
-    }
+      }),
+    );
 
     // ---- ports: one per node on the internal subnet; the VIP reserved on the external network ----
     for (const node of nodes) {

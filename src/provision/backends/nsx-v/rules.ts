@@ -1,8 +1,8 @@
-import type { ClusterSpec } from '../../spec/types';
-import type { RuleSpec } from '../vds/rules';
+import type { ClusterSpec } from '../../../spec/types';
+import type { GroupRole, RuleSpec } from '../vds/rules';
 
 /** The two security groups of an nsx-v cluster (the Edge is the load balancer: no LB nodes). */
-export type NsxvGroupRole = 'control-plane' | 'worker';
+export type NsxvGroupRole = Exclude<GroupRole, 'lb'>;
 export const nsxvGroupRoles: readonly NsxvGroupRole[] = ['control-plane', 'worker'];
 
 const NODES: NsxvGroupRole[] = ['control-plane', 'worker'];

@@ -1,0 +1,50 @@
+import { UserInputError } from '../../core/errors';
+import type { Backend, BackendClients, BackendConnection, BackendName, ConnectInput } from '../backend';
+import { vdsBackend } from './vds';
+import { nsxtBackend } from './nsx-t';
+import { nsxvBackend } from './nsx-v';
+
+const backends: Record<BackendName, Backend> = {
+  vds: vdsBackend,
+  'nsx-v': nsxvBackend,
+  'nsx-t': nsxtBackend,
+};
+
+/** The plugin for a backend: its limits, connections, graph and clean-up. */
+export function backendFor(name: BackendName): Backend {
+  const b = backends[name] as Backend | undefined;
+  if (!b)
+    throw new UserInputError(
+      `backend ${name} cannot be provisioned (available: ${Object.keys(backends).join(', ')})`,
+    );
+  return b;
+}
+
+export interface ConnectBackendOptions extends Omit<ConnectInput, 'spec' | 'state'> {
+  /** Create, plan and scale: the spec, whose backend connects from its own settings. */
+  spec?: ConnectInput['spec'];
+  /** Delete: the cluster's state, whose backend connects to what create recorded. */
+  state?: ConnectInput['state'];
+}
+
+/**
+ * The backend connections of one command: the spec's backend (create, plan, scale), else the state's
+ * (delete). A delete with no state does not know the backend, so every backend that can connect does.
+ */
+export async function connectBackend(o: ConnectBackendOptions): Promise<BackendClients> {
+  const name = o.spec?.backend ?? o.state?.backend;
+  const input: ConnectInput = {
+    session: o.session,
+    env: o.env,
+    ...(o.spec ? { spec: o.spec } : {}),
+    ...(o.state ? { state: o.state } : {}),
+  };
+  const chosen =
+    name === undefined ? Object.values(backends) : name in backends ? [backendFor(name as BackendName)] : [];
+  const connections: BackendConnection[] = [];
+  for (const b of chosen) {
+    const c = await b.connect(input);
+    if (c) connections.push(c);
+  }
+  return { connections };
+}
