@@ -19,6 +19,11 @@ module.exports = tseslint.config(
     },
   },
   {
+    // test/boot's host-side client check is a Node ES module run by hand against the lab
+    files: ['**/*.mjs'],
+    languageOptions: { sourceType: 'module', globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
     files: ['**/*.js'],
     languageOptions: {
       sourceType: 'commonjs',

@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { CommanderError, Option, type Command } from 'commander';
 import { AbortError, ExitCode, SpecError, formatProblem, isViokError } from '../core/errors';
 import type { CliContext } from './context';
 import { TerminalOutput, TerminalPrompter, colorWanted, isInteractive } from './terminal';

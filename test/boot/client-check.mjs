@@ -12,7 +12,10 @@ const k8s = lib.default ?? lib;
 const [kubeconfig, ...expected] = process.argv.slice(2);
 const kc = new k8s.KubeConfig();
 kc.loadFromFile(kubeconfig);
-const fail = (m) => { console.error(`client-check: FAIL ${m}`); process.exit(1); };
+const fail = (m) => {
+  console.error(`client-check: FAIL ${m}`);
+  process.exit(1);
+};
 
 // /readyz with the kubeconfig's TLS material (the client library's own request options)
 const cluster = kc.getCurrentCluster();
@@ -37,11 +40,14 @@ const items = nodes.items ?? nodes.body?.items;
 for (const n of items) {
   const ready = n.status?.conditions?.find((c) => c.type === 'Ready')?.status;
   const ip = n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
-  console.log(`client-check: node ${n.metadata.name} Ready=${ready} InternalIP=${ip} podCIDR=${n.spec?.podCIDR ?? '-'}`);
+  console.log(
+    `client-check: node ${n.metadata.name} Ready=${ready} InternalIP=${ip} podCIDR=${n.spec?.podCIDR ?? '-'}`,
+  );
 }
 for (const name of expected) {
   const n = items.find((i) => i.metadata.name === name);
-  if (!n || n.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True') fail(`node ${name} not Ready`);
+  if (!n || n.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True')
+    fail(`node ${name} not Ready`);
 }
 
 const ns = 'default';
