@@ -9,11 +9,14 @@ import type * as Wizard from '../../wizard';
 import type { InitAnswers, WizardConnectors, WizardPrompts } from '../../wizard';
 import type * as Config from '../../config';
 import type * as OpenStack from '../../clients/openstack';
+import type * as Provision from '../../provision';
 import type { Register } from './index';
 
 /** Flags as commander parses them (strings; the answers are converted and checked below). */
 type InitFlags = Record<string, string | boolean | undefined> & {
   output: string;
+  sim?: boolean;
+  stateDir?: string;
   force?: boolean;
   yes?: boolean;
   plan?: boolean;
@@ -101,6 +104,11 @@ export const register: Register = (program, act) => {
     .option('-y, --yes', 'take the defaults without asking, and write without a last confirmation')
     .option('--force', 'overwrite the output file if it exists')
     .option('--plan', 'run `viok plan` on the spec once it is written')
+    .option(
+      '--sim',
+      'read the choices from the embedded simulator (the cloud every --sim command uses); the spec names no cloud',
+    )
+    .option('--state-dir <dir>', 'with --sim: where the simulated cloud lives (default $XDG_STATE_HOME/viok)')
     .addHelpText(
       'after',
       `
@@ -138,15 +146,23 @@ async function runInit(ctx: CliContext, flags: InitFlags, hasPlan: boolean): Pro
     if (!overwrite) throw new AbortError(`nothing written: ${flags.output} exists`);
   }
 
-  const result = await wizard.runWizard({
-    answers: answersOf(flags),
-    interactive,
-    yes: Boolean(flags.yes),
-    prompts: interactive ? await inquirerPrompts(ctx.signal) : refusingPrompts,
-    connectors: connectors(ctx),
-    out: ctx.out,
-    signal: ctx.signal,
-  });
+  const sim = flags.sim ? await simConnectors(ctx, flags) : undefined;
+  let result: Wizard.WizardResult;
+  try {
+    result = await wizard.runWizard({
+      answers: answersOf(flags),
+      interactive,
+      yes: Boolean(flags.yes),
+      prompts: interactive ? await inquirerPrompts(ctx.signal) : refusingPrompts,
+      connectors: sim?.connectors ?? connectors(ctx),
+      out: ctx.out,
+      signal: ctx.signal,
+    });
+  } finally {
+    await sim?.close();
+  }
+  // --sim: the spec names no cloud, so the same file works with --sim and, later, with OS_CLOUD
+  if (flags.sim) delete result.spec.spec.cloud;
 
   // written only now, in one rename: Ctrl-C at any question leaves nothing behind
   const tmp = `${output}.${process.pid}.tmp`;
@@ -158,7 +174,7 @@ async function runInit(ctx: CliContext, flags: InitFlags, hasPlan: boolean): Pro
       ctx.out.info(`Saved cloud ${result.cloudToSave.cloud.name} to ${f} (mode 0600)`);
   }
 
-  const planCommand = `viok plan -f ${flags.output}`;
+  const planCommand = `viok plan -f ${flags.output}${flags.sim ? ' --sim' : ''}`;
   if (!hasPlan) {
     ctx.out.info(
       'This viok has no `plan` command yet; check the spec with `viok validate -f ' + flags.output + '`.',
@@ -178,7 +194,9 @@ async function runInit(ctx: CliContext, flags: InitFlags, hasPlan: boolean): Pro
   // the same viok, as its own process: plan prints, waits and exits on its own terms
   const viok = process.argv[1];
   if (!viok) return ExitCode.ok;
-  const r = spawnSync(process.execPath, [viok, 'plan', '-f', output], {
+  const planArgs = ['plan', '-f', output, ...(flags.sim ? ['--sim'] : [])];
+  if (flags.sim && flags.stateDir) planArgs.push('--state-dir', flags.stateDir);
+  const r = spawnSync(process.execPath, [viok, ...planArgs], {
     stdio: 'inherit',
     // what the user typed for the spec's references (the NSX password) reaches plan, never a file
     env: { ...ctx.env, ...result.env },
@@ -247,6 +265,60 @@ function connectors(ctx: CliContext): WizardConnectors {
       return wizard.liveCloudInventory(await openstack.connectOpenStack(cloud, log));
     },
     openNsxt: async (connection) => wizard.liveNsxtInventory(connection, log.log),
+  };
+}
+
+/**
+ * `viok init --sim`: the choices come from the embedded simulator (its state in the state dir, locked
+ * while the wizard runs), NSX-T's from the simulator's NSX-T Manager. The NSX answers default to the
+ * placeholders the examples use: with --sim every command talks to the simulator's managers anyway.
+ */
+async function simConnectors(
+  ctx: CliContext,
+  flags: InitFlags,
+): Promise<{ connectors: WizardConnectors; close: () => Promise<void> }> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, as above
+  const p = require('../../provision') as typeof Provision;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, as above
+  const wizard = require('../../wizard') as typeof Wizard;
+  const homeDir = p.homeDir(ctx.env);
+  const e = { env: ctx.env, cwd: ctx.cwd, out: ctx.out, signal: ctx.signal, debug: ctx.debug };
+  const session = await p.openCloud({
+    sim: true,
+    stateDir: p.stateDirOf(flags.stateDir ? { stateDir: flags.stateDir } : {}, e),
+    env: ctx.env,
+    cwd: ctx.cwd,
+    homeDir,
+  });
+  const nsxt = session.simNsx?.nsxt;
+  const simEnv: Record<string, string | undefined> = {
+    VIOK_NSXT_URL: 'https://nsxt-manager.example.com',
+    VIOK_NSXV_URL: 'https://nsxv-manager.example.com',
+    VIOK_NSXT_PASSWORD: nsxt?.password,
+    VIOK_NSXV_PASSWORD: session.simNsx?.nsxv.password,
+  };
+  return {
+    connectors: {
+      cloudNames: [session.cloudName],
+      cloudsFile: path.join(homeDir, '.config', 'openstack', 'clouds.yaml'),
+      secureFile: path.join(homeDir, '.config', 'openstack', 'secure.yaml'),
+      env: (name) => simEnv[name] ?? ctx.env[name],
+      openCloud: async () => wizard.liveCloudInventory(session.clients),
+      openNsxt: async () => {
+        if (!nsxt) throw new UserInputError('the simulator has no NSX-T Manager');
+        return wizard.liveNsxtInventory(
+          {
+            manager: nsxt.url,
+            username: nsxt.username,
+            password: nsxt.password,
+            caFile: nsxt.caPem,
+            insecure: false,
+          },
+          ctx.debug ? (line) => ctx.out.debug(line) : undefined,
+        );
+      },
+    },
+    close: () => session.close(),
   };
 }
 
