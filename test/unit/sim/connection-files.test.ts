@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { nsxEnvironment, writeConnectionFiles, type SimUrls } from '../../../src/sim';
+import { itNeeding } from '../../helpers/programs';
 
 const urls: SimUrls = {
   openstack: 'http://127.0.0.1:5000',
@@ -21,25 +22,28 @@ describe('viok-sim.env', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('exports every variable, so a process started after `source` sees them', () => {
-    const files = writeConnectionFiles(
-      { urls, caPem: '-----BEGIN CERTIFICATE-----\n' },
-      path.join(dir, 'clouds.yaml'),
-    );
-    const expected = nsxEnvironment(urls, files.caFile, files.cloudsYaml);
-    // `env` is a child of the shell: it prints only exported variables.
-    const printed = execFileSync('bash', ['-c', 'source "$1" && env', 'bash', files.envFile], {
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-    });
-    const seen = new Map(
-      printed
-        .split('\n')
-        .filter((line) => line.includes('='))
-        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-    );
-    for (const [name, value] of Object.entries(expected))
-      expect([name, seen.get(name)]).toEqual([name, value]);
-    expect(seen.get('VIOK_NSXT_PASSWORD')).toBe(expected.VIOK_NSXT_PASSWORD);
-  });
+  itNeeding({ program: 'bash', install: 'apt-get install -y bash' })(
+    'exports every variable, so a process started after `source` sees them',
+    () => {
+      const files = writeConnectionFiles(
+        { urls, caPem: '-----BEGIN CERTIFICATE-----\n' },
+        path.join(dir, 'clouds.yaml'),
+      );
+      const expected = nsxEnvironment(urls, files.caFile, files.cloudsYaml);
+      // `env` is a child of the shell: it prints only exported variables.
+      const printed = execFileSync('bash', ['-c', 'source "$1" && env', 'bash', files.envFile], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      });
+      const seen = new Map(
+        printed
+          .split('\n')
+          .filter((line) => line.includes('='))
+          .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+      );
+      for (const [name, value] of Object.entries(expected))
+        expect([name, seen.get(name)]).toEqual([name, value]);
+      expect(seen.get('VIOK_NSXT_PASSWORD')).toBe(expected.VIOK_NSXT_PASSWORD);
+    },
+  );
 });
