@@ -17,6 +17,7 @@ const FOLDERS = [
   'config',
   'core',
   'engine',
+  'kube',
   'kubeconfig',
   'pki',
   'provision',
@@ -48,6 +49,12 @@ const LAYERS = {
   clients: {
     forbidden: FOLDERS.filter((f) => !['clients', 'core', 'util'].includes(f)),
     why: 'clients import only clients, core and util',
+  },
+  // RATIONALE: the Kubernetes API client is a client like those of src/clients: it answers questions
+  // about a cluster through a kubeconfig, and knows nothing of clouds, provisioning or presentation.
+  kube: {
+    forbidden: FOLDERS.filter((f) => !['kube', 'core', 'util'].includes(f)),
+    why: 'kube imports only kube, core and util',
   },
   // RATIONALE: the simulator stands in for the cloud; if it used viok's provisioning or CLI it would
   // agree with viok by construction instead of with the vendor's documented API.

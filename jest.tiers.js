@@ -16,12 +16,28 @@ const SLOW = [
   'cli-fuzz',
 ].map((name) => `<rootDir>/test/reliability/${name}.test.ts`);
 
+/** ESM-only packages the code loads (src/kube/client.ts): the built CLI uses Node's require(esm). */
+const ESM_PACKAGES = [
+  '@kubernetes/client-node',
+  'openid-client',
+  'oauth4webapi',
+  'jose',
+  'jsonpath-plus',
+  'rfc4648',
+];
+
 /** What every tier shares. */
 const base = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }],
+    // ESM-only packages (below) compiled to CommonJS: jest's module system cannot require(esm) on Node 20
+    '/node_modules/.+\\.m?js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+  // @kubernetes/client-node 1.x and its ESM-only dependencies are transformed; everything else is not
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
   // builds dist/ (CLI tests run bin/viok) and sets up the record of tests skipped for want of a program
   globalSetup: '<rootDir>/test/helpers/global-setup.js',
   // prints that record as one line

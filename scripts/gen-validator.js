@@ -17,6 +17,9 @@ function generate() {
     strict: true,
     allErrors: true,
     verbose: true,
+    // the schema's defaults are applied here, and only here: the validated spec carries them, so code
+    // reads spec fields without fallbacks of its own (the file on disk is never rewritten)
+    useDefaults: true,
     // the generated code takes its format checks from src/spec/formats.ts at run time
     code: { source: true, formats: _`require("./formats").specFormats` },
   });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { UserInputError } from '../core/errors';
+import type { ProgressEvent } from '../core/progress';
 import type { ClusterOutputs } from '../provision/backend';
 import type { PlanEntry } from '../provision/plan';
 import { confirmChange } from './confirm';
@@ -10,9 +11,11 @@ import {
   type KubeconfigTarget,
   type KubeconfigWritten,
 } from './kubeconfig';
-import { provision, runContext, withCloud } from './session';
+import { awaitReadiness, type Readiness, type WaitOptions } from './readiness';
+import { joinTokenRegistrar } from './cluster-access';
+import { provision, provisionInputs, runContext, withCloud } from './session';
 
-export interface CreateRunOptions extends CloudOptions, ProgressOptions {
+export interface CreateRunOptions extends CloudOptions, ProgressOptions, WaitOptions {
   /** The cluster spec (YAML or JSON), relative to the host's working folder. */
   file: string;
   /** The cluster's name; @default the spec's metadata.name */
@@ -34,6 +37,8 @@ export interface CreateRunResult {
   /** Endpoint, nodes and load balancer; undefined for a dry run. */
   outputs?: ClusterOutputs;
   kubeconfig?: KubeconfigWritten;
+  /** Whether Kubernetes is known to be ready; undefined for a dry run. */
+  readiness?: Readiness;
 }
 
 /** A DNS label short enough for every name viok derives from it (Neutron's 255, tags' 60). */
@@ -70,21 +75,12 @@ export async function runCreate(o: CreateRunOptions, host: RunHost): Promise<Cre
   }
   return withCloud(run, o, { spec: spec.spec }, async (session) => {
     const result = await p.createCluster({
-      spec: { ...spec, metadata: { name: cluster } },
-      cluster,
-      clients: session.clients,
-      cloudName: session.cloudName,
-      store: run.store,
-      progress: run.progress,
-      clock: p.systemClock,
-      signal: host.signal,
+      ...(await provisionInputs(run, session, spec, cluster)),
       dryRun: Boolean(o.dryRun),
+      ...(o.wait === false ? { wait: false } : {}),
+      // the simulator's nodes run no Kubernetes: nothing to register a join token with
+      ...(o.sim || session.simulated ? {} : { registerJoinToken: joinTokenRegistrar(run, cluster) }),
       holder: p.defaultHolder(`viok create cluster ${cluster}`),
-      backendClients: await p.connectBackend({
-        spec: spec.spec,
-        session,
-        env: { ...run.env, homeDir: p.homeDir(host.env), clock: p.systemClock },
-      }),
       confirm: async (plan) => {
         const count = plan.filter((e) => e.action === '+').length;
         await confirmChange(
@@ -100,18 +96,14 @@ export async function runCreate(o: CreateRunOptions, host: RunHost): Promise<Cre
       },
     });
     if (o.dryRun) return { cluster, cloud: session.cloudName, plan: result.plan };
-    const kubeconfig = await deliverKubeconfig(
-      p.kubeconfigFromState(result.state, cluster, run.store.location),
-      cluster,
-      o.kubeconfig ?? {},
-      {
-        cwd: host.cwd,
-        env: host.env,
-        homeDir: p.homeDir(host.env),
-        store: run.store,
-        write: (t) => host.out.result(t),
-      },
-    );
+    const config = p.kubeconfigFromState(result.state, cluster, run.store.location);
+    const kubeconfig = await deliverKubeconfig(config, cluster, o.kubeconfig ?? {}, {
+      cwd: host.cwd,
+      env: host.env,
+      homeDir: p.homeDir(host.env),
+      store: run.store,
+      write: (t) => host.out.result(t),
+    });
     const switched = kubeconfig.previousContext
       ? `; current context was ${kubeconfig.previousContext}, now ${kubeconfig.context}`
       : '';
@@ -120,12 +112,51 @@ export async function runCreate(o: CreateRunOptions, host: RunHost): Promise<Cre
       message: `kubeconfig written to ${kubeconfig.file} (context ${kubeconfig.context})${switched}`,
       data: { kubeconfig: kubeconfig.file, context: kubeconfig.context },
     });
+    const readiness = result.outputs
+      ? await awaitReadiness(
+          run,
+          { ...o, simulated: Boolean(o.sim || session.simulated) },
+          {
+            cluster,
+            outputs: result.outputs,
+            kubeconfig: { file: kubeconfig.file, config },
+            retry: `viok create cluster ${cluster} -f ${o.file}${o.sim ? ' --sim' : ''}`,
+          },
+        )
+      : undefined;
+    if (readiness) run.progress.emit(readinessSummary(cluster, readiness));
     return {
       cluster,
       cloud: session.cloudName,
       plan: result.plan,
       ...(result.outputs ? { outputs: result.outputs } : {}),
       kubeconfig,
+      ...(readiness ? { readiness } : {}),
     };
   });
+}
+
+/** The progress event that ends a run which created or changed nodes: what is known of Kubernetes. */
+export function readinessSummary(cluster: string, r: Readiness): ProgressEvent {
+  const data = { readiness: r.status };
+  switch (r.status) {
+    case 'ready':
+      return {
+        type: 'summary',
+        message: `cluster ${cluster} is ready: /readyz ok, ${r.nodes.length} nodes Ready`,
+        data: { ...data, nodes: r.nodes },
+      };
+    case 'not-waited':
+      return {
+        type: 'summary',
+        message: `cluster ${cluster}: servers are up; Kubernetes readiness not checked (--wait=false)`,
+        data,
+      };
+    case 'simulated':
+      return {
+        type: 'summary',
+        message: `cluster ${cluster}: the nodes are simulated (no Kubernetes runs in the simulator)`,
+        data,
+      };
+  }
 }

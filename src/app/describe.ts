@@ -15,7 +15,7 @@ export async function runDescribe(
   const state = await run.store.read(o.name);
   // no --os-cloud or OS_CLOUD: the cloud the cluster was created in
   return withCloud(run, o, state ? { state } : {}, (session) =>
-    p.describeCluster(session.clients, o.name, state, host.signal),
+    p.describeCluster(session.clients, o.name, state, host.signal, { bootstrap: true }),
   );
 }
 

@@ -2,7 +2,7 @@ import { silentProgress } from '../core/progress';
 import type { PlanEntry } from '../provision/plan';
 import type { CloudOptions, RunHost } from './host';
 import { clusterNameOf, loadSpec } from './create';
-import { provision, runContext, withCloud } from './session';
+import { provision, provisionInputs, runContext, withCloud } from './session';
 
 export interface PlanRunOptions extends CloudOptions {
   file: string;
@@ -22,21 +22,7 @@ export async function runPlan(o: PlanRunOptions, host: RunHost): Promise<PlanRun
   const cluster = clusterNameOf(o.name, spec);
   const run = { ...runContext(host, o, cluster, spec.spec), progress: silentProgress };
   return withCloud(run, o, { spec: spec.spec }, async (session) => {
-    const { plan } = await p.planCluster({
-      spec: { ...spec, metadata: { name: cluster } },
-      cluster,
-      clients: session.clients,
-      cloudName: session.cloudName,
-      store: run.store,
-      progress: run.progress,
-      clock: p.systemClock,
-      signal: host.signal,
-      backendClients: await p.connectBackend({
-        spec: spec.spec,
-        session,
-        env: { ...run.env, homeDir: p.homeDir(host.env), clock: p.systemClock },
-      }),
-    });
+    const { plan } = await p.planCluster(await provisionInputs(run, session, spec, cluster));
     return { cluster, cloud: session.cloudName, plan };
   });
 }

@@ -1,16 +1,23 @@
 import { UserInputError } from '../core/errors';
 import { confirmChange } from './confirm';
-import { clusterNameOf, loadSpec } from './create';
+import { clusterNameOf, loadSpec, readinessSummary } from './create';
+import { awaitReadiness, type Readiness, type WaitOptions } from './readiness';
+import { joinTokenRegistrar, workerRemoval } from './cluster-access';
 import type { CloudOptions, ProgressOptions, RunHost } from './host';
-import { provision, runContext, withCloud } from './session';
+import { provision, provisionInputs, runContext, withCloud } from './session';
 
-export interface ScaleRunOptions extends CloudOptions, ProgressOptions {
+export interface ScaleRunOptions extends CloudOptions, ProgressOptions, WaitOptions {
   file: string;
   name?: string;
   /** The number of workers wanted. */
   workers: number;
   /** Change the cloud without asking; required off a terminal. */
   yes?: boolean;
+  /**
+   * Drain each removed worker (cordon, evict its pods) and delete its Node object before its server
+   * goes. @default true (false: the servers are deleted as they are, e.g. when the API is gone)
+   */
+  drain?: boolean;
 }
 
 export interface ScaleRunResult {
@@ -18,6 +25,8 @@ export interface ScaleRunResult {
   workers: number;
   /** Workers deleted (highest numbers first). */
   removed: string[];
+  /** Whether Kubernetes is known to be ready with the new node set. */
+  readiness: Readiness;
 }
 
 /** `viok scale cluster`: sets the worker count; asks first (also before removing workers). */
@@ -31,32 +40,41 @@ export async function runScale(o: ScaleRunOptions, host: RunHost): Promise<Scale
   const state = await run.store.read(cluster);
   // spec.cloud, else (no --os-cloud or OS_CLOUD) the cloud the cluster was created in
   return withCloud(run, o, { spec: spec.spec, ...(state ? { state } : {}) }, async (session) => {
+    const simulated = Boolean(o.sim || session.simulated);
     await confirmChange(host, `Scale cluster ${cluster} in ${session.cloudName} to ${o.workers} workers?`, {
       yes: o.yes,
       view: run.view,
       declined: 'scale cancelled; nothing was changed',
     });
     const result = await p.scaleCluster({
-      spec: { ...spec, metadata: { name: cluster } },
-      cluster,
+      ...(await provisionInputs(run, session, spec, cluster)),
       workers: o.workers,
-      clients: session.clients,
-      cloudName: session.cloudName,
-      store: run.store,
-      progress: run.progress,
-      clock: p.systemClock,
-      signal: host.signal,
       holder: p.defaultHolder(`viok scale cluster ${cluster}`),
-      backendClients: await p.connectBackend({
-        spec: spec.spec,
-        session,
-        env: { ...run.env, homeDir: p.homeDir(host.env), clock: p.systemClock },
-      }),
+      ...(o.wait === false ? { wait: false } : {}),
+      ...(simulated
+        ? {}
+        : {
+            registerJoinToken: joinTokenRegistrar(run, cluster),
+            ...(o.drain !== false && state ? { nodes: workerRemoval(run, cluster, state) } : {}),
+          }),
     });
     run.progress.emit({
       type: 'summary',
       message: `cluster ${cluster} has ${o.workers} workers (${result.removed.length} removed)`,
     });
-    return { cluster, workers: o.workers, removed: result.removed };
+    const readiness: Readiness = result.outputs
+      ? await awaitReadiness(
+          run,
+          { ...o, simulated: Boolean(o.sim || session.simulated) },
+          {
+            cluster,
+            outputs: result.outputs,
+            kubeconfig: { config: p.kubeconfigFromState(result.state, cluster, run.store.location) },
+            retry: `viok scale cluster ${cluster} -f ${o.file} --workers ${o.workers}${o.sim ? ' --sim' : ''}`,
+          },
+        )
+      : { status: 'not-waited' };
+    run.progress.emit(readinessSummary(cluster, readiness));
+    return { cluster, workers: o.workers, removed: result.removed, readiness };
   });
 }

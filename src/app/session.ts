@@ -52,3 +52,32 @@ export async function withCloud<T>(
     await session.close();
   }
 }
+
+/**
+ * What every provisioning call of a run takes (create, plan, scale): the spec under the cluster's
+ * name, the session's clients and cloud, the run's state, progress, clock and Ctrl-C signal, and the
+ * backend's own connections (its NSX manager).
+ */
+export async function provisionInputs(
+  run: RunContext,
+  session: CloudSession,
+  spec: Provision.ProvisionOptions['spec'],
+  cluster: string,
+): Promise<Provision.ProvisionOptions> {
+  const p = provision();
+  return {
+    spec: { ...spec, metadata: { name: cluster } },
+    cluster,
+    clients: session.clients,
+    cloudName: session.cloudName,
+    store: run.store,
+    progress: run.progress,
+    clock: p.systemClock,
+    signal: run.host.signal,
+    backendClients: await p.connectBackend({
+      spec: spec.spec,
+      session,
+      env: { ...run.env, homeDir: p.homeDir(run.host.env), clock: p.systemClock },
+    }),
+  };
+}

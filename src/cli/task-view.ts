@@ -102,7 +102,8 @@ export class TaskView implements ProgressSink {
         this.onResource(event, now);
         break;
       case 'node':
-        this.onNode(event.node, event.status, event.message, now);
+        if (event.bootstrap) this.onBootstrap(event.node, event.bootstrap, now);
+        else this.onNode(event.node, event.status, event.message, now);
         break;
       case 'warning':
         this.above(() => this.o.write(`${this.line([['warning:', 'warn'], [` ${event.message}`]])}\n`));
@@ -220,9 +221,25 @@ export class TaskView implements ProgressSink {
     const prefix = this.o.cluster ? `${this.o.cluster}-` : '';
     const row = this.row(prefix && name.startsWith(prefix) ? name.slice(prefix.length) : name, now);
     row.shown = true;
-    if (status === 'ACTIVE') this.set(row, 'ACTIVE', 'ok', now);
+    // ACTIVE ends the server wait; Ready (the Kubernetes Node condition) ends the readiness wait
+    if (status === 'ACTIVE' || status === 'Ready') this.set(row, status, 'ok', now);
     else if (status === 'ERROR') this.set(row, `ERROR${message ? `: ${message}` : ''}`, 'bad', now);
     else this.set(row, status === 'BUILD' ? 'building' : status, 'busy', now);
+  }
+
+  /** A bootstrap phase marker from the node's console: busy until `done ok`, bad on `failed`. */
+  private onBootstrap(
+    name: string,
+    b: { phase: string; status: string; attempt?: number },
+    now: number,
+  ): void {
+    const prefix = this.o.cluster ? `${this.o.cluster}-` : '';
+    const row = this.row(prefix && name.startsWith(prefix) ? name.slice(prefix.length) : name, now);
+    row.shown = true;
+    const attempt = b.attempt !== undefined && b.attempt > 1 ? ` (attempt ${b.attempt})` : '';
+    if (b.phase === 'done' && b.status === 'ok') this.set(row, 'bootstrapped', 'ok', now);
+    else if (b.status === 'failed') this.set(row, `${b.phase} failed${attempt}`, 'bad', now);
+    else this.set(row, `${b.phase}${b.status === 'start' ? '' : ` ${b.status}`}${attempt}`, 'busy', now);
   }
 
   private row(short: string, now: number): NodeRow {

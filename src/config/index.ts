@@ -18,6 +18,7 @@ export type {
   TokenAuth,
   UserIdentity,
 } from './resolved-cloud';
+export { passwordCloud } from './resolved-cloud';
 export type { SecretContext, SecretRef } from './secrets';
 export { redactCloud, resolveSecret } from './secrets';
 export { INSECURE_ENV, insecureRequested, tlsOffWarning } from './insecure';

@@ -13,7 +13,14 @@ export type ProgressEvent =
       id?: string;
       message?: string;
     }
-  | { type: 'node'; node: string; status: string; message?: string }
+  | {
+      type: 'node';
+      node: string;
+      status: string;
+      message?: string;
+      /** A bootstrap phase marker read from the node's serial console (status is then "<phase> <status>"). */
+      bootstrap?: { phase: string; status: string; attempt?: number };
+    }
   | { type: 'warning'; message: string }
   | { type: 'summary'; message: string; data?: Record<string, unknown> };
 

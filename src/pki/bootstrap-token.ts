@@ -12,6 +12,15 @@ function randomString(length: number): string {
   return out;
 }
 
+/**
+ * How long a join token is valid: short, because each run that adds nodes mints its own (or reuses the
+ * last run's while it has an hour left), so nothing long-lived is stored or sits in user data.
+ */
+export const bootstrapTokenTtlMs = 2 * 3600_000;
+
+/** kubeadm's form of a duration in whole hours, e.g. `2h0m0s`. */
+export const bootstrapTokenTtl = `${bootstrapTokenTtlMs / 3600_000}h0m0s`;
+
 /** A fresh bootstrap token `<id>.<secret>` for `kubeadm join`. */
 export function generateBootstrapToken(): string {
   return `${randomString(6)}.${randomString(16)}`;

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes } from 'node:crypto';
 import { x509 } from './crypto';
 import type { KeyPair } from './keys';
 import { generateKeyPair, importKeyPair, signingAlgorithm } from './keys';
@@ -123,4 +123,40 @@ export async function issueLeaf(ca: SigningCa, req: LeafRequest): Promise<Certif
     extensions,
   });
   return { certPem: `${cert.toString('pem')}\n`, keyPem: keyPair.privateKeyPem };
+}
+
+/**
+ * A self-signed client certificate that is not a CA (basicConstraints CA:false; digitalSignature,
+ * keyEncipherment; clientAuth): what an NSX-T principal identity is registered with. NSX requires
+ * "SHA256 based", "RSA/DSA … 2048 bits or above" and "Cannot be a root certificate" (NSX-T 3.0
+ * Administration Guide, "Add a Role Assignment or Principal Identity",
+ * https://docs.vmware.com/en/VMware-NSX-T-Data-Center/3.0/administration/GUID-9AB0E35C-8A7D-48B5-9B91-1757B0481488.html),
+ * i.e. no CA certificate: the same shape as `openssl req -x509 -extensions usr_cert` in VMware's
+ * examples. The key is PKCS#8 (`PRIVATE KEY`), the form NCP's docs show for `nsx_api_private_key_file`.
+ */
+export async function createSelfSignedClientCert(
+  commonName: string,
+  validity: Validity,
+  organizations: readonly string[] = [],
+): Promise<CertificateAndKey> {
+  const keyPair = await generateKeyPair();
+  const name = dn(commonName, organizations);
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serialNumber(),
+    name,
+    ...window(validity),
+    signingAlgorithm,
+    keys: keyPair.keys,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+        true,
+      ),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth], false),
+      await x509.SubjectKeyIdentifierExtension.create(keyPair.keys.publicKey),
+    ],
+  });
+  const keyPem = createPrivateKey(keyPair.privateKeyPem).export({ type: 'pkcs8', format: 'pem' }).toString();
+  return { certPem: `${cert.toString('pem')}\n`, keyPem };
 }

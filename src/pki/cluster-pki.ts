@@ -22,7 +22,10 @@ export interface ClusterPki {
   serviceAccount: { privateKeyPem: string; publicKeyPem: string };
   /** Admin client certificate for the kubeconfig viok writes. */
   admin: CertificateAndKey & { commonName: string; group: string };
-  /** Bootstrap token `<id>.<secret>` for `kubeadm join`. */
+  /**
+   * Bootstrap token `<id>.<secret>` for `kubeadm join`: the run's join token (see
+   * provision/join-token.ts), never stored with the rest; a fresh one from generateClusterPki.
+   */
   bootstrapToken: string;
   /** `sha256:<hex>` of the cluster CA's public key, for `kubeadm join` discovery. */
   caCertHash: string;
@@ -152,7 +155,6 @@ export function isClusterPki(v: unknown): v is ClusterPki {
     pair(r.frontProxyCa) &&
     pair(r.etcdCa) &&
     pair(r.admin) &&
-    typeof r.bootstrapToken === 'string' &&
     typeof r.caCertHash === 'string'
   );
 }

@@ -8,5 +8,12 @@ export {
   isClusterPki,
 } from './cluster-pki';
 export type { CertificateAndKey } from './certificates';
-export { generateBootstrapToken, bootstrapTokenId, bootstrapTokenPattern } from './bootstrap-token';
+export { createSelfSignedClientCert } from './certificates';
+export {
+  generateBootstrapToken,
+  bootstrapTokenId,
+  bootstrapTokenPattern,
+  bootstrapTokenTtl,
+  bootstrapTokenTtlMs,
+} from './bootstrap-token';
 export { caCertHash } from './ca-cert-hash';

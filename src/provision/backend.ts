@@ -114,6 +114,11 @@ export interface Backend {
   readonly limits: BackendLimits;
   /** Its own connections, from the spec, else the state, else (--sim) the simulator; undefined if none. */
   connect(input: ConnectInput): Promise<BackendConnection | undefined>;
+  /**
+   * Checks, before anything is created (create and plan), that what the spec names on the backend's
+   * own managers is usable; throws PreflightError listing every problem. Optional.
+   */
+  preflight?(ctx: ProvisionContext, spec: ClusterSpec): Promise<void>;
   /** The resource graph the spec needs (pure: builds, never calls the cloud). */
   plan(input: BuildInput): BackendPlan;
   /**

@@ -24,6 +24,11 @@ export interface Timing {
   serverBootMs: number;
   /** How long a delete may keep answering 409 in-use, or servers may take to go. @default 10 minutes */
   deleteMs: number;
+  /**
+   * How long the nodes created by a run may take to report bootstrap `done` on their serial
+   * consoles (package install, kubeadm with its retries, add-ons). @default 40 minutes
+   */
+  bootstrapMs: number;
   /** First pause between polls. @default 2000 */
   pollMs: number;
   /** Longest pause between polls. @default 15000 */
@@ -33,6 +38,7 @@ export interface Timing {
 export const defaultTiming: Timing = {
   serverBootMs: 20 * 60_000,
   deleteMs: 10 * 60_000,
+  bootstrapMs: 40 * 60_000,
   pollMs: 2000,
   maxPollMs: 15_000,
 };

@@ -5,7 +5,7 @@ import type { ProgressSink } from '../core/progress';
 import { executeGraph, type ResourceOutput } from '../engine/graph';
 import type { Clock } from '../clients/http/types';
 import type { OpenStackClients } from '../clients/openstack';
-import { generateClusterPki, isClusterPki, type ClusterPki } from '../pki';
+import { generateBootstrapToken, generateClusterPki, isClusterPki, type ClusterPki } from '../pki';
 import type { ClusterSpec } from '../spec/types';
 import type { ClusterState, LockHolder, StateStore } from '../state/types';
 import { noBackendClients, type BackendClients, type BackendPlan, type ClusterOutputs } from './backend';
@@ -14,6 +14,8 @@ import { defaultTiming, type ProvisionContext, type Timing } from './context';
 import { diffPlan, quotaNeeds, type PlanEntry } from './plan';
 import { checkCloudObjects, checkQuotas } from './preflight';
 import { StateRecorder } from './state-recorder';
+import { joinTokenFor, needsRegistration, type JoinTokenRegistrar } from './join-token';
+import { waitForBootstrap } from './wait-bootstrap';
 import { removeFailedNode, waitForServers } from './wait-servers';
 
 export interface ProvisionOptions {
@@ -31,6 +33,17 @@ export interface ProvisionOptions {
   now?: () => Date;
   /** The backend's own connections (see connectBackend). @default none (enough for vds) */
   backendClients?: BackendClients;
+  /**
+   * Registers this run's join token with the running cluster when nodes join it later than its first
+   * control-plane node (scale, a re-run): the cluster's API through its kubeconfig. Absent (the
+   * simulator, whose nodes run no Kubernetes): not registered.
+   */
+  registerJoinToken?: JoinTokenRegistrar;
+  /**
+   * Wait for the nodes to come up: with false, create returns once the servers are ACTIVE, without
+   * following their bootstrap (or, in the app layer, the Kubernetes API). @default true
+   */
+  wait?: boolean;
 }
 
 export interface CreateOptions extends ProvisionOptions {
@@ -54,6 +67,8 @@ export interface CreateResult {
 export async function planCluster(
   o: ProvisionOptions,
   recorder?: StateRecorder,
+  /** The run's join token for `kubeadm init`/`join` in user data; @default a throwaway (plans render none) */
+  joinToken?: string,
 ): Promise<{ plan: PlanEntry[]; graph: BackendPlan; ctx: ProvisionContext; projectId: string }> {
   const now = o.now ?? (() => new Date());
   const rec =
@@ -82,6 +97,7 @@ export async function planCluster(
   });
   const projectId = await o.clients.session.projectId();
   const facts = await checkCloudObjects(ctx, o.spec);
+  await backend.preflight?.(ctx, o.spec);
   const graph = backend.plan({
     spec: o.spec,
     ctx,
@@ -89,7 +105,7 @@ export async function planCluster(
     pki: () => {
       const pki = rec.state.secrets.pki;
       if (!isClusterPki(pki)) throw new OperationError('the cluster PKI is missing from the state');
-      return pki;
+      return { ...pki, bootstrapToken: joinToken ?? generateBootstrapToken() };
     },
   });
   const plan = await diffPlan(graph.resources);
@@ -101,7 +117,8 @@ export async function planCluster(
 /**
  * `viok create cluster`: preflight, plan, then apply under the cluster's lock: PKI (kept in state),
  * the backend's graph, the wait for servers (a server in ERROR is removed with its ports and created
- * once more), and the outputs. Safe to run again: what exists is found, not created.
+ * once more), the wait for the new nodes' bootstrap (phase markers on their serial consoles; a
+ * failed node fails the run and nothing is deleted; skipped with `wait: false`), and the outputs. Safe to run again: what exists is found, not created.
  */
 export async function createCluster(o: CreateOptions): Promise<CreateResult> {
   // every request of the run listens on the one Ctrl-C signal
@@ -145,7 +162,8 @@ async function createUnlessInterrupted(o: CreateOptions): Promise<CreateResult> 
         });
     // a failed preflight must not leave the pending keys as an unhandled rejection
     pkiPending?.catch(() => undefined);
-    const { plan, graph, ctx } = await planCluster(o, recorder);
+    const joinToken = joinTokenFor(recorder.state, now());
+    const { plan, graph, ctx } = await planCluster(o, recorder, joinToken.bootstrapToken);
     const toCreate = plan.filter((e) => e.action === '+');
     if (toCreate.length > 0 && o.confirm && !(await o.confirm(plan)))
       throw new AbortError('create cancelled; nothing was created');
@@ -157,6 +175,21 @@ async function createUnlessInterrupted(o: CreateOptions): Promise<CreateResult> 
         message: 'generating the cluster CAs, service-account keys and admin certificate',
       });
       await recorder.setSecret('pki', await pkiPending);
+    }
+    await forgetStoredPkiToken(recorder);
+    if (joinToken.fresh && toCreate.some((e) => graph.nodes.some((n) => n.serverKey === e.key))) {
+      if (needsRegistration(graph.nodes, plan) && o.registerJoinToken) {
+        o.progress.emit({
+          type: 'phase',
+          phase: 'join-token',
+          message: `registering a join token (valid until ${joinToken.expiresAt}) with the cluster's API server`,
+        });
+        await o.registerJoinToken(joinToken.bootstrapToken, new Date(joinToken.expiresAt), recorder.state);
+      }
+      await recorder.setSecret('joinToken', {
+        bootstrapToken: joinToken.bootstrapToken,
+        expiresAt: joinToken.expiresAt,
+      });
     }
 
     o.progress.emit({
@@ -194,14 +227,38 @@ async function createUnlessInterrupted(o: CreateOptions): Promise<CreateResult> 
     // the version too, for `viok get clusters` (the spec itself is not kept)
     await recorder.setOutputs({ ...outputs, kubernetesVersion: o.spec.spec.kubernetesVersion });
     await recorder.flush();
+    if (o.wait !== false) {
+      // after the outputs are recorded, so describe and get kubeconfig work on a failed node's cluster;
+      // only the nodes this run created: an older node's console may have scrolled past its markers
+      const created = new Set(toCreate.map((e) => e.key));
+      await waitForBootstrap(
+        ctx,
+        graph.nodes.filter((n) => created.has(n.serverKey)),
+        timing,
+      );
+    }
     o.progress.emit({
       type: 'summary',
-      message: `cluster ${o.cluster} is ready: API at https://${outputs.apiEndpoint.host}:${outputs.apiEndpoint.port}`,
+      // ACTIVE servers are not a cluster yet: "ready" is said after the Kubernetes wait (src/app/readiness.ts)
+      message: `cluster ${o.cluster}: servers ACTIVE, API at https://${outputs.apiEndpoint.host}:${outputs.apiEndpoint.port}`,
       data: { ...outputs },
     });
     return { plan, outputs, state: recorder.state };
   } finally {
     await lock.release();
+  }
+}
+
+/**
+ * The PKI keeps no join token: states written before join tokens were per run carried a 24-hour one
+ * in it; drop it (a run's token is in secrets.joinToken, valid for two hours).
+ */
+async function forgetStoredPkiToken(recorder: StateRecorder): Promise<void> {
+  const pki = recorder.state.secrets.pki as Record<string, unknown> | undefined;
+  if (pki && 'bootstrapToken' in pki) {
+    const rest = { ...pki };
+    delete rest.bootstrapToken;
+    await recorder.setSecret('pki', rest);
   }
 }
 

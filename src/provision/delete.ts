@@ -9,7 +9,7 @@ import { executeGraph, type Resource } from '../engine/graph';
 import type { Clock } from '../clients/http/types';
 import type { OpenStackClients } from '../clients/openstack';
 import type { StateStore, LockHolder, ResourceRecord } from '../state/types';
-import { findRecordedUntagged, findUntaggedNamed } from './untagged-leftovers';
+import { findRecordedUntagged, findUntaggedNamed, listNeutronObjects } from './untagged-leftovers';
 import { defaultTiming, type Timing } from './context';
 import { defaultHolder, interrupted } from './create';
 import { deleteWithRetry } from './wait-servers';
@@ -49,14 +49,9 @@ export async function findOwned(
   const tag = clusterTag(cluster);
   const byTag = { tags: [tag], ...(signal ? { signal } : {}) };
   const { neutron, nova } = clients;
-  const [servers, fips, routers, ports, subnets, networks, groups] = await Promise.all([
+  const [servers, { fips, routers, ports, subnets, networks, groups }] = await Promise.all([
     nova.servers.listByTag(tag, signal),
-    neutron.floatingIps.list(byTag),
-    neutron.routers.list(byTag),
-    neutron.ports.list(byTag),
-    neutron.subnets.list(byTag),
-    neutron.networks.list(byTag),
-    neutron.securityGroups.list(byTag),
+    listNeutronObjects(neutron, byTag),
   ]);
   const owned = (
     kind: OwnedObject['kind'],

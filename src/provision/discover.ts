@@ -3,6 +3,8 @@ import { OperationError } from '../core/errors';
 import type { OpenStackClients } from '../clients/openstack';
 import type { ClusterState, StateStore } from '../state/types';
 import type { FloatingIp } from '../clients/neutron/floating-ips';
+import { bootstrapProgress } from '../render/bootstrap-markers';
+import { CONSOLE_LINES } from './wait-bootstrap';
 
 /** A cluster as `viok get clusters` shows it: found from tags, not from local state. */
 export interface ClusterSummary {
@@ -107,13 +109,18 @@ export interface NodeDescription {
   /** Floating IPs bound to the node's ports (reachable from outside). */
   floatingIps: string[];
   fault?: string;
+  /**
+   * The last bootstrap phase marker on the node's serial console (Kubernetes nodes, when asked for
+   * and the cloud gives console output); `phase: 'none'` when the console shows none (yet, or any more).
+   */
+  bootstrap?: { phase: string; status: string; attempt?: number };
 }
 
 export interface ClusterDescription {
   name: string;
   backend?: string;
   cloud?: string;
-  /** What kubectl uses: the same endpoint as the kubeconfig (for nsx-t, lb-1's floating IP). */
+  /** What kubectl uses: the same endpoint as the kubeconfig (for nsx-t, the floating IP on the management VIP). */
   apiEndpoint?: string;
   /** The keepalived VIP; `internal` when only the cluster's own network reaches it (nsx-t's API network). */
   loadBalancer?: { vip: string; internal?: boolean };
@@ -126,6 +133,7 @@ export async function describeCluster(
   cluster: string,
   state: ClusterState | undefined,
   signal?: AbortSignal,
+  options: { bootstrap?: boolean } = {},
 ): Promise<ClusterDescription> {
   const [servers, vipPorts, floatingIps] = await Promise.all([
     clients.nova.servers.listByTag(clusterTag(cluster), signal),
@@ -169,6 +177,7 @@ export async function describeCluster(
         (roleOrder[a.role] ?? 3) - (roleOrder[b.role] ?? 3) ||
         a.name.localeCompare(b.name, undefined, { numeric: true }),
     );
+  if (options.bootstrap) await addBootstrapPhases(clients, nodes, signal);
   const endpoint = apiEndpointOf(state, nodes, floatingIps) ?? (vip ? `https://${vip}:6443` : undefined);
   return {
     name: cluster,
@@ -181,8 +190,40 @@ export async function describeCluster(
 }
 
 /**
- * The endpoint the kubeconfig holds: the recorded output, else (state on another machine) the floating
- * IP of the first load-balancer node, which is what nsx-t's create records; undefined to fall back to the VIP.
+ * Each active Kubernetes node's last bootstrap marker, read from its console, a few at a time. A
+ * console the cloud does not give (any error) leaves the node without one: describe never fails on it.
+ */
+async function addBootstrapPhases(
+  clients: Pick<OpenStackClients, 'nova'>,
+  nodes: NodeDescription[],
+  signal?: AbortSignal,
+): Promise<void> {
+  const queue = nodes.filter((n) => n.status === 'ACTIVE' && n.role !== 'lb');
+  const worker = async (): Promise<void> => {
+    for (let n = queue.shift(); n; n = queue.shift()) {
+      let output: string;
+      try {
+        output = await clients.nova.servers.consoleOutput(n.id, CONSOLE_LINES, signal);
+      } catch {
+        continue;
+      }
+      const last = bootstrapProgress(output, n.name).last;
+      n.bootstrap = last
+        ? {
+            phase: last.phase,
+            status: last.status,
+            ...(last.attempt !== undefined ? { attempt: last.attempt } : {}),
+          }
+        : { phase: 'none', status: 'unknown' };
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+}
+
+/**
+ * The endpoint the kubeconfig holds: the recorded output, else (state on another machine) nsx-t's
+ * floating IP on the management VIP (key floatingip/api), else that of the first load-balancer node
+ * (clusters created before the management VIP); undefined to fall back to the VIP.
  */
 function apiEndpointOf(
   state: ClusterState | undefined,
@@ -192,6 +233,8 @@ function apiEndpointOf(
   const recorded = state?.outputs.apiEndpoint as { host?: unknown; port?: unknown } | undefined;
   if (typeof recorded?.host === 'string' && recorded.host)
     return `https://${recorded.host}:${typeof recorded.port === 'number' ? recorded.port : 6443}`;
+  const api = floatingIps.find((f) => (f.tags ?? []).includes(keyTag('floatingip/api')));
+  if (api) return `https://${api.floating_ip_address}:6443`;
   for (const lb of nodes.filter((n) => n.role === 'lb')) {
     const fixed = new Set(Object.values(lb.addresses).flat());
     const fip = floatingIps.find((f) => f.fixed_ip_address && fixed.has(f.fixed_ip_address));

@@ -7,6 +7,7 @@ import type { Subnet } from '../clients/neutron/subnets';
 import type { ClusterSpec } from '../spec/types';
 import { didYouMean } from '../util/close-matches';
 import type { ProvisionContext } from './context';
+import { unsupportedImageOs } from './image-os';
 
 /** What the cloud has that the spec names, resolved to ids once, before anything is created. */
 export interface CloudFacts {
@@ -89,6 +90,10 @@ export async function checkCloudObjects(ctx: ProvisionContext, spec: ClusterSpec
     missing(`spec.image: no image "${s.image}" in Glance.${await imageAdvice(glance, s.image)}`);
   else if (image.image.status !== 'active')
     missing(`spec.image: image "${s.image}" is ${image.image.status}, not active`);
+  if (image.image) {
+    const osWarning = unsupportedImageOs(image.image);
+    if (osWarning) ctx.progress.emit({ type: 'warning', message: osWarning });
+  }
 
   const flavors: Record<string, Flavor> = {};
   const wanted: [string, string][] = [

@@ -1,5 +1,5 @@
 import { UserInputError } from '../core/errors';
-import { clusterTag, keyFromTags, keyTag } from '../core/names';
+import { clusterTag, keyFromTags } from '../core/names';
 import { isNotFound } from '../clients/http/errors';
 import { waitFor } from '../core/wait';
 import { defaultTiming } from './context';
@@ -11,6 +11,18 @@ import { backendFor } from './backends';
 export interface ScaleOptions extends CreateOptions {
   /** The worker count wanted. */
   workers: number;
+  /**
+   * Takes a worker out of Kubernetes before its server goes: drain (cordon, evict its pods) and,
+   * once the server is deleted, delete its Node object. Absent (the simulator, `--no-drain`): the
+   * servers are deleted as they are.
+   */
+  nodes?: WorkerRemoval;
+}
+
+/** What scale asks the cluster's API server when it removes workers. */
+export interface WorkerRemoval {
+  drain(node: string): Promise<void>;
+  deleteNode(node: string): Promise<void>;
 }
 
 export interface ScaleResult extends CreateResult {
@@ -56,6 +68,13 @@ async function removeSurplusWorkers(o: ScaleOptions): Promise<string[]> {
     const state = await o.store.read(o.cluster);
     const recorder = state ? new StateRecorder(o.store, state) : undefined;
     o.progress.emit({ type: 'phase', phase: 'scale', message: `removing ${surplus.length} workers` });
+    if (o.nodes) {
+      // all drained before any server goes: a failed drain leaves every server (and its pods) in place
+      for (const { server } of surplus) {
+        o.progress.emit({ type: 'phase', phase: 'drain', message: `draining ${server.name}` });
+        await o.nodes.drain(server.name);
+      }
+    }
     for (const { server } of surplus)
       await deleteWithRetry(ctx, `server ${server.name}`, () => nova.servers.delete(server.id), timing);
     await waitFor(
@@ -79,18 +98,38 @@ async function removeSurplusWorkers(o: ScaleOptions): Promise<string[]> {
         signal: o.signal,
       },
     );
+    const clusterPorts = await neutron.ports.list({ tags: [tag], signal: o.signal });
+    const clusterFips = await neutron.floatingIps.list({ tags: [tag], signal: o.signal });
     for (const { server, index } of surplus) {
-      const portKey = `port/worker-${index}`;
-      const ports = await neutron.ports.list({ tags: [tag, keyTag(portKey)], signal: o.signal });
-      for (const p of ports)
+      // nsx-t: the worker's floating IP on its management port (a released port leaves it allocated)
+      for (const f of clusterFips.filter((x) => keyFromTags(x.tags ?? []) === `floatingip/worker-${index}`)) {
+        await deleteWithRetry(
+          ctx,
+          `floating IP ${f.floating_ip_address}`,
+          () => neutron.floatingIps.delete(f.id, o.signal),
+          timing,
+        );
+        await recorder?.forget(`floatingip/worker-${index}`);
+      }
+      // vds and nsx-v key a worker's one port `port/worker-N`; nsx-t its three `port/worker-N/{mgmt,api,pod}`
+      const ports = clusterPorts.filter((p) => isPortOf(keyFromTags(p.tags ?? []), `worker-${index}`));
+      for (const p of ports) {
         await deleteWithRetry(ctx, `port ${p.name}`, () => neutron.ports.delete(p.id, o.signal), timing);
+        const key = keyFromTags(p.tags ?? []);
+        if (key) await recorder?.forget(key);
+      }
       await recorder?.forget(`server/worker-${index}`);
-      await recorder?.forget(portKey);
       o.progress.emit({ type: 'resource', key: `server/worker-${index}`, status: 'deleted', id: server.id });
     }
     await recorder?.flush();
+    if (o.nodes) for (const { server } of surplus) await o.nodes.deleteNode(server.name);
     return surplus.map((x) => x.server.name);
   } finally {
     await lock.release();
   }
+}
+
+/** Whether a port's key names a port of the node `short` (e.g. worker-2, never worker-20). */
+export function isPortOf(key: string | undefined, short: string): boolean {
+  return key === `port/${short}` || (key?.startsWith(`port/${short}/`) ?? false);
 }

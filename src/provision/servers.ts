@@ -29,6 +29,8 @@ export function serverResource(
   options: {
     facts: CloudFacts;
     availabilityZone: string | undefined;
+    /** spec.configDrive: user data and network config from a config drive, not the metadata service. */
+    configDrive?: boolean;
     dependsOn: readonly string[];
     userData: (c: ResourceContext) => string;
   },
@@ -56,6 +58,7 @@ export function serverResource(
             networks: node.portKeys.map((k) => ({ port: c.output(k).id })),
             key_name: facts.keyName,
             ...(options.availabilityZone ? { availability_zone: options.availabilityZone } : {}),
+            ...(options.configDrive ? { config_drive: true } : {}),
             user_data: options.userData(c),
             metadata: { 'viok-cluster': ctx.cluster, 'viok-role': node.role },
           })),

@@ -5,9 +5,10 @@ import { OperationError, UserInputError } from '../core/errors';
 import { LocalStateStore } from '../state/local-store';
 import type { LockHolder } from '../state/types';
 import { connectOpenStack, type OpenStackClients } from '../clients/openstack';
-import { insecureRequested, resolveCloud } from '../config';
+import { insecureRequested, passwordCloud, resolveCloud } from '../config';
 import type { ResolvedCloud } from '../config';
 import type * as Sim from '../sim';
+import { SIM_CLOUD_NAME } from '../sim/connection-files';
 
 /** One simulated NSX manager: its URL, its fixed admin, and the simulator's CA. */
 export interface SimNsxEndpoint {
@@ -34,6 +35,11 @@ export interface CloudSession {
    * take their managers from the spec (or, for delete, the state).
    */
   simNsx?: SimNsxEndpoints;
+  /**
+   * The cloud is viok's simulator (`--sim`, or the `viok-sim` entry its connection files put in
+   * clouds.yaml): its servers boot nothing, so there is no Kubernetes API to wait for.
+   */
+  simulated?: boolean;
   close(): Promise<void>;
 }
 
@@ -99,18 +105,23 @@ export async function openCloud(o: OpenCloudOptions): Promise<CloudSession> {
       });
     let running: Sim.RunningSimulator | undefined;
     try {
+      // VIOK_SIM_CONFIG: a simulator config file (latency, build time, faults) for the embedded
+      // simulator, as `viok sim serve --config` takes; for tests and demos of failures
+      const configFile = o.env.VIOK_SIM_CONFIG;
       running = await simulator.startSimulator({
         host: '127.0.0.1',
         port: 0,
         nsxtPort: 0,
         nsxvPort: 0,
         stateFile,
+        ...(configFile ? { config: simulator.readSimConfigFile(path.resolve(o.cwd, configFile)) } : {}),
       });
       const clients = await connectOpenStack(simResolvedCloud(running.urls.identity), log);
       const sim = running;
       return {
         clients,
         cloudName: simulator.SIM_CLOUD_NAME,
+        simulated: true,
         simNsx: {
           nsxt: {
             url: sim.urls.nsxt,
@@ -150,7 +161,12 @@ export async function openCloud(o: OpenCloudOptions): Promise<CloudSession> {
   });
   for (const w of cloud.warnings) o.warn?.(w);
   const clients = await connectOpenStack(insecure ? withoutVerification(cloud) : cloud, log);
-  return { clients, cloudName: cloud.name, close: async () => undefined };
+  return {
+    clients,
+    cloudName: cloud.name,
+    ...(cloud.name === SIM_CLOUD_NAME ? { simulated: true } : {}),
+    close: async () => undefined,
+  };
 }
 
 /** The cloud with TLS verification off (`--insecure`): a CA bundle no longer matters. */
@@ -164,16 +180,10 @@ function withoutVerification(cloud: ResolvedCloud): ResolvedCloud {
 export function simResolvedCloud(authUrl: string): ResolvedCloud {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
   const sim = require('../sim') as typeof Sim;
-  return {
+  return passwordCloud({
     name: sim.SIM_CLOUD_NAME,
     source: 'embedded simulator',
     regionName: 'RegionOne',
-    interfaces: ['public'],
-    verify: true,
-    endpointOverrides: {},
-    identityApiVersion: '3',
-    warnings: [],
-    authType: 'password',
     auth: {
       authUrl,
       username: sim.SEED_USER,
@@ -182,5 +192,5 @@ export function simResolvedCloud(authUrl: string): ResolvedCloud {
       userDomainName: sim.SEED_DOMAIN_NAME,
       projectDomainName: sim.SEED_DOMAIN_NAME,
     },
-  };
+  });
 }

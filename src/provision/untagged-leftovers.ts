@@ -1,6 +1,15 @@
 import { clusterFromTags, resourceName } from '../core/names';
 import { isNotFound } from '../clients/http/errors';
 import type { OpenStackClients } from '../clients/openstack';
+import type {
+  FloatingIp,
+  ListOptions,
+  Network,
+  Port,
+  Router,
+  SecurityGroup,
+  Subnet,
+} from '../clients/neutron';
 import type { ResourceRecord } from '../state/types';
 import type { OwnedObject } from './delete';
 
@@ -10,14 +19,6 @@ export function floatingIpDescriptionPrefix(cluster: string): string {
 }
 
 type NeutronKind = Exclude<OwnedObject['kind'], 'server'>;
-const neutronKinds: readonly string[] = [
-  'floatingip',
-  'router',
-  'port',
-  'subnet',
-  'network',
-  'security-group',
-];
 
 /**
  * Neutron objects whose ids the cluster's state recorded but which carry no viok-cluster tag: what a
@@ -47,7 +48,8 @@ export async function findRecordedUntagged(
     'security-group': neutron.securityGroups,
   };
   const candidates = Object.entries(recorded).filter(
-    ([, r]) => neutronKinds.includes(r.kind) && !alreadyFound.has(r.id),
+    // the Neutron kinds are those with an API above
+    ([, r]) => Object.hasOwn(apis, r.kind) && !alreadyFound.has(r.id),
   );
   const found = await Promise.all(
     candidates.map(async ([key, r]): Promise<OwnedObject | undefined> => {
@@ -65,6 +67,29 @@ export async function findRecordedUntagged(
   return found.filter((o): o is OwnedObject => o !== undefined);
 }
 
+/** Every kind of Neutron object viok creates, listed together with one query (tags, signal). */
+export async function listNeutronObjects(
+  neutron: OpenStackClients['neutron'],
+  query: ListOptions,
+): Promise<{
+  fips: FloatingIp[];
+  routers: Router[];
+  ports: Port[];
+  subnets: Subnet[];
+  networks: Network[];
+  groups: SecurityGroup[];
+}> {
+  const [fips, routers, ports, subnets, networks, groups] = await Promise.all([
+    neutron.floatingIps.list(query),
+    neutron.routers.list(query),
+    neutron.ports.list(query),
+    neutron.subnets.list(query),
+    neutron.networks.list(query),
+    neutron.securityGroups.list(query),
+  ]);
+  return { fips, routers, ports, subnets, networks, groups };
+}
+
 /**
  * Neutron objects named for the cluster (`viok-<cluster>-…`; floating IPs, which have no name, by their
  * description) that carry no viok-cluster tag at all: what a create leaves when it is killed after an
@@ -79,15 +104,10 @@ export async function findUntaggedNamed(
 ): Promise<OwnedObject[]> {
   const { neutron } = clients;
   const prefix = resourceName(cluster, '');
-  const s = signal ? { signal } : {};
-  const [fips, routers, ports, subnets, networks, groups] = await Promise.all([
-    neutron.floatingIps.list(s),
-    neutron.routers.list(s),
-    neutron.ports.list(s),
-    neutron.subnets.list(s),
-    neutron.networks.list(s),
-    neutron.securityGroups.list(s),
-  ]);
+  const { fips, routers, ports, subnets, networks, groups } = await listNeutronObjects(
+    neutron,
+    signal ? { signal } : {},
+  );
   const untagged = (o: { tags?: string[] }): boolean => clusterFromTags(o.tags ?? []) === undefined;
   const named = (o: { name?: string; tags?: string[] }): boolean =>
     untagged(o) && (o.name ?? '').startsWith(prefix);

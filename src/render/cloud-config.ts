@@ -1,5 +1,6 @@
 import YAML from 'yaml';
 import { InternalError } from '../core/errors';
+import type { AptConfig } from './bootstrap';
 
 /** One `write_files` entry (cloud-init cc_write_files). */
 export interface WriteFile {
@@ -9,6 +10,8 @@ export interface WriteFile {
   permissions: string;
   /** @default 'root:root' */
   owner?: string;
+  /** `gz+b64`: content is gzip, then base64 (cloud-init decodes it); for large vendored files. */
+  encoding?: 'gz+b64';
 }
 
 /** The cloud-config keys viok uses; cloud-init's JSON schema checks the rendered document. */
@@ -16,6 +19,8 @@ export interface CloudConfig {
   hostname: string;
   /** Keeps cloud-init from rewriting the hostname on a later boot. */
   preserve_hostname?: boolean;
+  /** cloud-init cc_apt_configure: distribution mirrors (spec.bootstrap.aptMirrors). */
+  apt?: AptConfig;
   write_files: WriteFile[];
   /** Each entry is an argv list: cloud-init runs it without a shell, so nothing is re-quoted. */
   runcmd: string[][];

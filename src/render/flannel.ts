@@ -1,9 +1,13 @@
 import YAML from 'yaml';
 
-/** Pinned Flannel release; bump together with the CNI plugin image it was released with. */
+/**
+ * Pinned Flannel release, from the upstream's own registry (ghcr.io/flannel-io: the project moved
+ * its images off Docker Hub, whose anonymous pull limits also bite clusters behind one NAT
+ * address). Bump together with the CNI plugin image the release's kube-flannel.yml names.
+ */
 export const flannelImages = {
-  flannel: 'docker.io/flannel/flannel:v0.26.1',
-  cniPlugin: 'docker.io/flannel/flannel-cni-plugin:v1.5.1-flannel2',
+  flannel: 'ghcr.io/flannel-io/flannel:v0.27.4',
+  cniPlugin: 'ghcr.io/flannel-io/flannel-cni-plugin:v1.8.0-flannel1',
 } as const;
 
 const labels = { app: 'flannel', 'k8s-app': 'flannel', tier: 'node' };
@@ -113,6 +117,8 @@ export function renderFlannelManifest(input: { podCidr: string }): string {
                   { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
                   { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
                   { name: 'EVENT_QUEUE_DEPTH', value: '5000' },
+                  // as the release's kube-flannel.yml sets it
+                  { name: 'CONT_WHEN_CACHE_NOT_READY', value: 'false' },
                 ],
                 volumeMounts: [
                   { name: 'run', mountPath: '/run/flannel' },

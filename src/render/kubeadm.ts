@@ -1,4 +1,5 @@
 import YAML from 'yaml';
+import { bootstrapTokenTtl } from '../pki';
 import type { KubernetesVersion } from './kubernetes-version';
 import { kubeadmApiVersion, kubeadmVersion } from './kubernetes-version';
 import type { ClusterRenderInput, NodeRenderInput } from './types';
@@ -20,7 +21,8 @@ function nodeRegistration(v: KubernetesVersion, node: NodeRenderInput): Record<s
   return { name: node.name, criSocket, kubeletExtraArgs: extraArgs(v, { 'node-ip': node.address }) };
 }
 
-const endpoint = (c: ClusterRenderInput): string =>
+/** The API endpoint as host:port (IPv6 in brackets), as kubeadm and curl take it. */
+export const endpoint = (c: ClusterRenderInput): string =>
   `${c.apiEndpoint.host.includes(':') ? `[${c.apiEndpoint.host}]` : c.apiEndpoint.host}:${c.apiEndpoint.port}`;
 
 const kubeletConfiguration = {
@@ -33,8 +35,8 @@ const kubeletConfiguration = {
 function clusterConfiguration(c: ClusterRenderInput, v: KubernetesVersion): Record<string, unknown> {
   const networking: Record<string, string> = { serviceSubnet: c.serviceCidr, dnsDomain: 'cluster.local' };
   // Flannel needs the controller manager to hand out per-node pod CIDRs; NCP does its own IPAM
-  // from the NSX IP block, so nsx-t leaves podSubnet unset.
-  if (c.backend !== 'nsx-t') networking.podSubnet = c.podCidr;
+  // from the NSX IP block, so with NCP settings podSubnet stays unset.
+  if (!c.ncp) networking.podSubnet = c.podCidr;
   return {
     apiVersion: kubeadmApiVersion(v),
     kind: 'ClusterConfiguration',
@@ -63,7 +65,7 @@ export function kubeadmInitConfig(
         {
           token: c.pki.bootstrapToken,
           description: `viok: joins nodes of ${c.clusterName}`,
-          ttl: '24h0m0s',
+          ttl: bootstrapTokenTtl,
           usages: ['signing', 'authentication'],
           groups: ['system:bootstrappers:kubeadm:default-node-token'],
         },

@@ -37,3 +37,36 @@ export function assertInstallable(v: KubernetesVersion): void {
     );
   }
 }
+
+/**
+ * The pause (sandbox) image tag kubeadm expects for each minor: kubeadm's `PauseVersion`
+ * (cmd/kubeadm/app/constants), what `kubeadm config images list` prints. containerd is pinned to
+ * it, so kubeadm's preflight does not warn and the image kubeadm pre-pulls is the one used.
+ */
+export const pauseVersionByMinor: Readonly<Record<number, string>> = {
+  24: '3.7',
+  25: '3.8',
+  26: '3.9',
+  27: '3.9',
+  28: '3.9',
+  29: '3.9',
+  30: '3.9',
+  31: '3.10',
+  32: '3.10',
+  33: '3.10',
+  34: '3.10.1',
+  35: '3.10.1',
+};
+
+/** `registry.k8s.io/pause:3.10` for a version; a minor newer than the table takes its newest entry. */
+export function pauseImage(v: KubernetesVersion): string {
+  const known = Object.keys(pauseVersionByMinor).map(Number);
+  const minor = Math.min(v.minor, Math.max(...known));
+  const tag = pauseVersionByMinor[minor];
+  if (tag === undefined) {
+    throw new UserInputError(
+      `kubernetesVersion ${v.major}.${v.minor}: no known pause image (kubeadm ${v.major}.${minor})`,
+    );
+  }
+  return `registry.k8s.io/pause:${tag}`;
+}

@@ -1,7 +1,8 @@
 import YAML from 'yaml';
-import { UserInputError } from '../core/errors';
+import { InternalError, UserInputError } from '../core/errors';
+import { podNicName } from './netplan';
 import { renderTemplate } from './template';
-import type { NcpRenderInput } from './types';
+import type { NcpRenderInput, NcpVersion } from './types';
 
 export const ncpNamespace = 'nsx-system';
 /**
@@ -89,7 +90,7 @@ export function renderNodeAgentIni(ncp: NcpRenderInput, api: NcpApiEndpoint): st
     clusterName: iniValue('cluster', ncp.cluster),
     apiHost: api.host,
     apiPort: String(api.port),
-    podInterface: ncp.podInterface ?? 'eth2',
+    podInterface: ncp.podInterface ?? podNicName,
   });
 }
 
@@ -98,29 +99,96 @@ export function renderNcpCredentialsIni(password: string): string {
   return `[nsx_v3]\nnsx_api_password = ${iniValue('NSX password', password)}\n`;
 }
 
+/** The NCP release lines viok ships manifests for (templates/ncp-<line>.yaml), oldest first. */
+export const ncpVersions = ['4.1', '4.2'] as const satisfies readonly NcpVersion[];
+/** The line used when spec.nsxt.ncp.version is absent: the newest. */
+export const defaultNcpVersion: NcpVersion = '4.2';
+
+type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+} & Record<string, unknown>;
+
 /**
- * The Kubernetes objects NCP's workloads consume: the nsx-system namespace, the ConfigMaps
- * `nsx-ncp-config` (ncp.ini) and `nsx-node-agent-config`, the Secret `nsx-secret` (client
- * certificate and key, NSX CA; every key present, empty when unused, because the stock
- * Deployment projects all three), and in password mode the Secret with the password. The NCP
- * Deployment and node-agent DaemonSet themselves come from VMware's NCP release (licensed images).
+ * The order cp-1 applies the bundle in: the namespace, then the CRDs, RBAC, configuration, and
+ * the workloads last, so that nothing refers to an object not yet created.
+ */
+const applyOrder: readonly string[] = [
+  'Namespace',
+  'CustomResourceDefinition',
+  'ServiceAccount',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'Role',
+  'RoleBinding',
+  'ConfigMap',
+  'Secret',
+  'Deployment',
+  'DaemonSet',
+];
+const rank = (o: K8sObject): number => {
+  const i = applyOrder.indexOf(o.kind);
+  if (i < 0) throw new InternalError(`NCP manifest: no apply order for kind ${o.kind}`);
+  return i;
+};
+
+/** The vendored NCP workloads, CRDs and RBAC of one release line, with the image filled in. */
+function vendorObjects(version: NcpVersion, image: string): K8sObject[] {
+  if (/[\s"\\]/.test(image) || image === '')
+    throw new UserInputError(`nsxt.ncp.image '${image}' is not an image reference`);
+  const text = renderTemplate(`ncp-${version}.yaml`, { image });
+  return YAML.parseAllDocuments(text).map((d) => {
+    if (d.errors.length > 0)
+      throw new InternalError(`templates/ncp-${version}.yaml: ${d.errors[0]?.message}`);
+    return d.toJS() as K8sObject;
+  });
+}
+
+/**
+ * Password mode only: the nsx-ncp pod also gets the credentials Secret, at the path ncp.ini's
+ * note names, in the projected volume the vendor's Deployment mounts at /etc/nsx-ujo.
+ */
+function projectCredentials(objects: K8sObject[]): void {
+  const ncp = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'nsx-ncp');
+  type Projected = { name: string; projected?: { sources: unknown[] } };
+  const spec = ncp?.['spec'] as { template: { spec: { volumes: Projected[] } } } | undefined;
+  const volume = spec?.template.spec.volumes.find((v) => v.name === 'projected-volume');
+  if (!volume?.projected) throw new InternalError('NCP manifest: nsx-ncp has no projected-volume');
+  volume.projected.sources.push({
+    secret: {
+      name: ncpCredentialsSecret,
+      items: [{ key: 'nsx-credentials.ini', path: ncpCredentialsFile.slice('/etc/nsx-ujo/'.length) }],
+    },
+  });
+}
+
+/**
+ * The whole NCP bundle cp-1 applies after `kubeadm init`: VMware's manifests for vanilla
+ * Kubernetes of the chosen release line (templates/ncp-<line>.yaml: CRDs, the nsx-system
+ * namespace, service accounts and RBAC, the `nsx-ncp` Deployment with one replica, the
+ * `nsx-ncp-bootstrap` and `nsx-node-agent` DaemonSets) and what viok renders for them: the
+ * ConfigMaps `nsx-ncp-config` (ncp.ini) and `nsx-node-agent-config`, the Secret `nsx-secret`
+ * (client certificate and key, NSX CA; every key present, empty when unused, because the stock
+ * Deployment projects all three), the Secret `lb-secret` the Deployment also projects (NCP's
+ * default ingress certificate; empty: none), and in password mode the Secret with the password.
  */
 export function renderNcpManifest(ncp: NcpRenderInput, api: NcpApiEndpoint): string {
   if (!ncp.insecure && !ncp.caPem)
     throw new UserInputError('nsxt.caFile is required unless nsxt.insecure is true');
   const cert = ncp.credentials.kind === 'client-certificate' ? ncp.credentials : undefined;
-  const docs: unknown[] = [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ncpNamespace } },
+  const vendored = vendorObjects(ncp.version ?? defaultNcpVersion, ncp.image);
+  const config: K8sObject[] = [
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: 'nsx-ncp-config', namespace: ncpNamespace },
+      metadata: { name: 'nsx-ncp-config', namespace: ncpNamespace, labels: { version: 'v1' } },
       data: { 'ncp.ini': renderNcpIni(ncp, api) },
     },
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: 'nsx-node-agent-config', namespace: ncpNamespace },
+      metadata: { name: 'nsx-node-agent-config', namespace: ncpNamespace, labels: { version: 'v1' } },
       data: { 'ncp.ini': renderNodeAgentIni(ncp, api) },
     },
     {
@@ -134,15 +202,26 @@ export function renderNcpManifest(ncp: NcpRenderInput, api: NcpApiEndpoint): str
         'tls.ca': ncp.caPem ?? '',
       },
     },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'lb-secret', namespace: ncpNamespace },
+      type: 'Opaque',
+      stringData: { 'tls.crt': '', 'tls.key': '' },
+    },
   ];
   if (ncp.credentials.kind === 'password') {
-    docs.push({
+    config.push({
       apiVersion: 'v1',
       kind: 'Secret',
       metadata: { name: ncpCredentialsSecret, namespace: ncpNamespace },
       type: 'Opaque',
       stringData: { 'nsx-credentials.ini': renderNcpCredentialsIni(ncp.credentials.password) },
     });
+    projectCredentials(vendored);
   }
-  return docs.map((d) => YAML.stringify(d, { lineWidth: 0 })).join('---\n');
+  // a stable sort: within one kind the vendor's order stays
+  const docs = [...vendored, ...config].map((o, i) => ({ o, i }));
+  docs.sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i);
+  return docs.map((d) => YAML.stringify(d.o, { lineWidth: 0 })).join('---\n');
 }

@@ -18,7 +18,8 @@ export interface TemplateVars {
     priority: string;
     selfAddress: string;
     peers: string;
-    vip: string;
+    vips: string;
+    apiPort: string;
   };
   'ncp.ini': {
     clusterName: string;
@@ -36,8 +37,20 @@ export interface TemplateVars {
     firewallMarkerLines: string;
   };
   'nsx-node-agent.ini': { clusterName: string; apiHost: string; apiPort: string; podInterface: string };
-  'install-kubernetes.sh': { kubernetesMinor: string; packageVersion: string };
-  'kubeadm-run.sh': Record<string, never>;
+  'install-kubernetes.sh': {
+    kubernetesMinor: string;
+    packageVersion: string;
+    kubernetesVersion: string;
+    kubernetesRepo: string;
+    installMode: string;
+    containerdConfigV2: string;
+    containerdConfigV3: string;
+  };
+  'kubeadm-run.sh': { bootstrap: string; credentialPattern: string };
+  'ingress-nginx-v1.15.1.yaml': { httpNodePort: string; httpsNodePort: string };
+  'ingress-nginx-v1.14.5.yaml': { httpNodePort: string; httpsNodePort: string };
+  'ncp-4.1.yaml': { image: string };
+  'ncp-4.2.yaml': { image: string };
 }
 export type TemplateName = keyof TemplateVars;
 
@@ -49,6 +62,10 @@ export const templateNames = Object.keys({
   'nsx-node-agent.ini': true,
   'install-kubernetes.sh': true,
   'kubeadm-run.sh': true,
+  'ingress-nginx-v1.15.1.yaml': true,
+  'ingress-nginx-v1.14.5.yaml': true,
+  'ncp-4.1.yaml': true,
+  'ncp-4.2.yaml': true,
 } satisfies Record<TemplateName, true>) as TemplateName[];
 
 /** Where the templates live: `templates/` beside `src/` and `dist/` alike. */

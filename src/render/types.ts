@@ -1,4 +1,5 @@
 import type { ClusterPki } from '../pki';
+import type { IngressNginxVersion } from './ingress-nginx';
 
 /**
  * What the renderers need, filled by the provisioner from the validated spec and from what the
@@ -25,19 +26,72 @@ export interface ClusterRenderInput {
   pki: ClusterPki;
   /** Required when backend is nsx-t. */
   ncp?: NcpRenderInput;
+  /** CIDRs of the subnets the nodes are on: they bypass the proxy. */
+  nodeSubnets?: readonly string[];
+  /** Proxy, mirrors and install mode (spec.bootstrap); Internet defaults when absent. */
+  bootstrap?: BootstrapRenderInput;
+  /**
+   * The ingress controller the first control-plane node installs, as the backend decided it
+   * (vds and nsx-v from the spec; nsx-t never: NCP provides ingress). Absent: none.
+   */
+  ingress?: IngressRenderInput;
 }
 
-/** A NIC beyond the first, identified by its Neutron port's MAC so its name is deterministic. */
-export interface ExtraNic {
-  /** Name the NIC is given (`set-name`), e.g. eth1. */
-  name: string;
+/** spec.bootstrap as the renderers take it. */
+export interface BootstrapRenderInput {
+  proxy?: { http?: string; https?: string; noProxy?: readonly string[] };
+  aptMirrors?: { distribution?: string; security?: string; kubernetes?: string };
+  registryMirrors?: readonly RegistryMirrorRenderInput[];
+  /** @default 'always' */
+  install?: 'always' | 'auto' | 'skip';
+}
+
+/** Mirrors for one container registry (one containerd hosts.toml). */
+export interface RegistryMirrorRenderInput {
+  registry: string;
+  endpoints: readonly string[];
+  caPem?: string;
+  skipVerify?: boolean;
+  overridePath?: boolean;
+}
+
+/** An ingress controller viok installs from a vendored manifest. */
+export interface IngressRenderInput {
+  controller: 'ingress-nginx';
+  version: IngressNginxVersion;
+}
+
+/**
+ * One NIC of a multi-NIC node (nsx-t), identified by its Neutron port's MAC: guest names (eth0, ens3,
+ * ens160, ...) depend on the image and the hypervisor, so viok never relies on them.
+ */
+export interface NodeNic {
   macAddress: string;
   /**
-   * api: addressed by DHCP, no default route through it (its router has SNAT disabled).
-   * pod: no address at all; NCP's node agent attaches it to OVS as the pod uplink.
-   * management: DHCP with the default route (only when it is not the first NIC).
+   * management: DHCP with the default route (SNAT router, floating IPs).
+   * api: addressed by DHCP, no default route through it (its router has SNAT disabled); what must
+   *   come back over the API network is routed by `apiRouting`.
+   * pod: no address at all; NCP's node agent attaches it to OVS as the pod uplink, by the name
+   *   `podNicName` (the same on every node, since the node agent's configuration is cluster-wide).
    */
-  role: 'api' | 'pod' | 'management';
+  role: 'management' | 'api' | 'pod';
+  /** The Neutron network's MTU, as cloud-init would have set it; absent: DHCP's or the default. */
+  mtu?: number;
+  /** api only: the return path over the API network (see renderNetplan). */
+  apiRouting?: ApiRouting;
+}
+
+/** The API network's routing facts (nsx-t). */
+export interface ApiRouting {
+  /** The API subnet, e.g. 10.1.0.0/24: the node's address and, on LB nodes, the VIP are in it. */
+  subnetCidr: string;
+  /** The API router's address on that subnet (the subnet's gateway_ip). */
+  gateway: string;
+  /**
+   * Destinations reached through the API router rather than the management default route: NCP's
+   * pod IP block and external (SNAT) pool, whose packets arrive on the API NIC.
+   */
+  returnCidrs: readonly string[];
 }
 
 /** One Kubernetes node. */
@@ -46,8 +100,11 @@ export interface NodeRenderInput {
   name: string;
   /** Address the kubelet (and, on control-plane nodes, the API server) advertises. */
   address: string;
-  /** NICs after the first (nsx-t); the first is configured by cloud-init from the metadata service. */
-  extraNics?: readonly ExtraNic[];
+  /**
+   * Every NIC of a multi-NIC node (nsx-t), management first. Absent on single-NIC nodes, whose only
+   * NIC cloud-init configures from the metadata service.
+   */
+  nics?: readonly NodeNic[];
 }
 
 /** One control-plane node as the load balancer sees it. */
@@ -65,15 +122,31 @@ export interface LbNodeRenderInput {
   address: string;
   /** The other LB nodes' addresses on that network (unicast VRRP: clouds drop multicast). */
   peers: readonly string[];
-  /** Interface carrying the VIP: eth0 on vds, eth1 (API network) on nsx-t. */
-  vipInterface: string;
+  /**
+   * MAC of this node's Neutron port on the VIP's network: keepalived's interface is the NIC with
+   * this MAC, resolved on the node at keepalived's start (`viok-nic-by-mac`), never a fixed name.
+   */
+  vipMac: string;
   /** Prefix length of the VIP's subnet. */
   vipPrefixLength: number;
-  extraNics?: readonly ExtraNic[];
+  /**
+   * nsx-t: a second VIP on the management network, bound to the external kubectl floating IP, held
+   * by the same VRRP instance as the API VIP (so the floating IP follows the API VIP's holder).
+   */
+  externalVip?: { address: string; prefixLength: number; mac: string };
+  /** As NodeRenderInput.nics. */
+  nics?: readonly NodeNic[];
 }
 
-/** nsx-t only: what ncp.ini and the NCP secret need. */
+/** An NCP release line viok ships manifests for (templates/ncp-<line>.yaml). */
+export type NcpVersion = '4.1' | '4.2';
+
+/** nsx-t only: what the NCP bundle (manifests, ncp.ini, the NCP secret) needs. */
 export interface NcpRenderInput {
+  /** NCP's container image (spec.nsxt.ncp.image); VMware does not publish it on a public registry. */
+  image: string;
+  /** Which vendored manifests to apply. @default '4.2' (the newest line) */
+  version?: NcpVersion;
   /** `[coe] cluster`; also the `ncp/cluster` tag value on node ports. */
   cluster: string;
   /** NSX-T Manager addresses (URLs or hosts). */
@@ -100,6 +173,6 @@ export interface NcpRenderInput {
   /** Pools for load-balancer VIPs; the SNAT pools when absent. */
   externalIpPoolsLb?: readonly string[];
   firewallMarkers?: { top?: string; bottom?: string };
-  /** NIC the node agent uses as the OVS uplink for pod traffic. @default 'eth2' */
+  /** NIC the node agent uses as the OVS uplink for pod traffic. @default podNicName (viokpod0) */
   podInterface?: string;
 }

@@ -1,27 +1,58 @@
-import { InternalError } from '../core/errors';
+import { gzipSync } from 'node:zlib';
+import {
+  aptMirrorConfig,
+  aptProxyPath,
+  computeNoProxy,
+  containerdConfigFiles,
+  containerdConfigPaths,
+  kubernetesRepoBase,
+  noProxyAlways,
+  proxyFiles,
+  registryMirrorFiles,
+} from './bootstrap';
 import type { CloudConfig, WriteFile } from './cloud-config';
 import { toUserData } from './cloud-config';
 import { renderFlannelManifest } from './flannel';
 import { renderHaproxyCfg } from './haproxy';
-import { ingressNginxManifestUrl } from './ingress-nginx';
-import { kubeadmConfigPath, kubeadmInitConfig, kubeadmJoinConfig } from './kubeadm';
+import { renderIngressNginxManifest } from './ingress-nginx';
+import { bootstrapScriptPath, credentialGrepPattern, renderBootstrapScript } from './bootstrap-markers';
+import { endpoint, kubeadmConfigPath, kubeadmInitConfig, kubeadmJoinConfig } from './kubeadm';
 import type { KubernetesVersion } from './kubernetes-version';
 import {
   assertInstallable,
+  kubeadmVersion,
   packageVersion,
   parseKubernetesVersion,
+  pauseImage,
   repositoryMinor,
 } from './kubernetes-version';
-import { renderKeepalivedConf } from './keepalived';
+import {
+  keepalivedConfScript,
+  keepalivedConfScriptPath,
+  keepalivedDropIn,
+  keepalivedDropInPath,
+  keepalivedTemplatePath,
+  nicByMacPath,
+  nicByMacScript,
+  renderKeepalivedConf,
+} from './keepalived';
+import { metadataBlockFiles, metadataBlockRuncmd, postBootstrapCleanup } from './metadata-block';
 import { renderNcpManifest } from './ncp';
-import { netplanPath, renderNetplan } from './netplan';
+import {
+  cloudInitNetplanPath,
+  cloudInitNetworkOff,
+  cloudInitNetworkOffPath,
+  netplanPath,
+  renderNetplan,
+} from './netplan';
 import { controlPlanePkiFiles } from './pki-files';
 import { renderTemplate } from './template';
 import type {
   BackendServer,
+  BootstrapRenderInput,
   ClusterRenderInput,
-  ExtraNic,
   LbNodeRenderInput,
+  NodeNic,
   NodeRenderInput,
 } from './types';
 
@@ -45,27 +76,97 @@ const kernelFiles: WriteFile[] = [
   },
 ];
 
-function networkParts(nics: readonly ExtraNic[] | undefined): { files: WriteFile[]; runcmd: string[][] } {
+/**
+ * A multi-NIC node's network: viok's one netplan file for every NIC replaces cloud-init's (removed
+ * before `netplan apply`), and cloud-init stops rendering the network on later boots.
+ */
+function networkParts(nics: readonly NodeNic[] | undefined): { files: WriteFile[]; runcmd: string[][] } {
   if (!nics || nics.length === 0) return { files: [], runcmd: [] };
-  // netplan warns about (and future versions refuse) world-readable files.
   return {
-    files: [{ path: netplanPath, content: renderNetplan(nics), permissions: '0600' }],
-    runcmd: [['netplan', 'apply']],
+    files: [
+      // netplan warns about (and future versions refuse) world-readable files.
+      { path: netplanPath, content: renderNetplan(nics), permissions: '0600' },
+      { path: cloudInitNetworkOffPath, content: cloudInitNetworkOff, permissions: '0644' },
+    ],
+    runcmd: [
+      ['rm', '-f', cloudInitNetplanPath],
+      ['netplan', 'apply'],
+    ],
   };
 }
 
-function kubernetesScripts(v: KubernetesVersion): WriteFile[] {
+function kubernetesScripts(
+  v: KubernetesVersion,
+  node: NodeRenderInput,
+  bootstrap: BootstrapRenderInput | undefined,
+): WriteFile[] {
   return [
+    { path: bootstrapScriptPath, content: renderBootstrapScript(node.name), permissions: '0755' },
     {
       path: installScript,
       content: renderTemplate('install-kubernetes.sh', {
         kubernetesMinor: repositoryMinor(v),
         packageVersion: packageVersion(v),
+        kubernetesVersion: kubeadmVersion(v),
+        kubernetesRepo: kubernetesRepoBase(repositoryMinor(v), bootstrap?.aptMirrors?.kubernetes),
+        installMode: bootstrap?.install ?? 'always',
+        containerdConfigV2: containerdConfigPaths.v2,
+        containerdConfigV3: containerdConfigPaths.v3,
       }),
       permissions: '0755',
     },
-    { path: kubeadmScript, content: renderTemplate('kubeadm-run.sh', {}), permissions: '0755' },
+    {
+      path: kubeadmScript,
+      content: renderTemplate('kubeadm-run.sh', {
+        bootstrap: bootstrapScriptPath,
+        credentialPattern: credentialGrepPattern,
+      }),
+      permissions: '0755',
+    },
   ];
+}
+
+/**
+ * The bootstrap steps of a Kubernetes node as runcmd lines, each printing phase markers through
+ * the bootstrap script (see bootstrap-markers.ts): install, kubeadm (joins wait for the API
+ * endpoint first), the add-on manifests, then `done`. A failed step stops the ones after it.
+ */
+function bootstrapRuncmd(kubeadm: string[], addons: string[][]): string[][] {
+  return [
+    [bootstrapScriptPath, 'run', 'install', installScript],
+    [bootstrapScriptPath, 'step', kubeadmScript, ...kubeadm],
+    ...addons.map((cmd) => [bootstrapScriptPath, 'run', 'addons', ...cmd]),
+    postBootstrapCleanup,
+    [bootstrapScriptPath, 'done'],
+  ];
+}
+
+/**
+ * What a Kubernetes node needs to fetch its software: proxy settings (no_proxy computed from the
+ * cluster), registry mirrors, containerd's configuration with kubeadm's pause image, and the
+ * cloud-init apt mirror settings.
+ */
+function bootstrapParts(
+  c: ClusterRenderInput,
+  v: KubernetesVersion,
+): { files: WriteFile[]; apt?: CloudConfig['apt'] } {
+  const b = c.bootstrap;
+  const noProxy = computeNoProxy({
+    serviceCidr: c.serviceCidr,
+    podCidr: c.podCidr,
+    nodeSubnets: c.nodeSubnets ?? [],
+    apiHosts: [c.apiEndpoint.host, ...(c.extraApiCertSans ?? [])],
+    extra: b?.proxy?.noProxy,
+  });
+  const apt = aptMirrorConfig(b?.aptMirrors);
+  return {
+    files: [
+      ...proxyFiles(b?.proxy, noProxy),
+      ...registryMirrorFiles(b?.registryMirrors),
+      ...containerdConfigFiles(pauseImage(v)),
+    ],
+    ...(apt ? { apt } : {}),
+  };
 }
 
 function version(c: ClusterRenderInput): KubernetesVersion {
@@ -74,19 +175,40 @@ function version(c: ClusterRenderInput): KubernetesVersion {
   return v;
 }
 
-/** Manifests the first control-plane node applies after `kubeadm init`, in order. */
-function addonManifests(c: ClusterRenderInput): { name: string; content: string }[] {
-  if (c.backend === 'nsx-t') {
-    if (!c.ncp) throw new InternalError('nsx-t cluster rendered without NCP settings');
-    return [{ name: '10-ncp-config.yaml', content: renderNcpManifest(c.ncp, c.apiEndpoint) }];
+/**
+ * Manifests the first control-plane node applies after `kubeadm init`, in order: the network plugin
+ * the backend chose (the whole NCP bundle when it supplies NCP settings, else Flannel). NCP's
+ * bundle is about 35 kB of YAML, so it travels gzipped like the ingress controller's.
+ */
+function addonManifests(c: ClusterRenderInput): Manifest[] {
+  if (c.ncp) {
+    const content = gzipSync(renderNcpManifest(c.ncp, c.apiEndpoint), { level: 9 }).toString('base64');
+    return [{ name: '10-ncp.yaml', content, encoding: 'gz+b64' }];
   }
   return [{ name: '10-kube-flannel.yaml', content: renderFlannelManifest({ podCidr: c.podCidr }) }];
 }
 
 /**
- * User data for a control-plane node. The first runs `kubeadm init` and installs the add-ons
- * (CNI or NCP configuration, and nginx ingress on vds); the others join as control plane with the
- * same pre-distributed CAs.
+ * The ingress controller's manifest, when the backend asked for one: about 16 kB of vendored
+ * upstream YAML, so it travels gzipped (a quarter of the size in base64) to keep user data well
+ * under Nova's limit.
+ */
+function ingressManifests(c: ClusterRenderInput): Manifest[] {
+  if (!c.ingress) return [];
+  const content = gzipSync(renderIngressNginxManifest(c.ingress.version), { level: 9 }).toString('base64');
+  return [{ name: '20-ingress-nginx.yaml', content, encoding: 'gz+b64' }];
+}
+
+interface Manifest {
+  name: string;
+  content: string;
+  encoding?: WriteFile['encoding'];
+}
+
+/**
+ * User data for a control-plane node. The first runs `kubeadm init` and installs the add-ons (CNI
+ * or NCP configuration, and the ingress controller when `c.ingress` names one); the others join
+ * as control plane with the same pre-distributed CAs.
  */
 export function renderControlPlaneUserData(
   c: ClusterRenderInput,
@@ -94,11 +216,14 @@ export function renderControlPlaneUserData(
   first: boolean,
 ): string {
   const v = version(c);
-  const net = networkParts(node.extraNics);
+  const net = networkParts(node.nics);
+  const boot = bootstrapParts(c, v);
   const files: WriteFile[] = [
     ...net.files,
+    ...metadataBlockFiles,
     ...kernelFiles,
-    ...kubernetesScripts(v),
+    ...boot.files,
+    ...kubernetesScripts(v, node, c.bootstrap),
     ...controlPlanePkiFiles(c.pki),
     {
       path: kubeadmConfigPath,
@@ -106,34 +231,51 @@ export function renderControlPlaneUserData(
       permissions: '0600',
     },
   ];
-  const runcmd: string[][] = [...net.runcmd, [installScript], [kubeadmScript, first ? 'init' : 'join']];
+  const addons: string[][] = [];
   if (first) {
-    for (const m of addonManifests(c)) {
+    for (const m of [...addonManifests(c), ...ingressManifests(c)]) {
       // 0600: the NCP manifest carries the NSX password in a Secret.
-      files.push({ path: `${manifestsDir}/${m.name}`, content: m.content, permissions: '0600' });
-      runcmd.push(['kubectl', '--kubeconfig', adminConf, 'apply', '-f', `${manifestsDir}/${m.name}`]);
-    }
-    if (c.backend === 'vds') {
-      runcmd.push(['kubectl', '--kubeconfig', adminConf, 'apply', '-f', ingressNginxManifestUrl]);
+      files.push({
+        path: `${manifestsDir}/${m.name}`,
+        content: m.content,
+        permissions: '0600',
+        ...(m.encoding ? { encoding: m.encoding } : {}),
+      });
+      addons.push(['kubectl', '--kubeconfig', adminConf, 'apply', '-f', `${manifestsDir}/${m.name}`]);
     }
   }
-  return toUserData({ hostname: node.name, preserve_hostname: false, write_files: files, runcmd });
+  const runcmd: string[][] = [
+    ...net.runcmd,
+    ...metadataBlockRuncmd,
+    ...bootstrapRuncmd(first ? ['init'] : ['join', endpoint(c)], addons),
+  ];
+  return toUserData({
+    hostname: node.name,
+    preserve_hostname: false,
+    ...(boot.apt ? { apt: boot.apt } : {}),
+    write_files: files,
+    runcmd,
+  });
 }
 
 /** User data for a worker: install, then `kubeadm join` with the bootstrap token and CA hash. */
 export function renderWorkerUserData(c: ClusterRenderInput, node: NodeRenderInput): string {
   const v = version(c);
-  const net = networkParts(node.extraNics);
+  const net = networkParts(node.nics);
+  const boot = bootstrapParts(c, v);
   const cfg: CloudConfig = {
     hostname: node.name,
     preserve_hostname: false,
+    ...(boot.apt ? { apt: boot.apt } : {}),
     write_files: [
       ...net.files,
+      ...metadataBlockFiles,
       ...kernelFiles,
-      ...kubernetesScripts(v),
+      ...boot.files,
+      ...kubernetesScripts(v, node, c.bootstrap),
       { path: kubeadmConfigPath, content: kubeadmJoinConfig(c, v, node, false), permissions: '0600' },
     ],
-    runcmd: [...net.runcmd, [installScript], [kubeadmScript, 'join']],
+    runcmd: [...net.runcmd, ...metadataBlockRuncmd, ...bootstrapRuncmd(['join', endpoint(c)], [])],
   };
   return toUserData(cfg);
 }
@@ -146,17 +288,32 @@ export function renderLoadBalancerUserData(input: {
   vip: string;
   node: LbNodeRenderInput;
   controlPlane: readonly BackendServer[];
+  /** spec.bootstrap: the apt proxy and mirrors apply here too; auto and skip install only what is missing. */
+  bootstrap?: BootstrapRenderInput;
 }): string {
-  const net = networkParts(input.node.extraNics);
-  const install =
-    // --force-confold keeps viok's haproxy.cfg and keepalived.conf, written before the packages.
+  const net = networkParts(input.node.nics);
+  const b = input.bootstrap;
+  const aptInstall =
+    // --force-confold keeps viok's haproxy.cfg, written before the packages; curl is keepalived's
+    // health check (HAProxy's /readyz)
     'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q ' +
-    '-o Dpkg::Options::=--force-confold haproxy keepalived';
+    '-o Dpkg::Options::=--force-confold haproxy keepalived curl';
+  const install =
+    (b?.install ?? 'always') === 'always'
+      ? aptInstall
+      : `if ! command -v haproxy >/dev/null || ! command -v keepalived >/dev/null || ! command -v curl >/dev/null; then ${aptInstall}; fi`;
+  // LB nodes only use apt: its proxy file, with the always-bypassed names and the user's own
+  const aptProxy = proxyFiles(b?.proxy, [...noProxyAlways, ...(b?.proxy?.noProxy ?? [])]).filter(
+    (f) => f.path === aptProxyPath,
+  );
+  const apt = aptMirrorConfig(b?.aptMirrors);
   return toUserData({
     hostname: input.node.name,
     preserve_hostname: false,
+    ...(apt ? { apt } : {}),
     write_files: [
       ...net.files,
+      ...aptProxy,
       {
         path: '/etc/haproxy/haproxy.cfg',
         content: renderHaproxyCfg({
@@ -166,16 +323,29 @@ export function renderLoadBalancerUserData(input: {
         }),
         permissions: '0644',
       },
+      // keepalived's interfaces are named by MAC here; viok-keepalived-conf resolves them on the
+      // node before every keepalived start (the drop-in), so no interface name is assumed
       {
-        path: '/etc/keepalived/keepalived.conf',
-        content: renderKeepalivedConf({ clusterName: input.clusterName, vip: input.vip, node: input.node }),
+        path: keepalivedTemplatePath,
+        content: renderKeepalivedConf({
+          clusterName: input.clusterName,
+          vip: input.vip,
+          apiPort: input.apiPort,
+          node: input.node,
+        }),
         permissions: '0644',
       },
+      { path: nicByMacPath, content: nicByMacScript, permissions: '0755' },
+      { path: keepalivedConfScriptPath, content: keepalivedConfScript, permissions: '0755' },
+      { path: keepalivedDropInPath, content: keepalivedDropIn, permissions: '0644' },
     ],
     runcmd: [
       ...net.runcmd,
       ['sh', '-c', install],
       ['haproxy', '-c', '-f', '/etc/haproxy/haproxy.cfg'],
+      // once now too: Debian's unit is skipped (ConditionFileNotEmpty) until keepalived.conf exists
+      [keepalivedConfScriptPath],
+      ['systemctl', 'daemon-reload'],
       ['systemctl', 'enable', 'haproxy', 'keepalived'],
       ['systemctl', 'restart', 'haproxy', 'keepalived'],
     ],

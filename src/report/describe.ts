@@ -17,8 +17,16 @@ export function formatDescription(d: ClusterDescription): string {
       .map(([net, list]) => `${net}=${list.join(',')}`)
       .join(' ');
     lines.push(
-      `  ${n.name.padEnd(width)}  ${n.role.padEnd(13)}  ${n.status.padEnd(6)}  ${addrs}${n.floatingIps.length > 0 ? `  floating=${n.floatingIps.join(',')}` : ''}${n.fault ? `  fault: ${n.fault}` : ''}`,
+      `  ${n.name.padEnd(width)}  ${n.role.padEnd(13)}  ${n.status.padEnd(6)}  ${addrs}${n.floatingIps.length > 0 ? `  floating=${n.floatingIps.join(',')}` : ''}${n.fault ? `  fault: ${n.fault}` : ''}${bootstrapText(n.bootstrap)}`,
     );
   }
   return lines.join('\n');
+}
+
+/** The node's last bootstrap phase, as the text view shows it. */
+function bootstrapText(b: ClusterDescription['nodes'][number]['bootstrap']): string {
+  if (!b) return '';
+  if (b.phase === 'none') return '  bootstrap: no phase on the console';
+  if (b.phase === 'done' && b.status === 'ok') return '  bootstrap: done';
+  return `  bootstrap: ${b.phase} ${b.status}${b.attempt !== undefined ? ` (attempt ${b.attempt})` : ''}`;
 }

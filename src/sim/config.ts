@@ -12,6 +12,7 @@ export function defaultSimConfig(): SimConfig {
   return {
     latencyMs: 0,
     serverBuildMs: 0,
+    bootstrapStepMs: 0,
     tokenLifetimeSeconds: 3600,
     faults: {
       error503: 0,
@@ -21,6 +22,7 @@ export function defaultSimConfig(): SimConfig {
       stall: 0,
       stallMs: 30000,
       errorServers: [],
+      bootstrapFailures: [],
     },
     seed: 1,
   };
@@ -52,6 +54,7 @@ export function checkSimConfig(c: SimConfig): string[] {
   };
   nonNegative('latencyMs', c.latencyMs);
   nonNegative('serverBuildMs', c.serverBuildMs);
+  nonNegative('bootstrapStepMs', c.bootstrapStepMs);
   nonNegative('tokenLifetimeSeconds', c.tokenLifetimeSeconds);
   nonNegative('faults.stallMs', c.faults.stallMs);
   if (!Number.isInteger(c.seed)) problems.push(`seed must be an integer (got ${String(c.seed)})`);
@@ -65,6 +68,10 @@ export function checkSimConfig(c: SimConfig): string[] {
     problems.push(`faults.error503 + error500 + throttle429 must not exceed 1 (got ${requestShares})`);
   if (!Array.isArray(c.faults.errorServers) || c.faults.errorServers.some((n) => typeof n !== 'string')) {
     problems.push('faults.errorServers must be a list of server names');
+  }
+  const failures = c.faults.bootstrapFailures;
+  if (!Array.isArray(failures) || failures.some((f) => typeof f !== 'string' || !/^[^:]+:[a-z-]+$/.test(f))) {
+    problems.push('faults.bootstrapFailures must be a list of <server name or prefix*>:<phase>');
   }
   return problems;
 }
@@ -86,7 +93,14 @@ export function readSimConfigFile(file: string): SimConfigInput {
   if (data === null || data === undefined) return {};
   if (typeof data !== 'object' || Array.isArray(data))
     throw new UserInputError(`${file}: expected a mapping of simulator settings`);
-  const known = new Set(['latencyMs', 'serverBuildMs', 'tokenLifetimeSeconds', 'faults', 'seed']);
+  const known = new Set([
+    'latencyMs',
+    'serverBuildMs',
+    'bootstrapStepMs',
+    'tokenLifetimeSeconds',
+    'faults',
+    'seed',
+  ]);
   const unknown = Object.keys(data).filter((k) => !known.has(k));
   if (unknown.length > 0)
     throw new UserInputError(

@@ -3,6 +3,7 @@
  * to the service, request ids and the request log, and saving state after mutating calls.
  */
 import type http from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import type { Router, RequestLogEntry, SimFaultKind, SimRequest, SimResponse } from './framework';
 import { requestId } from './framework';
 import { errorResponse, unauthorized, type ServiceName } from './error-bodies';
@@ -165,6 +166,8 @@ export async function handle(
     rawBody,
     body,
   };
+  const clientCertificate = peerCertificatePem(req);
+  if (clientCertificate) simReq.clientCertificate = clientCertificate;
   let response: SimResponse;
   try {
     response = await matched.handler(simReq, matched.params);
@@ -197,4 +200,13 @@ function readBody(req: http.IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** The TLS client certificate of the connection as PEM (the NSX-T server asks for one, never requires it). */
+function peerCertificatePem(req: http.IncomingMessage): string | undefined {
+  const socket = req.socket as Partial<TLSSocket>;
+  const raw = socket.getPeerCertificate?.()?.raw;
+  if (!raw || raw.length === 0) return undefined;
+  const b64 = raw.toString('base64').replace(/.{1,64}/g, '$&\n');
+  return `-----BEGIN CERTIFICATE-----\n${b64}-----END CERTIFICATE-----\n`;
 }

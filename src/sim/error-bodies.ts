@@ -1,6 +1,5 @@
 /** Error bodies in each service's own shape, for failures the server answers itself (faults, 404s, 401s). */
 import type { SimResponse } from './framework';
-import { novaErrorBody } from './nova/errors';
 import type { SimService } from './types';
 
 export type ServiceName = SimService['name'];
@@ -11,10 +10,41 @@ const STATUS_TITLES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  409: 'Conflict',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
+
+/** Nova's fault names by status, as its wsgi layer picks them. */
+const NOVA_FAULT_NAMES: Record<number, string> = {
+  400: 'badRequest',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'itemNotFound',
+  405: 'badMethod',
+  409: 'conflictingRequest',
+  413: 'overLimit',
+  415: 'badMediaType',
+  429: 'overLimit',
+  501: 'notImplemented',
+  503: 'serviceUnavailable',
+};
+
+/** A failure a service's handler throws; the route wrapper answers it in the service's own shape. */
+export class ServiceFault extends Error {
+  constructor(
+    readonly service: ServiceName,
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  toResponse(): SimResponse {
+    return errorResponse(this.service, this.status, this.message);
+  }
+}
 
 /** A failure body as the named service would send it. */
 export function errorResponse(service: ServiceName, status: number, message: string): SimResponse {
@@ -23,7 +53,7 @@ export function errorResponse(service: ServiceName, status: number, message: str
     case 'keystone':
       return { status, body: { error: { code: status, title, message } } };
     case 'nova':
-      return { status, body: novaErrorBody(status, message) };
+      return { status, body: { [NOVA_FAULT_NAMES[status] ?? 'computeFault']: { code: status, message } } };
     case 'neutron':
       return {
         status,

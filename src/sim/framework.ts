@@ -21,6 +21,8 @@ export interface SimRequest {
   rawBody: string;
   /** Parsed JSON body when the content type is JSON (undefined otherwise or when the body is empty). */
   body: unknown;
+  /** PEM of the TLS client certificate the caller presented (NSX-T principal identities), if any. */
+  clientCertificate?: string;
 }
 
 export interface SimResponse {

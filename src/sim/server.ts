@@ -187,9 +187,13 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     void handle(ctx, req, res, selectOpenstackMount(openstackMounts, req.url ?? '/'));
   });
   const tlsOptions = { cert: tls.certPem, key: tls.keyPem };
-  const nsxtServer = https.createServer(tlsOptions, (req, res) => {
-    void handle(ctx, req, res, { mount: nsxtMount, prefix: '' });
-  });
+  // NSX-T principal identities authenticate with a client certificate: ask for one, never require it
+  const nsxtServer = https.createServer(
+    { ...tlsOptions, requestCert: true, rejectUnauthorized: false },
+    (req, res) => {
+      void handle(ctx, req, res, { mount: nsxtMount, prefix: '' });
+    },
+  );
   const nsxvServer = https.createServer(tlsOptions, (req, res) => {
     void handle(ctx, req, res, { mount: nsxvMount, prefix: '' });
   });

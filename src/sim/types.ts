@@ -9,6 +9,11 @@ export interface SimConfig {
   latencyMs: number;
   /** Time a Nova server stays in BUILD before ACTIVE, in ms. @default 0 */
   serverBuildMs: number;
+  /**
+   * Time each bootstrap phase takes on a simulated node's serial console (os-getConsoleOutput),
+   * counted from ACTIVE, in ms. @default 0 (every node reports `done` as soon as it is ACTIVE)
+   */
+  bootstrapStepMs: number;
   /** Keystone token lifetime, in seconds. @default 3600 */
   tokenLifetimeSeconds: number;
   faults: {
@@ -25,6 +30,11 @@ export interface SimConfig {
     stallMs: number;
     /** Names (or name prefixes ending in '*') of servers that boot into ERROR with a fault. */
     errorServers: string[];
+    /**
+     * `<name or prefix*>:<phase>` entries: the node's console reports that bootstrap phase as
+     * failed (with log lines) and stops there, e.g. `demo-worker-1:kubeadm-join`.
+     */
+    bootstrapFailures: string[];
   };
   seed: number;
 }

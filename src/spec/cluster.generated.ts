@@ -53,7 +53,7 @@ export interface Spec {
    */
   kubernetesVersion: string;
   /**
-   * Glance image (name or id) every node boots from: an Ubuntu or other cloud-init image.
+   * Glance image (name or id) every node boots from: a cloud-init image of Ubuntu 22.04, Ubuntu 24.04 or Debian 12 (amd64). The node scripts use apt and refuse other systems at boot.
    */
   image: string;
   /**
@@ -64,6 +64,10 @@ export interface Spec {
    * Nova availability zone for every node; the cloud's default when absent.
    */
   availabilityZone?: string;
+  /**
+   * Give every node a config drive (Nova config_drive): cloud-init then reads its user data and network configuration from the drive rather than from the metadata service. For clouds without a metadata service, or to keep nodes working when it is unreachable.
+   */
+  configDrive?: boolean;
   controlPlane: ControlPlane;
   workers: Workers;
   loadBalancer?: LoadBalancer;
@@ -76,6 +80,7 @@ export interface Spec {
    * Kubernetes Service IP range.
    */
   serviceCidr?: string;
+  bootstrap?: Bootstrap;
   /**
    * DNS servers for the subnets viok creates.
    *
@@ -92,6 +97,7 @@ export interface Spec {
    * Items: A source CIDR, e.g. 198.51.100.0/24.
    */
   sshAllowedCidrs?: string[];
+  ingress?: Ingress;
   tags?: Tags;
   nsxt?: NsxT;
   nsxv?: NsxV;
@@ -186,6 +192,99 @@ export interface CreatedNetwork {
   cidr: string;
 }
 /**
+ * How nodes get their software when they boot. By default they need egress to the distribution archive, pkgs.k8s.io, registry.k8s.io, ghcr.io (Flannel) and GitHub; set a proxy, mirrors or a pre-baked image here for clouds without it.
+ */
+export interface Bootstrap {
+  proxy?: BootstrapProxy;
+  aptMirrors?: AptMirrors;
+  /**
+   * Container registry mirrors, written as containerd hosts.toml files under /etc/containerd/certs.d (one per registry). Pulls try each endpoint in order, then the registry itself.
+   */
+  registryMirrors?: RegistryMirror[];
+  /**
+   * Package installation at boot. always: install containerd and kubelet/kubeadm/kubectl at the pinned version. auto: install only what is missing or at another version. skip: a pre-baked image; install nothing and fail the boot (with a console message) unless kubeadm, kubelet and kubectl report the pinned version and containerd is present.
+   */
+  install?: 'always' | 'auto' | 'skip';
+}
+/**
+ * HTTP(S) proxy for apt, the Kubernetes package key download and containerd's image pulls (a systemd drop-in). The kubelet and the API server never use it.
+ */
+export interface BootstrapProxy {
+  /**
+   * Proxy URL for http:// requests (http_proxy).
+   */
+  http?: string;
+  /**
+   * Proxy URL for https:// requests (https_proxy); usually the same as http.
+   */
+  https?: string;
+  /**
+   * Further hosts, domains (.example.com) or CIDRs that bypass the proxy. viok always adds the service and pod CIDRs, the node subnets, the API endpoint and .svc, .cluster.local, localhost, 127.0.0.1.
+   *
+   * Items: A host name, .domain suffix, IP address or CIDR.
+   */
+  noProxy?: string[];
+}
+/**
+ * Package mirrors replacing the Internet repositories. Each is a URL of the same layout as the repository it replaces.
+ */
+export interface AptMirrors {
+  /**
+   * Mirror of the distribution archive (archive.ubuntu.com/ubuntu or deb.debian.org/debian), set as cloud-init's apt primary mirror.
+   */
+  distribution?: string;
+  /**
+   * Mirror of the security archive (security.ubuntu.com/ubuntu or security.debian.org/debian-security); the distribution's own when absent, so set it too when the nodes have no egress (for Ubuntu the distribution mirror usually serves the -security pocket as well).
+   */
+  security?: string;
+  /**
+   * Mirror of the pkgs.k8s.io repository for the cluster's minor version: the URL replaces https://pkgs.k8s.io/core:/stable:/vMAJOR.MINOR/deb and must serve Release.key and the deb/ tree beneath it.
+   */
+  kubernetes?: string;
+}
+/**
+ * Mirrors for one registry.
+ */
+export interface RegistryMirror {
+  /**
+   * The registry host the images name, as in the image reference.
+   */
+  registry: string;
+  /**
+   * Mirror URLs, tried in order (containerd host entries with pull and resolve capabilities).
+   *
+   * @minItems 1
+   *
+   * Items: A mirror's base URL.
+   */
+  endpoints: [string, ...string[]];
+  /**
+   * PEM of the CA that signed the mirrors' certificates, written beside hosts.toml.
+   */
+  caPem?: string;
+  /**
+   * Do not verify the mirrors' TLS certificates. Off unless set to true here, and refused together with caPem.
+   */
+  skipVerify?: boolean;
+  /**
+   * The endpoints serve the registry API under their own path (e.g. Harbor proxy projects: https://harbor.example.com/v2/proxy-k8s) rather than /v2.
+   */
+  overridePath?: boolean;
+}
+/**
+ * The ingress controller viok installs on the first control-plane node, exposed on the workers at NodePorts 30080 (http) and 30443 (https) (nsx-v: behind the NSX Edge's VIP ports 80 and 443). Default on vds and nsx-v: ingress-nginx at the newest version viok ships; nsx-t: none, since NCP provides ingress through the NSX load balancer. ingress-nginx is retired (no security fixes after March 2026): choose none to bring another controller.
+ */
+export interface Ingress {
+  /**
+   * ingress-nginx: install the pinned, vendored release (vds and nsx-v only). none: install no ingress controller (bring your own, e.g. Traefik or a Gateway API implementation).
+   */
+  controller?: 'ingress-nginx' | 'none';
+  /**
+   * ingress-nginx release viok ships (vendored manifest, images pinned by digest); the newest when absent. v1.15.1 supports Kubernetes 1.31-1.35, v1.14.5 1.30-1.34.
+   */
+  version?: 'v1.15.1' | 'v1.14.5';
+}
+/**
  * User tags added to every resource viok creates, as key=value (each at most 60 characters once joined).
  */
 export interface Tags {
@@ -229,6 +328,8 @@ export interface NsxT {
   overlayTransportZone: string;
   podIpBlock: PodIpBlock;
   externalIpPool: ExternalIpPool;
+  ncp?: NcpSettings;
+  nodeFloatingIps?: NodeFloatingIps;
   firewallMarkers?: FirewallMarkers;
 }
 /**
@@ -261,6 +362,32 @@ export interface ExternalIpPool {
    * CIDR of the pool's subnet (routable outside).
    */
   cidr: string;
+}
+/**
+ * The NSX Container Plugin viok deploys on the cluster. Its image is not public: download the "NSX Container Plugin" package for your NSX version from the VMware/Broadcom download portal, load its nsx-ncp-ubuntu image into a registry the nodes reach, and name it here.
+ */
+export interface NcpSettings {
+  /**
+   * NCP's container image in your registry, e.g. registry.example.com/nsx-ncp-ubuntu:4.2.1.12345678 (required for nsx-t). A registry that needs a mirror or a CA is configured under spec.bootstrap.registryMirrors.
+   */
+  image?: string;
+  /**
+   * The NCP release line of that image; viok applies VMware's manifests of that line.
+   */
+  version?: '4.1' | '4.2';
+}
+/**
+ * Floating IPs on the Kubernetes nodes' management NICs, so each node is reachable from outside (SSH, node ports) as the VIO reference design has it. One floating IP per node from the external network's quota; kubectl always goes through the load balancers' floating IP.
+ */
+export interface NodeFloatingIps {
+  /**
+   * A floating IP on each control-plane node.
+   */
+  controlPlane?: boolean;
+  /**
+   * A floating IP on each worker.
+   */
+  workers?: boolean;
 }
 /**
  * Optional firewall sections NCP places its rules between.

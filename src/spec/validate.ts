@@ -44,13 +44,18 @@ export function loadValidSpec(path: string, fileName: string = path): ClusterSpe
 
 function validateLoaded(loaded: LoadedSpec, file: string): SpecValidation {
   if (!loaded.document) return { problems: sortProblems(loaded.problems) };
+  // the validator fills in the schema's defaults in place; a few rules need what the user wrote
+  const written = structuredClone(loaded.document) as unknown as ClusterSpec;
   const schemaProblems = checkSchema(loaded.document, file, loaded.locate);
   if (schemaProblems.length > 0) return { problems: sortProblems(schemaProblems) };
 
-  // the schema passed, so the document has the generated type's shape
+  // the schema passed (and filled in its defaults), so the document has the generated type's shape
   const spec = loaded.document as unknown as ClusterSpec;
   const problems = semanticRules.flatMap(({ name, check }) =>
-    check(spec, { problem: (pointer, message) => makeProblem(file, pointer, message, name, loaded.locate) }),
+    check(spec, {
+      problem: (pointer, message) => makeProblem(file, pointer, message, name, loaded.locate),
+      written,
+    }),
   );
   return problems.length > 0 ? { problems: sortProblems(problems) } : { spec, problems: [] };
 }

@@ -1,4 +1,5 @@
 import { validateSpecText } from '../spec/validate';
+import { backendWizard } from './backends';
 import { buildSpec } from './build-spec';
 import type { InitAnswers } from './types';
 
@@ -26,12 +27,6 @@ const POINTERS: Partial<Record<keyof InitAnswers, string[]>> = {
   apiAllowedCidrs: ['/spec/loadBalancer/apiAllowedCidrs'],
 };
 
-/** Reserved (240/4) ranges that stand in for an NSX-T range not answered yet; no real network uses them. */
-const NSXT_STANDINS: Array<[keyof InitAnswers, string, string]> = [
-  ['podIpBlock', '255.255.255.0/28', '/spec/nsxt/podIpBlock/cidr'],
-  ['externalIpPool', '255.255.255.16/28', '/spec/nsxt/externalIpPool/cidr'],
-];
-
 /**
  * Checks one answer with the rules of `viok validate`, against the answers given so far: true, or the
  * problems `viok validate` would report for it, one per line.
@@ -45,8 +40,10 @@ export function checkAnswer<K extends keyof InitAnswers>(
   if (!pointers) return true;
   const draft: InitAnswers = { ...answers, [key]: value };
   const standIns: string[] = [];
-  if (draft.backend === 'nsx-t' && (draft.podIpBlock || draft.externalIpPool)) {
-    for (const [k, cidr, pointer] of NSXT_STANDINS) {
+  const standInsFor = backendWizard(draft.backend).standIns ?? [];
+  // stand-ins only once the section has begun: before, the section is left out of the draft
+  if (standInsFor.some(([k]) => Boolean(draft[k]))) {
+    for (const [k, cidr, pointer] of standInsFor) {
       if (draft[k] === undefined) {
         (draft as Record<string, unknown>)[k] = cidr;
         standIns.push(pointer);

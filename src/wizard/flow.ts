@@ -3,9 +3,10 @@ import type { Output } from '../core/io';
 import { validateSpecText } from '../spec/validate';
 import type { Backend, ClusterSpec } from '../spec/types';
 import { isCidr, isIpAddress } from '../util/cidr';
-import { BACKEND_CHOICES, BACKENDS } from './backends';
+import { BACKEND_CHOICES, BACKENDS, backendWizard } from './backends';
 import { buildSpec, DEFAULTS } from './build-spec';
 import { checkAnswer } from './check-answer';
+import { named } from './choices';
 import { summarize } from './render';
 import type {
   AnswerCheck,
@@ -15,11 +16,11 @@ import type {
   CredentialStore,
   FlavorItem,
   InitAnswers,
-  NamedItem,
   NewCloud,
-  NsxtInventory,
+  TextKey,
   WizardConnectors,
   WizardPrompts,
+  WizardSteps,
 } from './types';
 import { FLAG_OF } from './types';
 
@@ -71,7 +72,6 @@ export async function runWizard(o: WizardOptions): Promise<WizardResult> {
 class Wizard {
   private readonly a: InitAnswers = {};
   private cloudToSave: CloudToSave | undefined;
-  private nsxt: NsxtInventory | undefined;
   private readonly env: Record<string, string> = {};
   /** Off a terminal: the answers no flag gave, reported together at the end. */
   private readonly missing: { flag: string; what: string }[] = [];
@@ -112,40 +112,19 @@ class Wizard {
     );
     await this.count('workers', 'Worker nodes', DEFAULTS.workers);
     await this.pick('workerFlavor', 'Worker flavor', flavors, cpFlavor);
-    if (backend !== 'nsx-v')
+    // until the backend is known (a missing flag), ask what a backend with HAProxy nodes would
+    const known = (backend as string) !== MISSING ? backendWizard(backend) : undefined;
+    if (known?.haproxyNodes ?? true)
       await this.pick('lbFlavor', 'Load-balancer (HAProxy) node flavor', flavors, cpFlavor);
-    if (backend !== 'nsx-t') {
+    if (known?.staticLbIp ?? true) {
       await this.text('lbStaticIp', 'Static IP for the API load balancer (empty: allocated)', '');
     } else if (this.o.answers.lbStaticIp) {
       this.flagged('lbStaticIp', this.o.answers.lbStaticIp);
     }
 
-    if ((backend as string) === MISSING) return this.failMissing(' (then the flags of that backend)');
-    if (backend === 'vds') {
-      await this.pick(
-        'providerNetwork',
-        'Provider network the nodes attach to',
-        named(await inventory.providerNetworks()),
-      );
-    } else {
-      const label =
-        backend === 'nsx-v'
-          ? 'External management network (router gateway)'
-          : 'External network (router gateway, floating IPs)';
-      await this.pick('externalNetwork', label, named(await inventory.externalNetworks()));
-    }
-    if (backend === 'nsx-v') {
-      await this.cidr('internalCidr', 'Node network CIDR (created)', DEFAULTS.internalCidr);
-      await this.nsxv();
-    }
-    if (backend === 'nsx-t') {
-      await this.cidr('mgmtCidr', 'Management network CIDR (created)', DEFAULTS.mgmtCidr);
-      await this.cidr('apiCidr', 'Kubernetes API network CIDR (created)', DEFAULTS.apiCidr);
-      await this.cidr('podNetworkCidr', 'NCP pod network CIDR (created)', DEFAULTS.podNetworkCidr);
-      await this.nsxtSection();
-    } else {
-      await this.cidr('podCidr', 'Pod CIDR (Flannel)', DEFAULTS.podCidr);
-    }
+    if (!known) return this.failMissing(' (then the flags of that backend)');
+    await known.ask(this.steps(inventory));
+    if (known.flannel) await this.cidr('podCidr', 'Pod CIDR (Flannel)', DEFAULTS.podCidr);
     await this.cidr('serviceCidr', 'Service CIDR', DEFAULTS.serviceCidr);
     this.lists();
     if (this.missing.length > 0) return this.failMissing('');
@@ -276,91 +255,46 @@ class Wizard {
     });
   }
 
-  // ---- NSX ----
-
-  private async nsxtSection(): Promise<void> {
+  /** The question kinds a backend's own questions use. */
+  private steps(inventory: CloudInventory): WizardSteps {
     const env = (n: string): string | undefined => this.o.connectors.env(n) || undefined;
-    const manager = await this.text('nsxtManager', 'NSX-T Manager URL', env('VIOK_NSXT_URL'), httpsUrl);
-    const username = await this.text(
-      'nsxtUsername',
-      'NSX-T user',
-      env('VIOK_NSXT_USERNAME') ?? DEFAULTS.nsxtUsername,
-    );
-    const passwordEnv = await this.text(
-      'nsxtPasswordEnv',
-      'Environment variable that will hold the NSX-T password (the spec names it, never the password)',
-      DEFAULTS.nsxtPasswordEnv,
-      (v) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(v) || 'must be an environment variable name',
-    );
-    const caFile = await this.text(
-      'nsxtCaFile',
-      'CA file of the NSX-T Manager certificate (empty: system CAs)',
-      env('VIOK_NSX_CA_FILE') ?? '',
-    );
-    const insecure = this.o.answers.nsxtInsecure ?? false;
-    this.a.nsxtInsecure = insecure;
-
-    const nsx = async (): Promise<NsxtInventory> => {
-      if (this.nsxt) return this.nsxt;
-      let password = env(passwordEnv);
-      if (password === undefined) {
+    return {
+      inventory,
+      given: this.o.answers,
+      answers: this.a,
+      env,
+      text: (key, what, fallback, check) => this.text(key, what, fallback, check),
+      cidr: (key, what, fallback) => this.cidr(key, what, fallback),
+      pick: (key, what, choices) => this.pick(key, what, choices),
+      network: async (key, what, kind) =>
+        this.pick(
+          key,
+          what,
+          named(await (kind === 'external' ? inventory.externalNetworks() : inventory.providerNetworks())),
+        ),
+      pickLazy: (key, what, list) => this.pickLazy(key, what, list),
+      confirm: (key, what, message, fallback) =>
+        this.answer(key, {
+          what,
+          default: fallback,
+          check: (v) => checkAnswer(this.a, key, v),
+          ask: () => this.o.prompts.confirm({ message, default: fallback }),
+        }),
+      password: async (envName, message, forWhat) => {
+        const set = env(envName);
+        if (set !== undefined) return set;
         if (!this.o.interactive)
-          throw new UserInputError(
-            `$${passwordEnv} is not set: viok needs the NSX-T password to list tier-0 routers and transport zones`,
-          );
-        password = await this.o.prompts.password({
-          message: `NSX-T password (used now; the spec reads it from $${passwordEnv})`,
+          throw new UserInputError(`$${envName} is not set: viok needs the ${message} ${forWhat}`);
+        const typed = await this.o.prompts.password({
+          message: `${message} (used now; the spec reads it from $${envName})`,
         });
         // the plan run that may follow reads the spec's reference: give it what was typed
-        this.env[passwordEnv] = password;
-      }
-      this.o.out.info(`Reading tier-0 routers and transport zones from ${manager}…`);
-      this.nsxt = await this.o.connectors.openNsxt({
-        manager,
-        username,
-        password,
-        insecure,
-        ...(caFile ? { caFile } : {}),
-      });
-      return this.nsxt;
+        this.env[envName] = typed;
+        return typed;
+      },
+      info: (line) => this.o.out.info(line),
+      openNsxt: (connection) => this.o.connectors.openNsxt(connection),
     };
-    await this.pickLazy('tier0Router', 'Tier-0 router NCP uplinks to', async () =>
-      named(await (await nsx()).tier0Routers()),
-    );
-    await this.pickLazy('overlayTransportZone', 'Overlay transport zone', async () =>
-      named(await (await nsx()).overlayTransportZones()),
-    );
-    await this.cidr('podIpBlock', 'NCP pod IP block (created in NSX-T)', DEFAULTS.podIpBlock);
-    await this.cidr(
-      'externalIpPool',
-      'External IP pool CIDR for SNAT and load-balancer VIPs (routable)',
-      undefined,
-    );
-    await this.answer('networkPolicy', {
-      what: 'Network policy',
-      default: true,
-      check: (v) => checkAnswer(this.a, 'networkPolicy', v),
-      ask: () =>
-        this.o.prompts.confirm({ message: 'Enforce Kubernetes NetworkPolicy (NCP)?', default: true }),
-    });
-  }
-
-  private async nsxv(): Promise<void> {
-    const env = (n: string): string | undefined => this.o.connectors.env(n) || undefined;
-    await this.text('nsxvManager', 'NSX Manager URL', env('VIOK_NSXV_URL'), httpsUrl);
-    await this.text('nsxvUsername', 'NSX Manager user', env('VIOK_NSXV_USERNAME') ?? DEFAULTS.nsxvUsername);
-    await this.text(
-      'nsxvPasswordEnv',
-      'Environment variable that will hold the NSX password (the spec names it, never the password)',
-      DEFAULTS.nsxvPasswordEnv,
-      (v) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(v) || 'must be an environment variable name',
-    );
-    await this.text(
-      'nsxvCaFile',
-      'CA file of the NSX Manager certificate (empty: system CAs)',
-      env('VIOK_NSX_CA_FILE') ?? '',
-    );
-    this.a.nsxvInsecure = this.o.answers.nsxvInsecure ?? false;
   }
 
   /** Flag-only answers: lists nobody wants to type in a wizard, still checked like the rest. */
@@ -372,7 +306,8 @@ class Wizard {
       this.flagged('sshAllowedCidrs', given.sshAllowedCidrs, (v) => v.every(isCidr) || 'must be CIDRs');
     if (given.apiAllowedCidrs)
       this.flagged('apiAllowedCidrs', given.apiAllowedCidrs, (v) => v.every(isCidr) || 'must be CIDRs');
-    if (given.networkPolicy !== undefined && this.a.backend !== 'nsx-t')
+    // a backend that asks about network policy has taken the flag already
+    if (given.networkPolicy !== undefined && this.a.networkPolicy === undefined)
       this.flagged('networkPolicy', given.networkPolicy);
   }
 
@@ -517,21 +452,8 @@ class Wizard {
   }
 }
 
-type TextKey = {
-  [K in keyof InitAnswers]-?: NonNullable<InitAnswers[K]> extends string ? K : never;
-}[keyof InitAnswers];
-
 function show(v: unknown): string {
   return Array.isArray(v) ? v.join(',') : String(v);
-}
-
-function httpsUrl(v: string): true | string {
-  return /^https:\/\/[^\s/]+/.test(v) || 'must be an https:// URL, e.g. https://nsx-manager.example.com';
-}
-
-/** Items by name (what the spec records); the id is kept so a flag may give either. */
-function named(items: NamedItem[]): Choice[] {
-  return items.map((i) => ({ value: i.name || i.id, name: i.name || i.id, description: i.id }));
 }
 
 function flavorChoice(f: FlavorItem): Choice {

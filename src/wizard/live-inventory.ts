@@ -1,10 +1,9 @@
 /** The wizard's inventories on the real clients: what the cloud and the NSX-T Manager list right now. */
-import { createHttpClient, systemClock } from '../clients/http';
-import type { Image } from '../clients/glance';
-import { parseGlanceError } from '../clients/glance';
-import { createNsxtClient, parseNsxtError } from '../clients/nsxt';
+import { systemClock } from '../clients/http';
+import { loadCaBundle } from '../clients/http/tls';
+import { connectNsxt } from '../clients/nsxt/connect';
 import type { OpenStackClients } from '../clients/openstack';
-import type { ResolvedCloud } from '../config';
+import { passwordCloud, type ResolvedCloud } from '../config';
 import type { CloudInventory, NamedItem, NewCloud, NsxtConnectionAnswers, NsxtInventory } from './types';
 
 const byName = (a: NamedItem, b: NamedItem): number => a.name.localeCompare(b.name);
@@ -32,7 +31,7 @@ export function liveCloudInventory(clients: OpenStackClients): CloudInventory {
         .map((f) => ({ id: f.id, name: f.name, vcpus: f.vcpus, ramMb: f.ram, diskGb: f.disk }))
         .sort((a, b) => a.vcpus - b.vcpus || a.ramMb - b.ramMb || a.name.localeCompare(b.name)),
     images: async () =>
-      (await listImages(clients)).map((i) => ({ id: i.id, name: i.name ?? i.id })).sort(byName),
+      (await clients.glance.listActive()).map((i) => ({ id: i.id, name: i.name ?? i.id })).sort(byName),
     keyPairs: async () =>
       (await clients.nova.keypairs.list()).map((k) => ({ id: k.name, name: k.name })).sort(byName),
     availabilityZones: async () =>
@@ -47,36 +46,18 @@ function strip(n: NamedItem): NamedItem {
   return { id: n.id, name: n.name };
 }
 
-/** Every active image the project can boot from (the images client only looks names up). */
-async function listImages(clients: OpenStackClients): Promise<Image[]> {
-  const endpoint = (await clients.session.endpointFor('image')).replace(/\/v2(\.\d+)?\/?$/, '');
-  const http = await clients.session.clientFor('glance', 'image', parseGlanceError, { baseUrl: endpoint });
-  const images: Image[] = [];
-  let path: string | undefined = '/v2/images?status=active';
-  while (path) {
-    const res: { data: { images: Image[]; next?: string } } = await http.request<{
-      images: Image[];
-      next?: string;
-    }>({
-      method: 'GET',
-      path,
-    });
-    images.push(...res.data.images);
-    path = res.data.next && res.data.images.length > 0 ? res.data.next : undefined;
-  }
-  return images;
-}
-
 export function liveNsxtInventory(c: NsxtConnectionAnswers, log?: (line: string) => void): NsxtInventory {
-  const http = createHttpClient({
-    service: 'nsxt',
-    baseUrl: c.manager.replace(/\/+$/, ''),
-    parseError: parseNsxtError,
-    clock: systemClock,
-    tls: { verify: !c.insecure, ...(c.caFile ? { cacert: c.caFile } : {}) },
-    ...(log ? { log } : {}),
-  });
-  const nsx = createNsxtClient(http, { auth: { type: 'basic', username: c.username, password: c.password } });
+  // session auth, as provisioning signs in
+  const nsx = connectNsxt(
+    {
+      url: c.manager,
+      username: c.username,
+      password: c.password,
+      ...(c.caFile ? { caPem: loadCaBundle(c.caFile) } : {}),
+      ...(c.insecure ? { insecure: true } : {}),
+    },
+    { clock: systemClock, ...(log ? { log } : {}) },
+  );
   const item = (r: { id: string; display_name?: string }): NamedItem => ({
     id: r.id,
     name: r.display_name || r.id,
@@ -97,16 +78,10 @@ export function liveNsxtInventory(c: NsxtConnectionAnswers, log?: (line: string)
 
 /** Credentials typed into the wizard, as the resolved cloud the Keystone client signs in with. */
 export function resolvedNewCloud(c: NewCloud): ResolvedCloud {
-  return {
+  return passwordCloud({
     name: c.name,
     source: 'viok init',
     ...(c.regionName ? { regionName: c.regionName } : {}),
-    interfaces: ['public'],
-    verify: true,
-    endpointOverrides: {},
-    identityApiVersion: '3',
-    warnings: [],
-    authType: 'password',
     auth: {
       authUrl: c.authUrl,
       username: c.username,
@@ -115,5 +90,5 @@ export function resolvedNewCloud(c: NewCloud): ResolvedCloud {
       userDomainName: c.userDomainName,
       projectDomainName: c.projectDomainName,
     },
-  };
+  });
 }

@@ -1,6 +1,8 @@
+import { defaultNcpVersion } from '../render';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { ClusterSpec } from '../spec/types';
+import { backendWizard } from './backends';
 
 /** The schema file shipped with viok (src/wizard and dist/wizard are both two levels below the package). */
 export const INSTALLED_SCHEMA = path.resolve(__dirname, '..', '..', 'schemas', 'cluster.schema.json');
@@ -34,7 +36,10 @@ export function summarize(spec: ClusterSpec): string[] {
     `workers        ${s.workers.count} × ${s.workers.flavor}`,
   ];
   if (s.loadBalancer?.nodes) lines.push(`load balancer  2 × ${s.loadBalancer.nodes.flavor} (HAProxy)`);
-  else if (s.backend === 'nsx-v') lines.push('load balancer  NSX Edge');
+  else {
+    const lb = backendWizard(s.backend).loadBalancerSummary;
+    if (lb) lines.push(`load balancer  ${lb}`);
+  }
   const nets = Object.entries(s.networks)
     .map(([k, v]) => `${k}: ${'cidr' in v ? v.cidr : v.name}`)
     .join(', ');
@@ -48,6 +53,8 @@ export function summarize(spec: ClusterSpec): string[] {
       `nsx-t          ${s.nsxt.managers.join(', ')} as ${s.nsxt.username} (password from $${s.nsxt.password.env ?? ''})`,
       `               tier-0 ${s.nsxt.tier0Router}, zone ${s.nsxt.overlayTransportZone}, pod block ${s.nsxt.podIpBlock.cidr}, external pool ${s.nsxt.externalIpPool.cidr}`,
     );
+    if (s.nsxt.ncp?.image)
+      lines.push(`               NCP ${s.nsxt.ncp.version ?? defaultNcpVersion} from ${s.nsxt.ncp.image}`);
   }
   if (s.nsxv)
     lines.push(

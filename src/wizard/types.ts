@@ -1,4 +1,4 @@
-import type { Backend } from '../spec/types';
+import type { Backend, ClusterSpec, Networks } from '../spec/types';
 
 /** One answer a select question offers: the value written to the spec, and what the user reads. */
 export interface Choice<T extends string = string> {
@@ -140,6 +140,7 @@ export interface InitAnswers {
   overlayTransportZone?: string;
   podIpBlock?: string;
   externalIpPool?: string;
+  ncpImage?: string;
   nsxvManager?: string;
   nsxvUsername?: string;
   nsxvPasswordEnv?: string;
@@ -183,9 +184,81 @@ export const FLAG_OF: Record<keyof InitAnswers, string> = {
   overlayTransportZone: '--overlay-tz',
   podIpBlock: '--pod-ip-block',
   externalIpPool: '--external-ip-pool',
+  ncpImage: '--ncp-image',
   nsxvManager: '--nsxv-manager',
   nsxvUsername: '--nsxv-username',
   nsxvPasswordEnv: '--nsxv-password-env',
   nsxvCaFile: '--nsxv-ca-file',
   nsxvInsecure: '--nsxv-insecure',
 };
+
+/** The answers that hold text, which a text or pick question may fill. */
+export type TextKey = {
+  [K in keyof InitAnswers]-?: NonNullable<InitAnswers[K]> extends string ? K : never;
+}[keyof InitAnswers];
+
+/**
+ * The wizard's question kinds, for a backend's own questions. Each takes the flag's answer when given,
+ * else the default when not asking (off a terminal or with --yes), else asks.
+ */
+export interface WizardSteps {
+  readonly inventory: CloudInventory;
+  /** The answers given as flags. */
+  readonly given: InitAnswers;
+  /** The answers so far; a backend records flag-only answers (insecure) here. */
+  readonly answers: InitAnswers;
+  /** An environment variable's value, when set and not empty. */
+  env(name: string): string | undefined;
+  text(key: TextKey, what: string, fallback?: string, check?: AnswerCheck<string>): Promise<string>;
+  cidr(key: TextKey, what: string, fallback: string | undefined): Promise<string>;
+  pick(key: TextKey, what: string, choices: Choice[]): Promise<string>;
+  /** A network the cloud lists: an external one (router gateway) or a provider one (vds nodes). */
+  network(key: TextKey, what: string, kind: 'external' | 'provider'): Promise<string>;
+  /** A choice among what `list` reads, only read when needed (a flag to check, or a question to ask). */
+  pickLazy(key: TextKey, what: string, list: () => Promise<Choice[]>): Promise<string>;
+  confirm(key: 'networkPolicy', what: string, message: string, fallback: boolean): Promise<boolean>;
+  /**
+   * A password the spec reads from `$envName`: the environment's, else typed now (on a terminal; off it
+   * an error saying it is needed `forWhat`), and handed to the plan run that follows, never written.
+   */
+  password(envName: string, message: string, forWhat: string): Promise<string>;
+  info(line: string): void;
+  openNsxt(connection: NsxtConnectionAnswers): Promise<NsxtInventory>;
+}
+
+/** Builds the spec's network entries: a network viok creates, or an existing one by name. */
+export interface NetworkEntries {
+  created(cidr: string | undefined): { cidr: string } | undefined;
+  existing(name: string | undefined): { name: string } | undefined;
+}
+
+/**
+ * A backend's part of `viok init`: its line in the backend choice, its questions after the common ones,
+ * and the parts of the spec they make. The wizard's flow asks nothing backend-specific itself.
+ */
+export interface BackendWizard {
+  choice: Choice<Backend>;
+  /** HAProxy load-balancer nodes (their flavor is asked); false when the backend load-balances itself. */
+  haproxyNodes: boolean;
+  /** Whether the API load balancer may take a static IP (--lb-static-ip). */
+  staticLbIp: boolean;
+  /** Whether Flannel runs, so the pod range (podCidr) is asked and written. */
+  flannel: boolean;
+  /** networkPolicy written when no answer gives it. */
+  networkPolicyDefault?: boolean;
+  /** The summary's load-balancer line when there are no HAProxy nodes. */
+  loadBalancerSummary?: string;
+  /** The backend's networks and manager questions. */
+  ask(steps: WizardSteps): Promise<void>;
+  networks(a: InitAnswers, entries: NetworkEntries): Networks;
+  /** The backend's own section of the spec (nsxt, nsxv), once its answers make one. */
+  section?(
+    a: InitAnswers,
+    o: { draft: boolean; text: (v: string | undefined) => string },
+  ): Partial<ClusterSpec['spec']>;
+  /**
+   * Values that stand in for the section's answers not given yet while one answer is checked, as
+   * [answer, value, pointer]; problems naming a stand-in's pointer are not the answer's.
+   */
+  standIns?: Array<[keyof InitAnswers, string, string]>;
+}

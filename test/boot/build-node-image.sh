@@ -8,7 +8,8 @@
 #
 # Two cached stages, each keyed by a content hash of its inputs:
 #   1. base  = image/build-image.sh (a copy of the lab's builder) + NODE_PKGS      (~5 min, mmdebstrap)
-#   2. node  = base + kube-double/ + image/customize.sh                            (~1 min, loop mount)
+#   2. node  = base + kube-double/ + image/customize.sh + the real kubectl          (~1 min, loop mount)
+#      (KUBECTL_BIN, default the host's static kubectl 1.31; the doubles report its version)
 # Stage 2 runs image/customize.sh on the base's root file system: the same script the builder runs as its
 # CUSTOMIZE_HOOK, so `FULL=1` (one pass through the builder with the hook) gives the same tree. Splitting
 # it means a change to the test double costs a minute, not five.
@@ -50,7 +51,9 @@ fi
 [ "${BASE_ONLY:-0}" = 1 ] && exit 0
 
 # ---- stage 2: add the test double
-node_hash=$( { echo "$base_hash"; cd "$HERE" && find kube-double image/customize.sh -type f ! -name '*.pyc' ! -path '*/tests/*' | sort | xargs sha256sum; } | sha256sum | cut -c1-16)
+# the real kubectl customize.sh copies in (its version is the one the doubles report)
+export KUBECTL_BIN=${KUBECTL_BIN:-/usr/lib/google-cloud-sdk/bin/kubectl.1.31}
+node_hash=$( { echo "$base_hash"; sha256sum "$KUBECTL_BIN" | cut -d' ' -f1; cd "$HERE" && find kube-double image/customize.sh -type f ! -name '*.pyc' ! -path '*/tests/*' | sort | xargs sha256sum; } | sha256sum | cut -c1-16)
 NODE_IMG=$OUT/$IMAGE_NAME-$node_hash.qcow2
 if [ -f "$NODE_IMG" ]; then
   log "node image cached: $NODE_IMG"

@@ -82,6 +82,11 @@ def main():
     is_cp_init = False
     for step in cc.get("runcmd", []):
         argv = step if isinstance(step, list) else [step]
+        # viok's bootstrap wrapper: `viok-bootstrap run <phase> CMD...` / `viok-bootstrap step CMD...`
+        if argv[:2] == ["/usr/local/sbin/viok-bootstrap", "run"]:
+            argv = argv[3:]
+        elif argv[:2] == ["/usr/local/sbin/viok-bootstrap", "step"]:
+            argv = argv[2:]
         if argv[0] == "/usr/local/sbin/viok-install-kubernetes":
             changes.append("runcmd: dropped viok-install-kubernetes (pre-baked image, no registry reachable)")
             continue

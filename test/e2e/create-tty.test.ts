@@ -89,12 +89,15 @@ describe('viok create cluster in a terminal (tmux): the live task view', () => {
     }
     for (const node of nodes) {
       const role = roles[node.replace(/-\d+$/, '')] as string;
-      expect(end.match(new RegExp(`^ {2}✔ demo-${node} +${role} +ACTIVE +\\d+\\.\\ds$`, 'gm'))).toHaveLength(
-        1,
-      );
+      // Kubernetes nodes end when their console says the bootstrap is done; LB nodes when ACTIVE
+      const status = node.startsWith('lb-') ? 'ACTIVE' : 'bootstrapped';
+      expect(
+        end.match(new RegExp(`^ {2}✔ demo-${node} +${role} +${status} +\\d+\\.\\ds$`, 'gm')),
+      ).toHaveLength(1);
     }
     expect(end).toMatch(/^ {2}security groups 3, security group rules 3, ports 9, servers 8$/m);
-    expect(end).toMatch(/^cluster demo is ready: API at https:\/\/[\d.]+:6443$/m);
+    expect(end).toMatch(/^cluster demo: servers ACTIVE, API at https:\/\/[\d.]+:6443$/m);
+    expect(end).toMatch(/^cluster demo: the nodes are simulated/m);
     expect(end).toMatch(/^kubeconfig written to .*demo\.kubeconfig \(context viok-demo\)$/m);
     // no frame left behind: no spinner, no half-applied escape sequence, no timestamped plain lines
     expect(end).not.toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);

@@ -7,8 +7,9 @@
  *   kubectl                          reads the kubeconfig, and its credentials work against a local
  *                                    HTTPS server using a generated API-server certificate and
  *                                    requiring the generated client certificate
+ *   containerd config dump           viok's containerd 1.x config merged with containerd's defaults
  * Debian packages: cloud-init haproxy keepalived kubernetes-client (or any kubectl) iproute2
- * util-linux openssl. With CI=true a missing tool fails the test; elsewhere it is skipped.
+ * util-linux openssl containerd. With CI=true a missing tool fails the test; elsewhere it is skipped.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,8 +30,10 @@ import {
 import type { ClusterPki } from '../../src/pki';
 import { issueApiServerCert } from '../../src/pki';
 import type { Backend } from '../../src/render';
+import { renderLoadBalancerUserData, renderWorkerUserData } from '../../src/render';
+import { renderContainerdConfigV2 } from '../../src/render/bootstrap';
 import type { RenderedCluster } from '../unit/render/fixtures';
-import { fixtureNow, fixturePki, renderCluster } from '../unit/render/fixtures';
+import { clusterInput, fixtureNow, fixturePki, renderCluster } from '../unit/render/fixtures';
 
 const run = promisify(execFile);
 const inCi = process.env.CI === 'true';
@@ -272,4 +275,79 @@ describe('kubeconfig with kubectl', () => {
       }),
     ).rejects.toThrow();
   });
+});
+
+describe('spec.bootstrap (proxy, mirrors, pre-baked image)', () => {
+  // containerd 1.x (Debian 12 ships 1.6): the version-2 file merged with its defaults changes exactly
+  // what viok means to change (Debian's own default sandbox image is an older pause)
+  withTools(['containerd'])(
+    'containerd accepts the version-2 config and keeps its other defaults',
+    async () => {
+      const dir = path.join(work, 'containerd');
+      mkdirSync(dir);
+      const file = path.join(dir, 'config.toml');
+      writeFileSync(file, renderContainerdConfigV2('registry.k8s.io/pause:3.10'));
+      const [merged, defaults] = await Promise.all([
+        check('containerd', ['--config', file, 'config', 'dump']),
+        check('containerd', ['config', 'default']),
+      ]);
+      expect(merged).toMatch(/^\s*sandbox_image = "registry\.k8s\.io\/pause:3\.10"$/m);
+      expect(merged).toMatch(/^\s*SystemdCgroup = true$/m);
+      expect(merged).toMatch(/^\s*config_path = "\/etc\/containerd\/certs\.d"$/m);
+      expect(merged).toMatch(/^\s*runtime_type = "io\.containerd\.runc\.v2"$/m);
+      // everything else as containerd's defaults: same snapshotter, CNI directories, default runtime
+      for (const key of ['snapshotter', 'bin_dir', 'conf_dir', 'default_runtime_name']) {
+        const line = new RegExp(`^\\s*${key} = .*$`, 'm');
+        expect(merged.match(line)?.[0]).toBe(defaults.match(line)?.[0]);
+      }
+    },
+  );
+
+  withTools(['cloud-init'])(
+    'worker and LB user data with every bootstrap setting pass cloud-init schema',
+    async () => {
+      const bootstrap = {
+        proxy: { http: 'http://proxy.corp:3128', https: 'http://proxy.corp:3128', noProxy: ['.corp'] },
+        aptMirrors: {
+          distribution: 'http://apt.corp/ubuntu',
+          security: 'http://apt.corp/ubuntu',
+          kubernetes: 'https://apt.corp/k8s/core:/stable:/v1.31/deb',
+        },
+        registryMirrors: [
+          { registry: 'registry.k8s.io', endpoints: ['https://reg.corp'], caPem: pki.ca.certPem },
+          { registry: 'docker.io', endpoints: ['https://reg.corp/v2/hub'], overridePath: true },
+        ],
+        install: 'auto' as const,
+      };
+      const dir = path.join(work, 'bootstrap');
+      mkdirSync(dir);
+      const files = {
+        worker: renderWorkerUserData(
+          { ...clusterInput(pki, 'vds'), nodeSubnets: ['10.0.0.0/24'], bootstrap },
+          { name: 'demo-worker-0', address: '10.0.0.21' },
+        ),
+        lb: renderLoadBalancerUserData({
+          clusterName: 'demo',
+          apiPort: 6443,
+          vip: '10.0.0.4',
+          node: {
+            name: 'demo-lb-0',
+            index: 0,
+            address: '10.0.0.5',
+            peers: ['10.0.0.6'],
+            vipMac: 'fa:16:3e:00:00:05',
+            vipPrefixLength: 24,
+          },
+          controlPlane: [{ name: 'demo-cp-0', address: '10.0.0.11' }],
+          bootstrap,
+        }),
+      };
+      for (const [name, text] of Object.entries(files)) {
+        writeFileSync(path.join(dir, name), text);
+        expect(await check('cloud-init', ['schema', '--config-file', path.join(dir, name)])).toContain(
+          'Valid cloud-config',
+        );
+      }
+    },
+  );
 });

@@ -80,8 +80,8 @@ export interface KillHarness {
   specFile: string;
   store: StateStore;
   create(cluster: string, interrupt?: Interrupt): Promise<RunResult>;
-  /** `extra`: more delete flags, e.g. `--include-untagged`. */
-  delete(cluster: string, extra?: string[]): Promise<RunResult>;
+  /** `extra`: more delete flags, e.g. `--include-untagged`; `interrupt` kills the delete itself. */
+  delete(cluster: string, extra?: string[], interrupt?: Interrupt): Promise<RunResult>;
   /** Every object the simulator holds that belongs to the cluster, counted by kind. */
   inventory(cluster: string): Inventory;
   /** Ids of every object the simulator holds (NSX ids and edge ids too). */
@@ -155,7 +155,8 @@ export async function startKillHarness(options: KillHarnessOptions): Promise<Kil
     specFile,
     store,
     create: (cluster, interrupt) => run(['create', 'cluster', cluster, '-f', specFile, '--yes'], interrupt),
-    delete: (cluster, extra = []) => run(['delete', 'cluster', cluster, '--yes', ...extra]),
+    delete: (cluster, extra = [], interrupt) =>
+      run(['delete', 'cluster', cluster, '--yes', ...extra], interrupt),
     inventory: (cluster) => inventoryOf(sim, cluster),
     allIds: () => idsOf(sim),
     missingSeeded: () => {

@@ -55,6 +55,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 const config: SimConfig = {
   latencyMs: 0,
   serverBuildMs: 0,
+  bootstrapStepMs: 0,
   tokenLifetimeSeconds: 3600,
   faults: {
     error503: 0,
@@ -64,6 +65,7 @@ const config: SimConfig = {
     stall: 0,
     stallMs: 0,
     errorServers: [],
+    bootstrapFailures: [],
   },
   seed: 1,
 };

@@ -77,6 +77,8 @@ describe('viok init --sim', () => {
       'overlay-tz',
       '--external-ip-pool',
       '203.0.113.0/24',
+      '--ncp-image',
+      'registry.example.com/nsx-ncp-ubuntu:4.2.1.24426542',
     ];
     const wrong = await viok([...base, '--tier0-router', 'nope']);
     expect(wrong.code).toBe(2);

@@ -115,6 +115,8 @@ describe('viok init (non-interactive) against the simulator', () => {
       'overlay-tz',
       '--external-ip-pool',
       '203.0.113.0/24',
+      '--ncp-image',
+      'registry.example.com/nsx-ncp-ubuntu:4.2.1.24114718',
       '--yes',
     );
     expect(r.stderr).toContain('Wrote nsxt.yaml');

@@ -31,10 +31,20 @@ describe("require('viok')", () => {
       viok.runCreate({ file: path.join(repoRoot, 'examples', 'vds.yaml'), name: 'lib', ...where }, host),
     ).rejects.toThrow(/pass --yes to confirm/);
 
+    // wait and timeoutMs are the library's --wait / --timeout; the simulator runs no Kubernetes to wait for
     const created = await viok.runCreate(
-      { file: path.join(repoRoot, 'examples', 'vds.yaml'), name: 'lib', yes: true, ...where },
+      {
+        file: path.join(repoRoot, 'examples', 'vds.yaml'),
+        name: 'lib',
+        yes: true,
+        wait: true,
+        timeoutMs: 60_000,
+        ...where,
+      },
       host,
     );
+    expect(created.readiness).toEqual({ status: 'simulated' });
+    expect(viok.DEFAULT_READY_TIMEOUT_MS).toBe(20 * 60_000);
     expect(created.cluster).toBe('lib');
     expect(created.outputs?.nodes).toHaveLength(8);
     expect(created.kubeconfig).toEqual({ file: path.join(dir, 'lib.kubeconfig'), context: 'viok-lib' });

@@ -32,12 +32,12 @@ describe('quotas too small: refused before anything is created', () => {
   it('nsx-t: floating IPs, routers and networks, each named', async () => {
     const rig = await startRig('nsx-t');
     try {
-      await setNeutronQuota(rig, { floatingip: 1, router: 1, network: 2, subnet: 50 });
+      await setNeutronQuota(rig, { floatingip: 0, router: 1, network: 2, subnet: 50 });
       const error = await refusal(rig);
       const messages = error.problems.map((p) => p.message);
       expect(messages).toEqual(
         expect.arrayContaining([
-          expect.stringMatching(/^Neutron floating IPs: the cluster needs 2 more, but \d+ of 1 are used/),
+          expect.stringMatching(/^Neutron floating IPs: the cluster needs 4 more, but \d+ of 0 are used/),
           expect.stringMatching(/^Neutron routers: the cluster needs 2 more, but \d+ of 1 are used/),
           expect.stringMatching(/^Neutron networks: the cluster needs 3 more, but \d+ of 2 are used/),
         ]),

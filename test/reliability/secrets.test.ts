@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { stringify } from 'yaml';
 import { Router, type Handler, type SimResponse } from '../../src/sim/framework';
 import { NSXT_SIM_PASSWORD, NSXV_SIM_PASSWORD, NSXV_SIM_USER } from '../../src/sim';
@@ -122,12 +123,26 @@ function base64Forms(value: string): string[] {
   });
 }
 
-/** Base64 runs decoded, so a secret inside user_data or a Basic header is found too. */
+/**
+ * Base64 runs decoded, so a secret inside user_data or a Basic header is found too; and the
+ * gzipped files inside user data (`encoding: gz+b64`, NCP's bundle among them) unpacked.
+ */
 function withDecodedBase64(text: string): string {
-  const decoded = (text.match(/[A-Za-z0-9+/]{24,}={0,2}/g) ?? []).map((run) =>
-    Buffer.from(run, 'base64').toString('latin1'),
-  );
-  return [text, ...decoded].join('\n');
+  const decode = (t: string): string[] =>
+    (t.match(/[A-Za-z0-9+/]{24,}={0,2}/g) ?? []).map((run) => {
+      const bytes = Buffer.from(run, 'base64');
+      if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+        try {
+          return gunzipSync(bytes).toString('latin1');
+        } catch {
+          // not gzip after all: searched as it is
+        }
+      }
+      return bytes.toString('latin1');
+    });
+  const once = decode(text);
+  // user data is base64 in Nova's request, and its gz+b64 files base64 again inside it
+  return [text, ...once, ...once.flatMap(decode)].join('\n');
 }
 
 interface ClusterSecrets {
@@ -207,6 +222,11 @@ describe('with --debug, no secret appears in any output or file', () => {
       expect(haystack).toContain('debug: → POST');
       // and nsx-t signed in to its manager with a session (cookie and XSRF token) and logged it
       if (backend === 'nsx-t') expect(haystack).toMatch(/→ POST https:\/\/\S+\/api\/session\/create/);
+      // and registered NCP's principal identity (its certificate logged, its key in no request)
+      if (backend === 'nsx-t')
+        expect(haystack).toMatch(
+          /→ POST https:\/\/\S+\/trust-management\/principal-identities\/with-certificate/,
+        );
       if (backend === 'nsx-v') expect(haystack).toMatch(/authorization: Basic \*\*\*/);
       const basic = Buffer.from(`${NSXV_SIM_USER}:${NSXV_SIM_PASSWORD}`).toString('base64');
       const [, tokenSecret = ''] = secrets.bootstrapToken.split('.');

@@ -3,9 +3,10 @@ import type * as App from '../../app';
 import type * as Report from '../../report';
 import { hostOf } from '../run-host';
 import { addCloudOptions, addProgressOutput } from '../cloud-options';
+import { addWaitOptions, waitOptionsOf, type WaitFlags } from '../wait-options';
 import type { Register } from './index';
 
-interface CreateFlags {
+interface CreateFlags extends WaitFlags {
   file: string;
   backend?: string;
   yes?: boolean;
@@ -43,6 +44,7 @@ export const register: Register = (program, act) => {
     )
     .option('--kubeconfig <file>', 'write the kubeconfig to this file instead of ./<name>.kubeconfig')
     .option('--force', 'replace a kubeconfig entry or file of the same name that belongs to another cluster')
+    .apply(addWaitOptions)
     .apply(addProgressOutput)
     .addHelpText(
       'after',
@@ -53,13 +55,18 @@ Examples:
   $ viok create cluster -f cluster.yaml --dry-run
 
 Without a terminal (or with CI set) --yes is required: a pipeline never changes a cloud by default.
-Exit codes: 0 created, 1 failure (cloud error, quota short, server in ERROR twice), 2 invalid spec or flags
+By default create waits until the API server answers /readyz through the kubeconfig it wrote and every
+node is Ready (--timeout, default 20m); on timeout it says what is not ready and deletes nothing.
+--wait=false returns once the servers are up. With --sim nothing is waited for: the nodes are simulated.
+Exit codes: 0 created, 1 failure (cloud error, quota short, server in ERROR twice, not ready in time), 2 invalid spec or flags
 or a preflight finding the spec names a missing image/flavor/key pair/network, 130 interrupted.`,
     )
     .action(
       act(async (ctx, ...args) => {
         const name = args[0] as string | undefined;
         const flags = args[1] as CreateFlags;
+        // checked before anything runs: a bad --timeout is a usage error, not a failure after an hour
+        const waiting = waitOptionsOf(flags);
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- the core loads only for this command
         const app = require('../../app') as typeof App;
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
@@ -68,6 +75,7 @@ or a preflight finding the spec names a missing image/flavor/key pair/network, 1
           {
             ...flags,
             ...(name ? { name } : {}),
+            ...waiting,
             yes: Boolean(flags.yes),
             dryRun: Boolean(flags.dryRun),
             kubeconfig: {
@@ -85,8 +93,10 @@ or a preflight finding the spec names a missing image/flavor/key pair/network, 1
               ? JSON.stringify({ cluster: result.cluster, plan: result.plan }, null, 2)
               : report.formatPlanTable(result.plan),
           );
-        else if (!json && result.outputs && result.kubeconfig)
-          ctx.out.result(report.formatCreateSummary(result.cluster, result.outputs, result.kubeconfig));
+        else if (!json && result.outputs && result.kubeconfig && result.readiness)
+          ctx.out.result(
+            report.formatCreateSummary(result.cluster, result.outputs, result.kubeconfig, result.readiness),
+          );
         return ExitCode.ok;
       }),
     );

@@ -1,19 +1,14 @@
 import { ExitCode } from '../../core/errors';
 import type * as App from '../../app';
 import { hostOf } from '../run-host';
-import { addCloudOptions, addProgressOutput } from '../cloud-options';
+import { CLOUD_FROM_STATE, addCloudOptions, addProgressOutput, type CloudFlags } from '../cloud-options';
 import type { Register } from './index';
 
-interface DeleteFlags {
+interface DeleteFlags extends CloudFlags {
   yes?: boolean;
   dryRun?: boolean;
   includeUntagged?: boolean;
   ignoreNotFound?: boolean;
-  osCloud?: string;
-  stateDir?: string;
-  state?: string;
-  sim?: boolean;
-  output: 'text' | 'json';
 }
 
 /** `viok delete cluster NAME`: everything tagged with the cluster, children first; needs no local state. */
@@ -34,8 +29,7 @@ export const register: Register = (program, act) => {
     .option('--ignore-not-found', 'a cluster that does not exist is not an error (exit 0)')
     .apply((c) =>
       addCloudOptions(c, {
-        cloud: "cloud from clouds.yaml (beats OS_CLOUD and the cloud in the cluster's state)",
-        sim: 'run against the embedded simulator (its state persists in the state dir)',
+        cloud: CLOUD_FROM_STATE,
       }),
     )
     .apply(addProgressOutput)

@@ -5,7 +5,7 @@ import type * as Report from '../../report';
 import { ExitCode } from '../../core/errors';
 import { addListingOptions, type ListingFlags } from '../listing-options';
 import { hostOf } from '../run-host';
-import { addCloudOptions } from '../cloud-options';
+import { LOOKING, addCloudOptions } from '../cloud-options';
 import { stateOption } from '../state-option';
 import type { Register } from './index';
 
@@ -27,12 +27,7 @@ export const register: Register = (program, act) => {
     .command('clusters')
     .description('clusters found in the cloud by their viok-cluster tags');
   addListingOptions(clusters)
-    .apply((c) =>
-      addCloudOptions(c, {
-        cloud: 'cloud from clouds.yaml (beats OS_CLOUD)',
-        sim: 'look in the embedded simulator',
-      }),
-    )
+    .apply((c) => addCloudOptions(c, LOOKING))
     .addHelpText(
       'after',
       `

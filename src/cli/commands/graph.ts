@@ -5,7 +5,7 @@ import { ExitCode } from '../../core/errors';
 import type * as App from '../../app';
 import type * as Report from '../../report';
 import { hostOf } from '../run-host';
-import { addCloudOptions } from '../cloud-options';
+import { LOOKING, addCloudOptions } from '../cloud-options';
 import type { Register } from './index';
 
 type Format = 'mermaid' | 'dot' | 'svg';
@@ -24,12 +24,7 @@ export const register: Register = (program, act) => {
         .default('mermaid'),
     )
     .option('--output-file <file>', 'write the drawing to this file instead of stdout')
-    .apply((c) =>
-      addCloudOptions(c, {
-        cloud: 'cloud from clouds.yaml (beats OS_CLOUD)',
-        sim: 'look in the embedded simulator',
-      }),
-    )
+    .apply((c) => addCloudOptions(c, LOOKING))
     .addHelpText(
       'after',
       `

@@ -7,6 +7,7 @@ import { AbortError, ExitCode, UserInputError } from '../../core/errors';
 import type { CliContext } from '../context';
 import type * as Wizard from '../../wizard';
 import type { InitAnswers, WizardConnectors, WizardPrompts } from '../../wizard';
+import { BACKENDS } from '../../wizard/backends';
 import type * as Config from '../../config';
 import type * as OpenStack from '../../clients/openstack';
 import type * as Provision from '../../provision';
@@ -70,6 +71,12 @@ const ANSWER_FLAGS: Array<[string, string, keyof InitAnswers, 'text' | 'int' | '
   ['--overlay-tz <name>', 'nsx-t: overlay transport zone', 'overlayTransportZone', 'text'],
   ['--pod-ip-block <cidr>', 'nsx-t: NCP pod IP block (default 172.16.0.0/16)', 'podIpBlock', 'text'],
   ['--external-ip-pool <cidr>', 'nsx-t: external IP pool (routable)', 'externalIpPool', 'text'],
+  [
+    '--ncp-image <ref>',
+    'nsx-t: NCP image in your registry (from the NSX Container Plugin download)',
+    'ncpImage',
+    'text',
+  ],
   ['--nsxv-manager <url>', 'nsx-v: NSX Manager URL (default $VIOK_NSXV_URL)', 'nsxvManager', 'text'],
   ['--nsxv-username <user>', 'nsx-v: NSX user (default admin)', 'nsxvUsername', 'text'],
   [
@@ -92,7 +99,7 @@ export const register: Register = (program, act) => {
     .command('init')
     .description('write a cluster spec by answering questions (choices are read live from the cloud)')
     .option('-o, --output <file>', 'where to write the spec', 'cluster.yaml')
-    .addOption(new Option('--backend <backend>', 'networking backend').choices(['vds', 'nsx-v', 'nsx-t']));
+    .addOption(new Option('--backend <backend>', 'networking backend').choices(BACKENDS));
   for (const [flag, help] of ANSWER_FLAGS) command.option(flag, help);
   // the wizard's first spelling, kept working for scripts written against it
   command.addOption(new Option('--cloud <name>', 'same as --os-cloud').hideHelp());

@@ -2,9 +2,10 @@ import { ExitCode, UserInputError } from '../../core/errors';
 import type * as App from '../../app';
 import { hostOf } from '../run-host';
 import { addCloudOptions, addProgressOutput } from '../cloud-options';
+import { addWaitOptions, waitOptionsOf, type WaitFlags } from '../wait-options';
 import type { Register } from './index';
 
-interface ScaleFlags {
+interface ScaleFlags extends WaitFlags {
   file: string;
   workers: string;
   yes?: boolean;
@@ -12,6 +13,8 @@ interface ScaleFlags {
   stateDir?: string;
   state?: string;
   sim?: boolean;
+  /** false with --no-drain */
+  drain: boolean;
   output: 'text' | 'json';
 }
 
@@ -25,12 +28,17 @@ export const register: Register = (program, act) => {
     .requiredOption('-f, --file <file>', 'the cluster spec the cluster was created from')
     .requiredOption('--workers <count>', 'the number of workers wanted (nsx-v: at most 32)')
     .option('-y, --yes', 'change the cluster without asking (required without a terminal or in CI)')
+    .option(
+      '--no-drain',
+      'delete removed workers without draining them or deleting their Node objects (when the API is unreachable)',
+    )
     .apply((c) =>
       addCloudOptions(c, {
         cloud: 'cloud from clouds.yaml (beats OS_CLOUD and spec.cloud)',
         sim: 'run against the embedded simulator (its state persists in the state dir)',
       }),
     )
+    .apply(addWaitOptions)
     .apply(addProgressOutput)
     .addHelpText(
       'after',
@@ -38,19 +46,30 @@ export const register: Register = (program, act) => {
 Examples:
   $ viok scale cluster demo --sim -f examples/nsx-v.yaml --workers 10 --yes
 
-Workers above the count are deleted (highest numbers first); missing ones are created.
-Exit codes: 0 scaled, 1 failure, 2 invalid spec or flags (e.g. more than 32 workers on nsx-v), 130 interrupted.`,
+Workers above the count are drained first, as kubectl drain does (cordoned, their pods evicted with
+PodDisruptionBudgets respected; DaemonSet pods stay), then deleted with their Node objects (highest
+numbers first); missing ones are created with a fresh join token (valid 2 h). Then scale waits,
+like create, until /readyz answers ok and every node is Ready (--wait=false, --timeout DURATION).
+Exit codes: 0 scaled, 1 failure (including not ready in time), 2 invalid spec or flags (e.g. more than 32 workers on nsx-v), 130 interrupted.`,
     )
     .action(
       act(async (ctx, ...args) => {
         const name = args[0] as string | undefined;
         const flags = args[1] as ScaleFlags;
+        const waiting = waitOptionsOf(flags);
         if (!/^\d+$/.test(flags.workers))
           throw new UserInputError(`--workers ${flags.workers}: expected a whole number, 0 or more`);
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- the core loads only for this command
         const app = require('../../app') as typeof App;
         await app.runScale(
-          { ...flags, ...(name ? { name } : {}), workers: Number(flags.workers), yes: Boolean(flags.yes) },
+          {
+            ...flags,
+            ...(name ? { name } : {}),
+            ...waiting,
+            workers: Number(flags.workers),
+            yes: Boolean(flags.yes),
+            drain: flags.drain,
+          },
           hostOf(ctx),
         );
         return ExitCode.ok;

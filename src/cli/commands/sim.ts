@@ -59,7 +59,7 @@ export const register: Register = (program, act) => {
     .option('--token-lifetime <seconds>', 'Keystone token lifetime')
     .option(
       '--faults <file>',
-      'YAML/JSON settings file (latencyMs, serverBuildMs, tokenLifetimeSeconds, seed, faults: {...}); flags override it',
+      'YAML/JSON settings file (latencyMs, serverBuildMs, bootstrapStepMs, tokenLifetimeSeconds, seed, faults: {...}); flags override it',
     )
     .option('--fault-503 <share>', 'share (0..1) of calls answered 503 before acting')
     .option('--fault-500 <share>', 'share of calls answered 500 before acting')

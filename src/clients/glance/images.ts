@@ -12,6 +12,7 @@ export interface Image {
   size?: number | null;
   tags?: string[];
   os_distro?: string;
+  os_version?: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

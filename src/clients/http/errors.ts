@@ -62,6 +62,12 @@ export function isConflict(e: unknown): boolean {
   return isApiError(e) && e.status === 409;
 }
 
+/** The API or this deployment does not offer the call (501), or policy forbids it to us (403, not a quota). */
+export function isUnsupported(e: unknown): boolean {
+  if (!isApiError(e)) return false;
+  return e.status === 501 || (e.status === 403 && !isQuota(e));
+}
+
 /** Over quota: Neutron 409 OverQuota, Nova 403 with a quota message, Cinder-style 413. */
 export function isQuota(e: unknown): boolean {
   if (!isApiError(e)) return false;

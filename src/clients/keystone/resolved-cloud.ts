@@ -66,3 +66,27 @@ export interface ResolvedCloudSettings {
 }
 
 export type ResolvedCloud = ResolvedCloudSettings & ResolvedAuth;
+
+/**
+ * A cloud signed in to with a password, on public endpoints with verified TLS and nothing overridden:
+ * one typed into `viok init`, or the simulator's seeded admin.
+ */
+export function passwordCloud(o: {
+  name: string;
+  source: string;
+  regionName?: string;
+  auth: PasswordAuth;
+}): ResolvedCloud {
+  return {
+    name: o.name,
+    source: o.source,
+    ...(o.regionName ? { regionName: o.regionName } : {}),
+    interfaces: ['public'],
+    verify: true,
+    endpointOverrides: {},
+    identityApiVersion: '3',
+    warnings: [],
+    authType: 'password',
+    auth: o.auth,
+  };
+}

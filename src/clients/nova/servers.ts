@@ -143,6 +143,22 @@ export class Servers {
     await this.http.request({ method: 'DELETE', path: `/servers/${id}` });
   }
 
+  /**
+   * The tail of a server's console log (the serial console): `os-getConsoleOutput`, a server
+   * action. `lines` asks for only the last lines; without it Nova returns the whole log.
+   * Reading changes nothing, so the request is safe to repeat.
+   */
+  async consoleOutput(id: string, lines?: number, signal?: AbortSignal): Promise<string> {
+    const res = await this.http.request<{ output: string }>({
+      method: 'POST',
+      path: `/servers/${id}/action`,
+      body: { 'os-getConsoleOutput': lines !== undefined ? { length: lines } : {} },
+      idempotent: true,
+      ...(signal ? { signal } : {}),
+    });
+    return res.data.output ?? '';
+  }
+
   async listTags(id: string): Promise<string[]> {
     const res = await this.http.request<{ tags: string[] }>({ method: 'GET', path: `/servers/${id}/tags` });
     return res.data.tags;

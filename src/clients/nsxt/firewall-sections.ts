@@ -1,7 +1,7 @@
 /** Distributed-firewall sections (`/firewall/sections`), e.g. NCP's marker section. */
 import type { QueryValue } from '../http/types';
 import { collection } from './collection';
-import type { NsxtConnection } from './connection';
+import type { NsxtConnection, WriteOptions } from './connection';
 import type { FirewallRule, FirewallSection, Stored } from './types';
 
 const PATH = '/firewall/sections';
@@ -35,7 +35,7 @@ export function firewallSections(c: NsxtConnection) {
     list: () => col.list(),
     listByTag: col.listByTag,
     /** `cascade` deletes the section's rules with it. */
-    delete: (id: string, options: { cascade?: boolean } = {}) =>
-      col.delete(id, options.cascade ? { cascade: true } : undefined),
+    delete: (id: string, options: { cascade?: boolean } = {}, write?: WriteOptions) =>
+      col.delete(id, options.cascade ? { cascade: true } : undefined, write),
   };
 }

@@ -13,11 +13,16 @@ import { NsxtConnection, type NsxtClientOptions } from './connection';
 import { firewallSections } from './firewall-sections';
 import { ipBlocks } from './ip-blocks';
 import { ipPools } from './ip-pools';
+import { ipSubnets } from './ip-subnets';
 import { loadBalancer } from './load-balancer';
 import { logicalPorts } from './logical-ports';
+import { logicalRouterPorts } from './logical-router-ports';
 import { logicalRouters } from './logical-routers';
+import { logicalSwitches } from './logical-switches';
 import { natRules } from './nat-rules';
+import { principalIdentities } from './principal-identities';
 import { transportZones } from './transport-zones';
+import { trustCertificates } from './certificates';
 
 export function createNsxtClient(http: HttpClient, options: NsxtClientOptions) {
   const c = new NsxtConnection(http, options);
@@ -26,11 +31,16 @@ export function createNsxtClient(http: HttpClient, options: NsxtClientOptions) {
     logicalPorts: logicalPorts(c),
     ipBlocks: ipBlocks(c),
     ipPools: ipPools(c),
+    ipSubnets: ipSubnets(c),
     logicalRouters: logicalRouters(c),
+    logicalRouterPorts: logicalRouterPorts(c),
+    logicalSwitches: logicalSwitches(c),
     transportZones: transportZones(c),
     natRules: natRules(c),
     firewallSections: firewallSections(c),
     loadBalancer: loadBalancer(c),
+    principalIdentities: principalIdentities(c),
+    certificates: trustCertificates(c),
   };
 }
 

@@ -1,6 +1,6 @@
 /** IP pools (`/pools/ip-pools`): external addresses for SNAT and load-balancer VIPs. */
 import { collection } from './collection';
-import type { NsxtConnection } from './connection';
+import type { NsxtConnection, WriteOptions } from './connection';
 import type { IpPool } from './types';
 
 const PATH = '/pools/ip-pools';
@@ -20,8 +20,8 @@ export function ipPools(c: NsxtConnection) {
     list: () => col.list(),
     listByTag: col.listByTag,
     /** `force` deletes a pool that still has allocations. */
-    delete: (id: string, options: { force?: boolean } = {}) =>
-      col.delete(id, options.force ? { force: true } : undefined),
+    delete: (id: string, options: { force?: boolean } = {}, write?: WriteOptions) =>
+      col.delete(id, options.force ? { force: true } : undefined, write),
     /** Allocates the next free address; returns it. */
     allocate: async (id: string) => (await action(id, 'ALLOCATE', {})).allocation_id,
     release: async (id: string, ip: string) => {

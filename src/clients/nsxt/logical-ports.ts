@@ -1,6 +1,6 @@
 /** Logical ports (`/logical-ports`): the NSX side of a Neutron port, found by its VIF attachment id. */
 import type { NsxtConnection, WriteOptions } from './connection';
-import { mergeTagList, removeTagScopes } from './tags';
+import { hasTag, mergeTagList, removeTagScopes } from './tags';
 import type { LogicalPort, NsxTag, Stored } from './types';
 
 const PATH = '/logical-ports';
@@ -33,6 +33,17 @@ export function logicalPorts(c: NsxtConnection) {
     /** With VIO's NSX-T plugin the attachment id is the Neutron port id. */
     findByAttachmentId: (attachmentId: string) =>
       c.list<Stored<LogicalPort>>(PATH, { attachment_id: attachmentId }),
+    /** Ports carrying the tag `scope=tag` (a client-side filter: the list has no tag filter). */
+    listByTag: async (scope: string, tag: string) =>
+      (await c.list<Stored<LogicalPort>>(PATH)).filter((p) => hasTag(p.tags, scope, tag)),
+    /** `detach` deletes a port that still has an attachment (NCP's pod and router ports do). */
+    delete: (id: string, options: { detach?: boolean } = {}, write?: WriteOptions) =>
+      c.call<void>({
+        method: 'DELETE',
+        path: `${PATH}/${encodeURIComponent(id)}`,
+        ...(options.detach ? { query: { detach: true } } : {}),
+        ...(write ? { write } : {}),
+      }),
     /** Sets `tags` on the port, keeping its other tags (same scope = replaced); no PUT when they are already there. */
     mergeTags: (id: string, tags: NsxTag[], write?: WriteOptions) =>
       retag(id, (current) => mergeTagList(current, tags), write),

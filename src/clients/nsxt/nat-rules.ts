@@ -1,6 +1,6 @@
 /** NAT rules of a logical router (`/logical-routers/{id}/nat/rules`). */
 import { collection } from './collection';
-import type { NsxtConnection } from './connection';
+import type { NsxtConnection, WriteOptions } from './connection';
 import type { NatRule } from './types';
 
 export function natRules(c: NsxtConnection) {
@@ -11,6 +11,7 @@ export function natRules(c: NsxtConnection) {
     get: (routerId: string, ruleId: string) => of(routerId).get(ruleId),
     list: (routerId: string) => of(routerId).list(),
     listByTag: (routerId: string, scope: string, tag: string) => of(routerId).listByTag(scope, tag),
-    delete: (routerId: string, ruleId: string) => of(routerId).delete(ruleId),
+    delete: (routerId: string, ruleId: string, write?: WriteOptions) =>
+      of(routerId).delete(ruleId, undefined, write),
   };
 }

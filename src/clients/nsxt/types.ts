@@ -46,6 +46,29 @@ export interface IpBlock extends NsxResource {
   cidr: string;
 }
 
+/** `IpBlockSubnet`: `block_id` and `size` in, `cidr` and `allocation_ranges` out. */
+export interface IpBlockSubnet extends NsxResource {
+  block_id: string;
+  size: number;
+  readonly cidr?: string;
+  readonly allocation_ranges?: { start: string; end: string }[];
+}
+
+export interface LogicalSwitch extends NsxResource {
+  transport_zone_id: string;
+  admin_state: 'UP' | 'DOWN';
+  replication_mode?: 'MTEP' | 'SOURCE';
+}
+
+/** `LogicalRouterPort` and its subtypes (`resource_type` says which). */
+export interface LogicalRouterPort extends NsxResource {
+  logical_router_id: string;
+  resource_type: string;
+  subnets?: { ip_addresses: string[]; prefix_length: number }[];
+  linked_logical_switch_port_id?: ResourceReference;
+  linked_logical_router_port_id?: ResourceReference | string;
+}
+
 export interface IpPoolSubnet {
   cidr: string;
   allocation_ranges: { start: string; end: string }[];
@@ -146,4 +169,28 @@ export interface LbMonitor extends NsxResource {
 
 export interface LbAppProfile extends NsxResource {
   resource_type: 'LbHttpProfile' | 'LbFastTcpProfile' | 'LbFastUdpProfile';
+}
+
+/**
+ * `PrincipalIdentity` (3.1 Manager spec, module CertificateManager): required `name` (≤255) and
+ * `node_id` (≤255); `role` replaces the deprecated `permission_group`; `certificate_id` is set by the
+ * manager when the identity is registered with a certificate.
+ */
+export interface PrincipalIdentity extends NsxResource {
+  name: string;
+  node_id: string;
+  role?: string;
+  is_protected?: boolean;
+  certificate_id?: string;
+}
+
+/** `PrincipalIdentityWithCertificate`: a PrincipalIdentity plus the required `certificate_pem`. */
+export interface PrincipalIdentityWithCertificate extends PrincipalIdentity {
+  certificate_pem: string;
+}
+
+/** `Certificate` (trust-management): required `pem_encoded`; `used_by` and `details` are read-only. */
+export interface TrustCertificate extends NsxResource {
+  pem_encoded: string;
+  readonly used_by?: { node_id: string; service_types: string[] }[];
 }

@@ -1,5 +1,4 @@
-import type { HttpClient } from '../http/types';
-import { lbResource, type LbCodec, type LbResourceApi } from './lb-resource';
+import type { LbCodec } from './lb-resource';
 import type { ApplicationProfile, ApplicationProfileInput, Persistence, Template } from './types';
 import { bool, child, text, type XmlNode } from './xml';
 
@@ -22,8 +21,11 @@ export function profileToXml(p: ApplicationProfileInput): XmlNode {
   };
 }
 
-/** loadBalancerConfig.xsd order, for a whole-config PUT. */
-export function profileToConfigXml(p: ApplicationProfile): XmlNode {
+/**
+ * loadBalancerConfig.xsd order, for a whole-config PUT (and the simulator's answer to a GET of the
+ * config); the template as the manager stores it.
+ */
+export function profileToConfigXml(p: Omit<ApplicationProfile, 'template'> & { template: string }): XmlNode {
   return {
     applicationProfileId: p.id,
     name: p.name,
@@ -59,15 +61,10 @@ export function profileFromXml(n: XmlNode): ApplicationProfile {
   };
 }
 
-const codec: LbCodec<ApplicationProfile, ApplicationProfileInput> = {
+/** How the Edge's load balancer writes and reads a applicationProfile; `lbResource` makes the API of it. */
+export const applicationProfileCodec: LbCodec<ApplicationProfile, ApplicationProfileInput> = {
   collection: 'applicationprofiles',
   element: 'applicationProfile',
   toXml: profileToXml,
   fromXml: profileFromXml,
 };
-
-export type ApplicationProfilesApi = LbResourceApi<ApplicationProfile, ApplicationProfileInput>;
-
-export function applicationProfilesApi(http: HttpClient): ApplicationProfilesApi {
-  return lbResource(http, codec);
-}

@@ -3,13 +3,26 @@
  * servers), the vnic secondary address and firewall rule a VIP needs. XML over the injected HttpClient.
  */
 import type { HttpClient } from '../http/types';
-import { applicationProfilesApi, type ApplicationProfilesApi } from './application-profiles';
+import { applicationProfileCodec } from './application-profiles';
 import { edgesApi, type EdgesApi } from './edges';
 import { firewallApi, type FirewallApi } from './firewall';
 import { loadBalancerApi, type LoadBalancerApi } from './load-balancer';
-import { monitorsApi, type MonitorsApi } from './monitors';
+import { lbResource, type LbResourceApi } from './lb-resource';
+import { monitorCodec } from './monitors';
 import { poolsApi, type PoolsApi } from './pools';
-import { virtualServersApi, type VirtualServersApi } from './virtual-servers';
+import type {
+  ApplicationProfile,
+  ApplicationProfileInput,
+  Monitor,
+  MonitorInput,
+  VirtualServer,
+  VirtualServerInput,
+} from './types';
+import { virtualServerCodec } from './virtual-servers';
+
+export type ApplicationProfilesApi = LbResourceApi<ApplicationProfile, ApplicationProfileInput>;
+export type MonitorsApi = LbResourceApi<Monitor, MonitorInput>;
+export type VirtualServersApi = LbResourceApi<VirtualServer, VirtualServerInput>;
 
 export interface NsxvClient {
   edges: EdgesApi;
@@ -27,21 +40,13 @@ export function createNsxvClient(http: HttpClient): NsxvClient {
     edges: edgesApi(http),
     firewall: firewallApi(http),
     loadBalancer: loadBalancerApi(http),
-    applicationProfiles: applicationProfilesApi(http),
-    monitors: monitorsApi(http),
+    applicationProfiles: lbResource(http, applicationProfileCodec),
+    monitors: lbResource(http, monitorCodec),
     pools: poolsApi(http),
-    virtualServers: virtualServersApi(http),
+    virtualServers: lbResource(http, virtualServerCodec),
   };
 }
 
 export { parseNsxvError } from './error-body';
 export type * from './types';
-export type {
-  ApplicationProfilesApi,
-  EdgesApi,
-  FirewallApi,
-  LoadBalancerApi,
-  MonitorsApi,
-  PoolsApi,
-  VirtualServersApi,
-};
+export type { EdgesApi, FirewallApi, LoadBalancerApi, PoolsApi };

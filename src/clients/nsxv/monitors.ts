@@ -1,5 +1,4 @@
-import type { HttpClient } from '../http/types';
-import { lbResource, type LbCodec, type LbResourceApi } from './lb-resource';
+import type { LbCodec } from './lb-resource';
 import type { Monitor, MonitorInput } from './types';
 import { int, text, type XmlNode } from './xml';
 
@@ -38,15 +37,10 @@ export function monitorFromXml(n: XmlNode): Monitor {
   };
 }
 
-const codec: LbCodec<Monitor, MonitorInput> = {
+/** How the Edge's load balancer writes and reads a monitor; `lbResource` makes the API of it. */
+export const monitorCodec: LbCodec<Monitor, MonitorInput> = {
   collection: 'monitors',
   element: 'monitor',
   toXml: monitorToXml,
   fromXml: monitorFromXml,
 };
-
-export type MonitorsApi = LbResourceApi<Monitor, MonitorInput>;
-
-export function monitorsApi(http: HttpClient): MonitorsApi {
-  return lbResource(http, codec);
-}

@@ -22,7 +22,7 @@ function fullMember(m: PoolMember): FullMember {
  * `condition` (6.3+) is sent only when it is not the default, where the RAML's poolUpdate example puts it
  * (after maxConn): the vendor XSDs predate it.
  */
-function conditionXml(c: MemberCondition): string | undefined {
+function conditionXml(c: string): string | undefined {
   return c === 'enabled' ? undefined : c;
 }
 
@@ -47,8 +47,16 @@ export function poolToXml(p: PoolInput): XmlNode {
   };
 }
 
-/** loadBalancerConfig.xsd order: ids first, and the member fields in that schema's (different) order. */
-export function poolToConfigXml(p: Pool): XmlNode {
+/** A pool as the manager stores it: the member condition as it was given. */
+type StoredPool = Omit<Pool, 'members'> & {
+  members: Array<Omit<FullMember, 'condition'> & { condition: string }>;
+};
+
+/**
+ * loadBalancerConfig.xsd order: ids first, and the member fields in that schema's (different) order.
+ * For a whole-config PUT, and the simulator's answer to a GET of the config.
+ */
+export function poolToConfigXml(p: StoredPool): XmlNode {
   return {
     poolId: p.id,
     name: p.name,

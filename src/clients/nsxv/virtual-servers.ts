@@ -1,5 +1,4 @@
-import type { HttpClient } from '../http/types';
-import { lbResource, type LbCodec, type LbResourceApi } from './lb-resource';
+import type { LbCodec } from './lb-resource';
 import type { VirtualServer, VirtualServerInput } from './types';
 import { bool, int, text, type XmlNode } from './xml';
 
@@ -48,15 +47,10 @@ export function virtualServerFromXml(n: XmlNode): VirtualServer {
   };
 }
 
-const codec: LbCodec<VirtualServer, VirtualServerInput> = {
+/** How the Edge's load balancer writes and reads a virtualServer; `lbResource` makes the API of it. */
+export const virtualServerCodec: LbCodec<VirtualServer, VirtualServerInput> = {
   collection: 'virtualservers',
   element: 'virtualServer',
   toXml: virtualServerToXml,
   fromXml: virtualServerFromXml,
 };
-
-export type VirtualServersApi = LbResourceApi<VirtualServer, VirtualServerInput>;
-
-export function virtualServersApi(http: HttpClient): VirtualServersApi {
-  return lbResource(http, codec);
-}

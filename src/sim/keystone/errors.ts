@@ -1,34 +1,16 @@
 /**
- * Keystone's error body: `{"error": {"code", "title", "message"}}`. Handlers throw a `KeystoneFault`;
- * the route wrapper turns it into the response.
+ * Keystone's errors: handlers throw a `KeystoneFault`; the route wrapper answers it with Keystone's
+ * body `{"error": {"code", "title", "message"}}` (sim/error-bodies.ts).
  */
-import type { SimResponse } from '../framework';
-
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-};
+import { ServiceFault } from '../error-bodies';
 
 /** Keystone appends this to every 400 message. */
 const BAD_REQUEST_SUFFIX =
   ' The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.';
 
-export class KeystoneFault extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-
-  toResponse(): SimResponse {
-    return {
-      status: this.status,
-      body: { error: { code: this.status, title: TITLES[this.status] ?? 'Error', message: this.message } },
-    };
+export class KeystoneFault extends ServiceFault {
+  constructor(status: number, message: string) {
+    super('keystone', status, message);
   }
 }
 

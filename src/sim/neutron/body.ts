@@ -37,6 +37,36 @@ export interface AttrRules {
   visible: ReadonlySet<string>;
 }
 
+/** Set by the server on every resource, never by a body. */
+const serverSetAttributes = ['id', 'created_at', 'updated_at', 'revision_number'];
+
+/** Given on create only: the owner, and the tags (changed through the tags API afterwards). */
+const createOnlyAttributes = ['project_id', 'tenant_id', 'tags'];
+
+function except(list: readonly string[], drop: readonly string[]): string[] {
+  const dropped = new Set(drop);
+  return list.filter((a) => !dropped.has(a));
+}
+
+/**
+ * The body rules of a resource, from the attributes it shows: a create may set every one but those
+ * the server sets (`readOnly` and the standard ones); an update every creatable one but those fixed
+ * at create (`createOnly`, the owner and the tags), plus `updateOnly`.
+ */
+export function attrRules(
+  shown: readonly string[],
+  o: {
+    readOnly?: readonly string[];
+    createOnly?: readonly string[];
+    updateOnly?: readonly string[];
+    required?: readonly string[];
+  } = {},
+): AttrRules {
+  const post = except(shown, [...serverSetAttributes, ...(o.readOnly ?? [])]);
+  const put = [...except(post, [...createOnlyAttributes, ...(o.createOnly ?? [])]), ...(o.updateOnly ?? [])];
+  return { post, put, visible: new Set(shown), ...(o.required ? { required: o.required } : {}) };
+}
+
 /** Unwraps `{"<resource>": {...}}` and checks attribute names against the rules. */
 export function resourceBody(
   req: SimRequest,

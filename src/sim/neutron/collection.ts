@@ -9,7 +9,7 @@ import { createBodies, resourceBody, type AttrRules, type Attrs } from './body';
 import { guarded, type Caller, type NeutronContext } from './context';
 import { notFound, type ResourceKind } from './errors';
 import type { StandardAttrs } from './model';
-import { asItem, listBody, project, type CollectionSpec, type Item } from './query';
+import { asItem, listBody, project, wireView, type CollectionSpec, type Item } from './query';
 
 /** Attributes every Neutron resource carries: the owner, tags and the standard-attr extension. */
 export const standardAttributes = [
@@ -22,21 +22,64 @@ export const standardAttributes = [
   'revision_number',
 ];
 
-/** Of the standard attributes, those a POST may set. */
-export const standardCreateAttributes = ['description', 'tags', 'project_id', 'tenant_id'];
+/** The list shape of a collection whose URL path is its plural key; `more` adds or overrides. */
+export function collectionSpec(
+  member: ResourceKind,
+  key: string,
+  attributes: Iterable<string>,
+  more: Partial<CollectionSpec> = {},
+): CollectionSpec {
+  return {
+    key,
+    path: key,
+    attributes: new Set(attributes),
+    markerNotFound: (id) => notFound(member, id),
+    ...more,
+  };
+}
 
-export interface CollectionTable<T extends StandardAttrs> {
+/** The caller's own resource; another project's answers 404, as one that does not exist. */
+export function ownedOrNotFound<T extends StandardAttrs>(
+  ctx: NeutronContext,
+  caller: Caller,
+  items: { get(id: string): T | undefined },
+  member: ResourceKind,
+  id: string,
+): T {
+  const item = items.get(id);
+  if (!item || !ctx.owns(caller, item)) throw notFound(member, id);
+  return item;
+}
+
+/** How a collection looks on the wire: its member key, its list shape and what bodies may set. */
+export interface CollectionWire {
   /** The singular body key and error kind: 'network', 'security_group'. */
   member: ResourceKind;
   /** The plural body key, the URL path and the filterable attributes. */
   spec: CollectionSpec;
   bodyRules: AttrRules;
-  get(id: string): T | undefined;
-  /** What a list starts from; a collection may narrow it with an index the query names. */
-  candidates(query: URLSearchParams): Iterable<T>;
-  /** Whether the caller sees the resource at all (others answer 404). */
-  canSee(caller: Caller, item: T): boolean;
-  view(item: T): Item;
+}
+
+/** The wire form of a collection whose URL path is its plural key. */
+export function collectionWire(
+  member: ResourceKind,
+  key: string,
+  attributes: Iterable<string>,
+  bodyRules: AttrRules,
+  more: Partial<CollectionSpec> = {},
+): CollectionWire {
+  return { member, spec: collectionSpec(member, key, attributes, more), bodyRules };
+}
+
+export interface CollectionTable<T extends StandardAttrs> extends CollectionWire {
+  /** Where the resources live. */
+  items: { get(id: string): T | undefined; values(): Iterable<T> };
+  /** What a list starts from, when an index the query names narrows it; all items by default. */
+  candidates?(query: URLSearchParams): Iterable<T>;
+  /** Whether the caller sees the resource at all (others answer 404); the owner only by default. */
+  canSee?(caller: Caller, item: T): boolean;
+  /** The wire form; the stored fields as they are by default. */
+  view?(item: T): Item;
   /** Runs before a list is built (e.g. the default security group appears on first look). */
   beforeList?(caller: Caller): void;
   /** Renders listed items when the stored form is not the wire form. */
@@ -60,11 +103,13 @@ export function registerCollection<T extends StandardAttrs>(
   ctx: NeutronContext,
   table: CollectionTable<T>,
 ): void {
-  const { member, spec, bodyRules } = table;
+  const { member, spec, bodyRules, items: stored } = table;
+  const canSee = (caller: Caller, item: T): boolean => (table.canSee ?? ctx.owns.bind(ctx))(caller, item);
+  const view = (item: T): Item => (table.view ?? wireView)(item);
   const base = `/v2.0/${spec.path}`;
   const find = (caller: Caller, id: string): T => {
-    const item = table.get(id);
-    if (!item || !table.canSee(caller, item)) throw notFound(member, id);
+    const item = stored.get(id);
+    if (!item || !canSee(caller, item)) throw notFound(member, id);
     return item;
   };
   const findWritable = (caller: Caller, id: string): T => {
@@ -80,8 +125,8 @@ export function registerCollection<T extends StandardAttrs>(
       const caller = ctx.caller(req);
       table.beforeList?.(caller);
       const items: Item[] = [];
-      for (const item of table.candidates(req.query))
-        if (table.canSee(caller, item)) items.push(asItem(item));
+      const candidates = table.candidates ? table.candidates(req.query) : stored.values();
+      for (const item of candidates) if (canSee(caller, item)) items.push(asItem(item));
       const collectionUrl = ctx.collectionUrl(req, spec.path);
       const options = table.listView ? { collectionUrl, view: table.listView } : { collectionUrl };
       return json(200, listBody(items, req.query, spec, options));
@@ -95,13 +140,13 @@ export function registerCollection<T extends StandardAttrs>(
       const caller = ctx.caller(req);
       if (!table.createMany) {
         const a = resourceBody(req, member, bodyRules, 'create');
-        return json(201, { [member]: table.view(table.create(caller, a)) });
+        return json(201, { [member]: view(table.create(caller, a)) });
       }
       const { items, bulk } = createBodies(req, member, spec.key, bodyRules);
       const created = table.createMany(caller, items, bulk);
       return bulk
-        ? json(201, { [spec.key]: created.map((item) => table.view(item)) })
-        : json(201, { [member]: table.view(created[0] as T) });
+        ? json(201, { [spec.key]: created.map((item) => view(item)) })
+        : json(201, { [member]: view(created[0] as T) });
     }),
   );
 
@@ -110,7 +155,7 @@ export function registerCollection<T extends StandardAttrs>(
     `${base}/:id`,
     guarded((req, p) => {
       const item = find(ctx.caller(req), p.id ?? '');
-      return json(200, { [member]: project(table.view(item), req.query.getAll('fields')) });
+      return json(200, { [member]: project(view(item), req.query.getAll('fields')) });
     }),
   );
 
@@ -124,7 +169,7 @@ export function registerCollection<T extends StandardAttrs>(
       table.update(caller, item, a);
       ctx.touch(item);
       table.afterUpdate?.(item);
-      return json(200, { [member]: table.view(item) });
+      return json(200, { [member]: view(item) });
     }),
   );
 

@@ -4,14 +4,13 @@
  * network (404 ExternalGatewayForFloatingIPNotFound otherwise, as Neutron's L3 plugin answers).
  */
 import type { Router as HttpRouter } from '../framework';
-import type { Attrs } from './body';
-import { registerCollection, standardAttributes, standardCreateAttributes } from './collection';
+import { attrRules, type Attrs } from './body';
+import { collectionWire, ownedOrNotFound, registerCollection, standardAttributes } from './collection';
 import type { Caller, NeutronContext } from './context';
 import { NeutronFault, badRequest, conflict, notFound } from './errors';
 import { parseIp } from './ip';
 import { nextFreeAddress } from './ipam';
 import type { FloatingIp } from './model';
-import { wireView, type CollectionSpec, type Item } from './query';
 import { createPort, removePort } from './ports';
 import { interfacePorts } from './routers';
 
@@ -31,36 +30,8 @@ const attributes = [
   ...standardAttributes,
 ];
 
-const bodyRules = {
-  post: [
-    'floating_network_id',
-    'floating_ip_address',
-    'subnet_id',
-    'port_id',
-    'fixed_ip_address',
-    'dns_domain',
-    'dns_name',
-    'qos_policy_id',
-    ...standardCreateAttributes,
-  ],
-  put: ['port_id', 'fixed_ip_address', 'description', 'qos_policy_id'],
-  required: ['floating_network_id'],
-  visible: new Set([...attributes, 'subnet_id']),
-};
-
-export const floatingIpSpec: CollectionSpec = {
-  key: 'floatingips',
-  path: 'floatingips',
-  attributes: new Set(attributes),
-  markerNotFound: (id) => notFound('floatingip', id),
-};
-
-export const floatingIpView: (resource: FloatingIp) => Item = wireView;
-
 export function visibleFloatingIp(ctx: NeutronContext, caller: Caller, id: string): FloatingIp {
-  const f = ctx.store.floatingips.get(id);
-  if (!f || !ctx.owns(caller, f)) throw notFound('floatingip', id);
-  return f;
+  return ownedOrNotFound(ctx, caller, ctx.store.floatingips, 'floatingip', id);
 }
 
 function disassociate(f: FloatingIp): void {
@@ -198,16 +169,22 @@ function createFloatingIp(ctx: NeutronContext, caller: Caller, a: Attrs): Floati
   return f;
 }
 
+const wire = collectionWire(
+  'floatingip',
+  'floatingips',
+  attributes,
+  attrRules([...attributes, 'subnet_id'], {
+    readOnly: ['router_id', 'status', 'port_details', 'port_forwardings'],
+    createOnly: ['floating_network_id', 'floating_ip_address', 'subnet_id', 'dns_domain', 'dns_name'],
+    required: ['floating_network_id'],
+  }),
+);
+
 export function registerFloatingIps(router: HttpRouter, ctx: NeutronContext): void {
   const { store } = ctx;
   registerCollection<FloatingIp>(router, ctx, {
-    member: 'floatingip',
-    spec: floatingIpSpec,
-    bodyRules,
-    get: (id) => store.floatingips.get(id),
-    candidates: () => store.floatingips.values(),
-    canSee: (caller, f) => ctx.owns(caller, f),
-    view: floatingIpView,
+    ...wire,
+    items: store.floatingips,
     create: (caller, a) => createFloatingIp(ctx, caller, a),
     update: (_caller, f, a) => {
       if (a.has('port_id')) {

@@ -3,12 +3,11 @@
  * `shared`, and the in-use rule on delete (409 NetworkInUse unless only DHCP ports remain).
  */
 import type { Router } from '../framework';
-import { invalid, type Attrs } from './body';
-import { registerCollection, standardAttributes, standardCreateAttributes } from './collection';
+import { attrRules, invalid, type Attrs } from './body';
+import { collectionWire, registerCollection, standardAttributes } from './collection';
 import type { Caller, NeutronContext } from './context';
 import { NeutronFault, conflict, invalidInput, notFound } from './errors';
 import type { Network } from './model';
-import { wireView, type CollectionSpec, type Item } from './query';
 import { removeSubnet } from './subnets';
 
 const attributes = [
@@ -33,50 +32,11 @@ const attributes = [
   ...standardAttributes,
 ];
 
-const bodyRules = {
-  post: [
-    'name',
-    'admin_state_up',
-    'shared',
-    'router:external',
-    'provider:network_type',
-    'provider:physical_network',
-    'provider:segmentation_id',
-    'mtu',
-    'port_security_enabled',
-    'availability_zone_hints',
-    'dns_domain',
-    'is_default',
-    ...standardCreateAttributes,
-  ],
-  put: [
-    'name',
-    'admin_state_up',
-    'shared',
-    'router:external',
-    'mtu',
-    'port_security_enabled',
-    'dns_domain',
-    'is_default',
-    'description',
-  ],
-  visible: new Set(attributes),
-};
-
 /** Owners whose ports Neutron removes itself when the network goes. */
 const autoDeleteOwners = new Set(['network:dhcp']);
 
 const networkTypes = new Set(['flat', 'vlan', 'vxlan', 'geneve', 'gre', 'local', 'portgroup']);
 const defaultMtu: Record<string, number> = { vxlan: 1450, geneve: 1442, gre: 1458 };
-
-export const networkSpec: CollectionSpec = {
-  key: 'networks',
-  path: 'networks',
-  attributes: new Set(attributes),
-  markerNotFound: (id) => notFound('network', id),
-};
-
-export const networkView: (resource: Network) => Item = wireView;
 
 /** Shared and external networks are visible to every project. */
 export function canSeeNetwork(ctx: NeutronContext, caller: Caller, n: Network): boolean {
@@ -192,19 +152,30 @@ export function createNetwork(ctx: NeutronContext, caller: Caller, a: Attrs): Ne
   return network;
 }
 
+const wire = collectionWire(
+  'network',
+  'networks',
+  attributes,
+  attrRules(attributes, {
+    readOnly: ['status', 'subnets', 'availability_zones', 'ipv4_address_scope', 'ipv6_address_scope'],
+    createOnly: [
+      'provider:network_type',
+      'provider:physical_network',
+      'provider:segmentation_id',
+      'availability_zone_hints',
+    ],
+  }),
+);
+
 export function registerNetworks(router: Router, ctx: NeutronContext): void {
   const { store } = ctx;
   const ownedOnly = (caller: Caller, n: Network): void => {
     if (!ctx.owns(caller, n)) throw notFound('network', n.id);
   };
   registerCollection<Network>(router, ctx, {
-    member: 'network',
-    spec: networkSpec,
-    bodyRules,
-    get: (id) => store.networks.get(id),
-    candidates: () => store.networks.values(),
+    ...wire,
+    items: store.networks,
     canSee: (caller, n) => canSeeNetwork(ctx, caller, n),
-    view: networkView,
     checkWritable: ownedOnly,
     create: (caller, a) => createNetwork(ctx, caller, a),
     update: (caller, n, a) => {

@@ -4,14 +4,14 @@
  * port binding, and the rules that protect router and floating-IP ports from direct deletes.
  */
 import type { Router } from '../framework';
-import { invalid, type Attrs } from './body';
-import { registerCollection, standardAttributes, standardCreateAttributes } from './collection';
+import { attrRules, invalid, type Attrs } from './body';
+import { collectionWire, ownedOrNotFound, registerCollection, standardAttributes } from './collection';
 import type { Caller, NeutronContext } from './context';
 import { NeutronFault, conflict, invalidInput, notFound } from './errors';
 import { cidrContains, parseCidr, parseIp } from './ip';
 import { assertFree, canonicalIp, nextFreeAddress, subnetCidr } from './ipam';
 import type { AddressPair, FixedIp, Network, Port, Subnet } from './model';
-import { wireView, type CollectionSpec, type Item } from './query';
+import type { Item } from './query';
 import { ensureDefaultGroup } from './security-groups';
 import { visibleNetwork } from './networks';
 
@@ -39,45 +39,6 @@ const attributes = [
   'ip_allocation',
   ...standardAttributes,
 ];
-
-const bodyRules = {
-  post: [
-    'name',
-    'network_id',
-    'mac_address',
-    'admin_state_up',
-    'device_id',
-    'device_owner',
-    'fixed_ips',
-    'allowed_address_pairs',
-    'extra_dhcp_opts',
-    'security_groups',
-    'port_security_enabled',
-    'binding:host_id',
-    'binding:vnic_type',
-    'binding:profile',
-    'dns_name',
-    ...standardCreateAttributes,
-  ],
-  put: [
-    'name',
-    'admin_state_up',
-    'device_id',
-    'device_owner',
-    'fixed_ips',
-    'allowed_address_pairs',
-    'extra_dhcp_opts',
-    'security_groups',
-    'port_security_enabled',
-    'binding:host_id',
-    'binding:vnic_type',
-    'binding:profile',
-    'dns_name',
-    'description',
-  ],
-  required: ['network_id'],
-  visible: new Set(attributes),
-};
 
 /** Owners whose ports belong to a router or floating IP and may not be deleted through the port API. */
 const protectedOwners = new Set([
@@ -107,20 +68,8 @@ function fixedIpsFilter(values: string[]): (item: Item) => boolean {
     );
 }
 
-export const portSpec: CollectionSpec = {
-  key: 'ports',
-  path: 'ports',
-  attributes: new Set(attributes.filter((a) => a !== 'fixed_ips')),
-  customFilters: { fixed_ips: fixedIpsFilter },
-  markerNotFound: (id) => notFound('port', id),
-};
-
-export const portView: (resource: Port) => Item = wireView;
-
 export function visiblePort(ctx: NeutronContext, caller: Caller, id: string): Port {
-  const p = ctx.store.ports.get(id);
-  if (!p || !ctx.owns(caller, p)) throw notFound('port', id);
-  return p;
+  return ownedOrNotFound(ctx, caller, ctx.store.ports, 'port', id);
 }
 
 /** What a new port needs; absent fields take Neutron's defaults. */
@@ -502,13 +451,23 @@ function updatePort(ctx: NeutronContext, port: Port, a: Attrs): void {
   }
 }
 
+const wire = collectionWire(
+  'port',
+  'ports',
+  attributes.filter((a) => a !== 'fixed_ips'),
+  attrRules(attributes, {
+    readOnly: ['status', 'binding:vif_type', 'binding:vif_details', 'dns_assignment', 'ip_allocation'],
+    createOnly: ['network_id', 'mac_address'],
+    required: ['network_id'],
+  }),
+  { customFilters: { fixed_ips: fixedIpsFilter } },
+);
+
 export function registerPorts(router: Router, ctx: NeutronContext): void {
   const { store } = ctx;
   registerCollection<Port>(router, ctx, {
-    member: 'port',
-    spec: portSpec,
-    bodyRules,
-    get: (id) => store.ports.get(id),
+    ...wire,
+    items: store.ports,
     // Narrow with an index when the filter names one network or one device (the common lookups).
     candidates: (query) => {
       const nets = query.getAll('network_id');
@@ -517,8 +476,6 @@ export function registerPorts(router: Router, ctx: NeutronContext): void {
       if (nets.length === 1) return store.portsOfNetwork(nets[0] as string);
       return store.ports.values();
     },
-    canSee: (caller, p) => ctx.owns(caller, p),
-    view: portView,
     create: (caller, a) => createPort(ctx, portRequest(ctx, caller, a)),
     createMany: (caller, items, bulk) => {
       const requests = items.map((a) => portRequest(ctx, caller, a));

@@ -5,14 +5,14 @@
  */
 import type { Router as HttpRouter } from '../framework';
 import { json } from '../framework';
-import { jsonBody, invalid, type Attrs } from './body';
-import { registerCollection, standardAttributes, standardCreateAttributes } from './collection';
+import { attrRules, jsonBody, invalid, type Attrs } from './body';
+import { collectionWire, ownedOrNotFound, registerCollection, standardAttributes } from './collection';
 import { guarded, type Caller, type NeutronContext } from './context';
 import { NeutronFault, badRequest, conflict, httpBadRequest, notFound } from './errors';
 import { cidrContains, cidrsOverlap, parseCidr, parseIp } from './ip';
 import { subnetCidr } from './ipam';
 import type { ExternalGatewayInfo, HostRoute, Port, Router } from './model';
-import { cloneJson, wireView, type CollectionSpec, type Item } from './query';
+import { cloneJson } from './query';
 import { createPort, removePort } from './ports';
 
 const attributes = [
@@ -30,37 +30,11 @@ const attributes = [
   ...standardAttributes,
 ];
 
-const bodyRules = {
-  post: [
-    'name',
-    'admin_state_up',
-    'external_gateway_info',
-    'distributed',
-    'ha',
-    'availability_zone_hints',
-    'flavor_id',
-    ...standardCreateAttributes,
-  ],
-  put: ['name', 'admin_state_up', 'external_gateway_info', 'routes', 'distributed', 'ha', 'description'],
-  visible: new Set(attributes),
-};
-
 export const interfaceOwner = 'network:router_interface';
 const gatewayOwner = 'network:router_gateway';
 
-export const routerSpec: CollectionSpec = {
-  key: 'routers',
-  path: 'routers',
-  attributes: new Set(attributes),
-  markerNotFound: (id) => notFound('router', id),
-};
-
-export const routerView: (resource: Router) => Item = wireView;
-
 export function visibleRouter(ctx: NeutronContext, caller: Caller, id: string): Router {
-  const r = ctx.store.routers.get(id);
-  if (!r || !ctx.owns(caller, r)) throw notFound('router', id);
-  return r;
+  return ownedOrNotFound(ctx, caller, ctx.store.routers, 'router', id);
 }
 
 /** The router's interface ports, in creation order. */
@@ -351,16 +325,22 @@ function createRouter(ctx: NeutronContext, caller: Caller, a: Attrs): Router {
   return r;
 }
 
+const wire = collectionWire(
+  'router',
+  'routers',
+  attributes,
+  attrRules(attributes, {
+    readOnly: ['status', 'routes', 'availability_zones'],
+    createOnly: ['availability_zone_hints', 'flavor_id'],
+    updateOnly: ['routes'],
+  }),
+);
+
 export function registerRouters(router: HttpRouter, ctx: NeutronContext): void {
   const { store } = ctx;
   registerCollection<Router>(router, ctx, {
-    member: 'router',
-    spec: routerSpec,
-    bodyRules,
-    get: (id) => store.routers.get(id),
-    candidates: () => store.routers.values(),
-    canSee: (caller, r) => ctx.owns(caller, r),
-    view: routerView,
+    ...wire,
+    items: store.routers,
     create: (caller, a) => createRouter(ctx, caller, a),
     update: (_caller, r, a) => {
       const gateway = readGateway(a);

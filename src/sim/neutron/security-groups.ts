@@ -3,13 +3,13 @@
  * rule validation and duplicate detection (409 SecurityGroupRuleExists), in-use deletes.
  */
 import type { Router } from '../framework';
-import { invalid, type Attrs } from './body';
-import { registerCollection, standardAttributes } from './collection';
+import { attrRules, invalid, type Attrs } from './body';
+import { collectionWire, registerCollection, standardAttributes } from './collection';
 import type { Caller, NeutronContext } from './context';
 import { NeutronFault, conflict, notFound } from './errors';
 import { cidrText, parseCidr } from './ip';
 import type { SecurityGroup, SecurityGroupRule } from './model';
-import { cloneJson, wireView, type CollectionSpec, type Item } from './query';
+import { cloneJson, wireView, type Item } from './query';
 
 const groupAttributes = ['id', 'name', 'stateful', 'security_group_rules', ...standardAttributes];
 const ruleAttributes = [
@@ -54,12 +54,6 @@ const protocolNumbers: Record<string, number> = {
 const portProtocols = new Set([6, 17, 33, 132, 136]);
 const icmpProtocols = new Set([1, 58]);
 
-export const securityGroupSpec: Omit<CollectionSpec, 'markerNotFound'> = {
-  key: 'security_groups',
-  path: 'security-groups',
-  attributes: new Set(groupAttributes),
-};
-
 export function groupView(ctx: NeutronContext, group: SecurityGroup): Item {
   return {
     ...cloneJson(group),
@@ -76,16 +70,18 @@ export function findDefaultGroup(ctx: NeutronContext, projectId: string): Securi
   return undefined;
 }
 
-interface RuleFields {
-  direction: string;
-  ethertype: string;
-  protocol: string | null;
-  port_range_min: number | null;
-  port_range_max: number | null;
-  remote_ip_prefix: string | null;
-  remote_group_id: string | null;
-  description: string;
-}
+/** What a rule is made of, as compared for duplicates. */
+type RuleFields = Pick<
+  SecurityGroupRule,
+  | 'direction'
+  | 'ethertype'
+  | 'protocol'
+  | 'port_range_min'
+  | 'port_range_max'
+  | 'remote_ip_prefix'
+  | 'remote_group_id'
+  | 'description'
+>;
 
 function blankRule(direction: string, ethertype: string, remoteGroupId: string | null = null): RuleFields {
   return {
@@ -297,31 +293,26 @@ function readRule(
   return { group, fields };
 }
 
-const ruleBodyRules = {
-  post: [
-    'security_group_id',
-    'direction',
-    'ethertype',
-    'protocol',
-    'port_range_min',
-    'port_range_max',
-    'remote_ip_prefix',
-    'remote_group_id',
-    'remote_address_group_id',
-    'description',
-    'project_id',
-    'tenant_id',
-  ],
-  put: ['description'],
-  required: ['security_group_id', 'direction'],
-  visible: new Set(ruleAttributes),
-};
+const groupWire = collectionWire(
+  'security_group',
+  'security-groups',
+  groupAttributes,
+  attrRules(groupAttributes, { readOnly: ['security_group_rules'] }),
+  { key: 'security_groups' },
+);
 
-const groupBodyRules = {
-  post: ['name', 'description', 'stateful', 'tags', 'project_id', 'tenant_id'],
-  put: ['name', 'description', 'stateful'],
-  visible: new Set(groupAttributes),
-};
+const ruleWire = collectionWire(
+  'security_group_rule',
+  'security-group-rules',
+  ruleAttributes,
+  attrRules(ruleAttributes, {
+    // A rule takes no tags in its body, and never changes but for its description.
+    readOnly: ['normalized_cidr', 'tags'],
+    createOnly: ruleAttributes.filter((a) => a !== 'description'),
+    required: ['security_group_id', 'direction'],
+  }),
+  { key: 'security_group_rules' },
+);
 
 function rejectDefaultName(name: string | undefined): void {
   if (name?.toLowerCase() === 'default') {
@@ -333,12 +324,8 @@ export function registerSecurityGroups(router: Router, ctx: NeutronContext): voi
   const { store } = ctx;
 
   registerCollection<SecurityGroup>(router, ctx, {
-    member: 'security_group',
-    spec: { ...securityGroupSpec, markerNotFound: (id) => notFound('security_group', id) },
-    bodyRules: groupBodyRules,
-    get: (id) => store.securityGroups.get(id),
-    candidates: () => store.securityGroups.values(),
-    canSee: (caller, g) => ctx.owns(caller, g),
+    ...groupWire,
+    items: store.securityGroups,
     view: (g) => groupView(ctx, g),
     // Neutron creates a project's default group the first time the project looks.
     beforeList: (caller) => ensureDefaultGroup(ctx, caller.projectId),
@@ -384,22 +371,14 @@ export function registerSecurityGroups(router: Router, ctx: NeutronContext): voi
   });
 
   registerCollection<SecurityGroupRule>(router, ctx, {
-    member: 'security_group_rule',
-    spec: {
-      key: 'security_group_rules',
-      path: 'security-group-rules',
-      attributes: new Set(ruleAttributes),
-      markerNotFound: (id) => notFound('security_group_rule', id),
-    },
-    bodyRules: ruleBodyRules,
-    get: (id) => store.securityGroupRules.get(id),
+    ...ruleWire,
+    items: store.securityGroupRules,
     candidates: (query) => {
       const groups = query.getAll('security_group_id');
       return groups.length > 0
         ? groups.flatMap((id) => store.rulesOfGroup(id))
         : store.securityGroupRules.values();
     },
-    canSee: (caller, r) => ctx.owns(caller, r),
     view: ruleView,
     create: (caller, a) => {
       const { group, fields } = readRule(ctx, a, caller);

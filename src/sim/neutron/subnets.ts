@@ -3,8 +3,8 @@
  * DNS servers and host routes, and 409 SubnetInUse while ports hold addresses from it.
  */
 import type { Router } from '../framework';
-import { invalid, type Attrs } from './body';
-import { registerCollection, standardAttributes, standardCreateAttributes } from './collection';
+import { attrRules, invalid, type Attrs } from './body';
+import { collectionWire, registerCollection, standardAttributes } from './collection';
 import type { Caller, NeutronContext } from './context';
 import { NeutronFault, conflict, invalidInput, notFound } from './errors';
 import {
@@ -17,7 +17,6 @@ import {
   type ParsedCidr,
 } from './ip';
 import type { AllocationPool, HostRoute, Subnet } from './model';
-import { wireView, type CollectionSpec, type Item } from './query';
 import { canSeeNetwork, visibleNetwork } from './networks';
 import { subnetCidr } from './ipam';
 
@@ -39,47 +38,6 @@ const attributes = [
   'segment_id',
   ...standardAttributes,
 ];
-
-const bodyRules = {
-  post: [
-    'name',
-    'network_id',
-    'ip_version',
-    'cidr',
-    'gateway_ip',
-    'allocation_pools',
-    'dns_nameservers',
-    'host_routes',
-    'enable_dhcp',
-    'ipv6_ra_mode',
-    'ipv6_address_mode',
-    'subnetpool_id',
-    'service_types',
-    'segment_id',
-    ...standardCreateAttributes,
-  ],
-  put: [
-    'name',
-    'gateway_ip',
-    'allocation_pools',
-    'dns_nameservers',
-    'host_routes',
-    'enable_dhcp',
-    'service_types',
-    'description',
-  ],
-  required: ['network_id', 'ip_version'],
-  visible: new Set(attributes),
-};
-
-export const subnetSpec: CollectionSpec = {
-  key: 'subnets',
-  path: 'subnets',
-  attributes: new Set(attributes),
-  markerNotFound: (id) => notFound('subnet', id),
-};
-
-export const subnetView: (resource: Subnet) => Item = wireView;
 
 /** A subnet is visible to its owner and to whoever sees its network. */
 function canSeeSubnet(ctx: NeutronContext, caller: Caller, s: Subnet): boolean {
@@ -262,16 +220,30 @@ export function removeSubnet(ctx: NeutronContext, s: Subnet): void {
   }
 }
 
+const wire = collectionWire(
+  'subnet',
+  'subnets',
+  attributes,
+  attrRules(attributes, {
+    createOnly: [
+      'network_id',
+      'ip_version',
+      'cidr',
+      'ipv6_ra_mode',
+      'ipv6_address_mode',
+      'subnetpool_id',
+      'segment_id',
+    ],
+    required: ['network_id', 'ip_version'],
+  }),
+);
+
 export function registerSubnets(router: Router, ctx: NeutronContext): void {
   const { store } = ctx;
   registerCollection<Subnet>(router, ctx, {
-    member: 'subnet',
-    spec: subnetSpec,
-    bodyRules,
-    get: (id) => store.subnets.get(id),
-    candidates: () => store.subnets.values(),
+    ...wire,
+    items: store.subnets,
     canSee: (caller, s) => canSeeSubnet(ctx, caller, s),
-    view: subnetView,
     checkWritable: (caller, s) => {
       if (!ctx.owns(caller, s)) throw notFound('subnet', s.id);
     },

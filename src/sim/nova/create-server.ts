@@ -3,7 +3,7 @@
  * checks quota (403), then binds or creates one port per `networks` entry, in order.
  */
 import { newId } from '../framework';
-import type { Sim, SimNeutronApi, SimNeutronPort, TokenInfo } from '../types';
+import type { Sim, SimConfig, SimNeutronApi, SimNeutronPort, TokenInfo } from '../types';
 import { nameMatches } from '../config';
 import { badRequest, conflict, forbidden, invalidInput, NovaFault } from './errors';
 import type { Microversion } from './microversion';
@@ -128,7 +128,9 @@ export function createServer(
     created: now,
     updated: now,
     build_ms: deps.sim.config.serverBuildMs,
+    bootstrap_step_ms: deps.sim.config.bootstrapStepMs,
     fails: nameMatches(name, deps.sim.config.faults.errorServers),
+    ...bootstrapFault(name, deps.sim.config),
     stopped: false,
   };
   record.nics = attach(record, nets, deps.neutron);
@@ -168,6 +170,15 @@ function keyOf(server: Json, token: TokenInfo, deps: CreateDeps): string | null 
     throw badRequest('Invalid key_name provided.');
   }
   return key;
+}
+
+/** `faults.bootstrapFailures` decided at boot, like `errorServers`: the console keeps telling the same story. */
+function bootstrapFault(name: string, config: SimConfig): { bootstrap_fails_at?: string } {
+  for (const f of config.faults.bootstrapFailures) {
+    const at = f.lastIndexOf(':');
+    if (at > 0 && nameMatches(name, [f.slice(0, at)])) return { bootstrap_fails_at: f.slice(at + 1) };
+  }
+  return {};
 }
 
 function userDataOf(value: unknown): string | null {

@@ -1,41 +1,12 @@
 /**
- * Nova's error body: `{"<faultName>": {"code", "message"}}`, the fault name chosen by status as Nova's
- * wsgi layer does. Handlers throw a `NovaFault`; the route wrapper turns it into the response.
+ * Nova's errors: handlers throw a `NovaFault`; the route wrapper answers it with Nova's body
+ * `{"<faultName>": {"code", "message"}}` (sim/error-bodies.ts).
  */
-import type { SimResponse } from '../framework';
+import { ServiceFault } from '../error-bodies';
 
-const FAULT_NAMES: Record<number, string> = {
-  400: 'badRequest',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'itemNotFound',
-  405: 'badMethod',
-  409: 'conflictingRequest',
-  413: 'overLimit',
-  415: 'badMediaType',
-  429: 'overLimit',
-  501: 'notImplemented',
-  503: 'serviceUnavailable',
-};
-
-/** Nova's error body for a status: the fault name its wsgi layer picks, the code and the message. */
-export function novaErrorBody(status: number, message: string): Record<string, unknown> {
-  return { [FAULT_NAMES[status] ?? 'computeFault']: { code: status, message } };
-}
-
-export class NovaFault extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-
-  toResponse(): SimResponse {
-    return {
-      status: this.status,
-      body: novaErrorBody(this.status, this.message),
-    };
+export class NovaFault extends ServiceFault {
+  constructor(status: number, message: string) {
+    super('nova', status, message);
   }
 }
 

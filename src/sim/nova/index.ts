@@ -6,6 +6,7 @@
 import { newId } from '../framework';
 import type { Router, SimRequest, SimResponse } from '../framework';
 import type { Sim, SimNeutronApi, SimService, TokenInfo } from '../types';
+import { consoleOutput } from './console';
 import { checkTag, createServer, detach, MAX_TAGS, metadataOf } from './create-server';
 import { badRequest, conflict, invalidInput, notFound, NovaFault } from './errors';
 import { listServers } from './list-servers';
@@ -549,6 +550,20 @@ export class NovaSim implements SimService {
         if (status === 'BUILD') throw invalidState('reboot');
         this.touch(s).stopped = false;
         return { status: 202 };
+      case 'os-getConsoleOutput': {
+        // Nova: 409 while the instance is not running yet (InstanceNotReady).
+        if (status === 'BUILD') throw conflict(`Instance ${s.id} is not ready yet.`);
+        const length = (body?.[action] as { length?: unknown } | null | undefined)?.length;
+        if (
+          length !== undefined &&
+          length !== null &&
+          !(Number.isInteger(Number(length)) && Number(length) >= -1)
+        )
+          throw invalidInput('length', length, 'is not valid under any of the given schemas');
+        const n =
+          length === undefined || length === null || Number(length) === -1 ? undefined : Number(length);
+        return { status: 200, body: { output: consoleOutput(s, this.now(), n) } };
+      }
       default:
         throw badRequest(`There is no such action: ${action ?? ''}`);
     }

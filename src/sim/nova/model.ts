@@ -53,6 +53,10 @@ export interface ServerRecord {
   created: number;
   updated: number;
   build_ms: number;
+  /** Time per bootstrap phase on the simulated console (config.bootstrapStepMs at boot); absent in old state: 0. */
+  bootstrap_step_ms?: number;
+  /** The bootstrap phase the console reports as failed (faults.bootstrapFailures matched at boot). */
+  bootstrap_fails_at?: string;
   /** Booting ends in ERROR (faults.errorServers matched at create). */
   fails: boolean;
   /** Stopped with os-stop. */

@@ -3,7 +3,8 @@
  * `POST /api/session/create` (form body `j_username`/`j_password`) that answers with a `JSESSIONID`
  * cookie and an `X-XSRF-TOKEN` header; later calls carrying the cookie must echo the token. A missing or
  * wrong token, or an expired session, is 403 with error_code 98 (nsxlib's BadXSRFToken), after which a
- * client creates a new session. Sessions expire after `sessionIdleSeconds` without use.
+ * client creates a new session. Sessions expire after `sessionIdleSeconds` without use. Without either, a
+ * TLS client certificate registered for a principal identity authenticates as that identity (trust.ts).
  */
 import { randomBytes } from 'node:crypto';
 import type { SimRequest, SimResponse } from '../framework';
@@ -31,6 +32,8 @@ export class NsxtAuth {
   constructor(
     private readonly now: () => number,
     private readonly sessionIdleSeconds = DEFAULT_SESSION_IDLE_SECONDS,
+    /** The principal identity whose certificate this is (PEM), for client-certificate authentication. */
+    private readonly principalOf: (certificatePem: string) => string | undefined = () => undefined,
   ) {}
 
   private checkPassword(user: string, password: string): boolean {
@@ -62,6 +65,11 @@ export class NsxtAuth {
       }
       s.lastUsed = this.now();
       return s.user;
+    }
+    // neither credentials nor a session: a principal identity's client certificate (as NCP connects)
+    if (req.clientCertificate) {
+      const principal = this.principalOf(req.clientCertificate);
+      if (principal) return principal;
     }
     throw new NsxFault(403, NsxErrorCode.badCredentials, BAD_CREDENTIALS);
   }

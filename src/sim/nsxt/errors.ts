@@ -19,6 +19,7 @@ export const NsxErrorCode = {
   inUse: 5021,
   poolExhausted: 5141,
   invalidCursor: 310,
+  duplicateName: 5190,
 } as const;
 
 const HTTP_STATUS_NAMES: Record<number, string> = {

@@ -4,6 +4,7 @@
  * with prefix ''. Credentials: basic auth or a session as `admin` / `VMware1!VMware1!`
  * (`NSXT_SIM_USER` / `NSXT_SIM_PASSWORD`). Seeded: the overlay transport zone `overlay-tz`, a VLAN
  * zone, the tier-0 router `tier0-router`, and NSX's default load-balancer profiles and monitors.
+ * Principal identities and their certificates: trust.ts.
  * Neutron ports are mirrored as plugin-owned logical ports (see neutron-mirror.ts).
  */
 import type { Router } from '../framework';
@@ -12,12 +13,14 @@ import { NsxtAuth } from './auth';
 import { registerFirewall, type FirewallState } from './firewall';
 import { registerIpam, type Allocations } from './ipam';
 import { registerLoadBalancer } from './loadbalancer';
+import { NcpEmulation } from './ncp';
 import { NeutronMirror, OVERLAY_TZ_NAME } from './neutron-mirror';
 import { NsxRoutes } from './routes';
 import { POLICY_BASE, PolicyStore, registerPolicy, seedPolicy } from './policy';
 import { registerRouting } from './routing';
 import { NsxtStore, SYSTEM, type NsxObject } from './store';
 import { registerSwitching } from './switching';
+import { principalByCertificate, registerTrust } from './trust';
 
 export { NSXT_SIM_PASSWORD, NSXT_SIM_USER } from './auth';
 export { POLICY_BASE };
@@ -56,15 +59,20 @@ export class NsxtSim implements SimService {
     const previousPolicy = this.policy.objects;
     this.policy = new PolicyStore(now);
     for (const [k, v] of previousPolicy) this.policy.objects.set(k, v);
-    const auth = new NsxtAuth(now, this.options.sessionIdleSeconds);
+    const auth = new NsxtAuth(now, this.options.sessionIdleSeconds, (pem) =>
+      principalByCertificate(this.store, pem),
+    );
     router.add('POST', '/api/session/create', (req) => auth.createSession(req));
     router.add('POST', '/api/session/destroy', (req) => auth.destroySession(req));
     const routes = new NsxRoutes(router, auth, this.store);
-    registerSwitching(routes);
-    registerIpam(routes, this.allocations);
+    // NCP "runs" for a cluster once viok tags a node's port for it (ncp.ts says why that hook)
+    const ncp = new NcpEmulation(this.store, this.firewall);
+    registerSwitching(routes, { portReplaced: (before, after) => ncp.portReplaced(before, after) });
+    registerIpam(routes, this.allocations, { blockCreated: (block) => ncp.blockCreated(block) });
     registerRouting(routes);
     registerFirewall(routes, this.firewall);
     registerLoadBalancer(routes);
+    registerTrust(routes);
     registerPolicy(router, auth, this.policy);
     new NeutronMirror(this.store, this.neutron).listen(sim);
   }

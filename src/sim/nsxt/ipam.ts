@@ -57,10 +57,37 @@ function validatePool(body: Record<string, unknown>): void {
   }
 }
 
+/** The first `size`-aligned range of `blockCidr` (IPv4) that no existing subnet overlaps. */
+export function carve(blockCidr: string, size: number, existing: NsxObject[]): string {
+  if (!Number.isInteger(size) || size < 4 || (size & (size - 1)) !== 0)
+    throw invalid(`size=${size} must be a power of two, at least 4`);
+  const [net, bitsText] = blockCidr.split('/');
+  const base = toInt(net ?? '');
+  const total = 2 ** (32 - Number(bitsText));
+  const taken = existing.map((s) => {
+    const [start, bits] = String(s.cidr).split('/');
+    return { start: toInt(start ?? ''), end: toInt(start ?? '') + 2 ** (32 - Number(bits)) - 1 };
+  });
+  for (let at = base; at + size <= base + total; at += size) {
+    if (!taken.some((t) => t.start <= at + size - 1 && at <= t.end))
+      return `${fromInt(at)}/${32 - Math.log2(size)}`;
+  }
+  throw new NsxFault(
+    409,
+    NsxErrorCode.poolExhausted,
+    `IP block ${blockCidr} does not have enough space to allocate a subnet of size ${size}.`,
+    'Ipam',
+  );
+}
+
 /** Allocated addresses per pool id; part of the simulator's state. */
 export type Allocations = Map<string, Set<string>>;
 
-export function registerIpam(r: NsxRoutes, allocations: Allocations): void {
+export function registerIpam(
+  r: NsxRoutes,
+  allocations: Allocations,
+  hooks: { blockCreated?: (block: NsxObject) => void } = {},
+): void {
   const store = r.store;
   const usage = (pool: NsxObject): Record<string, number> => {
     const total = subnetsOf(pool)
@@ -74,12 +101,63 @@ export function registerIpam(r: NsxRoutes, allocations: Allocations): void {
     return pool;
   };
 
+  const subnetsOfBlock = (blockId: string): NsxObject[] =>
+    store.all('IpBlockSubnet').filter((s) => s.block_id === blockId);
+
   r.crud('/pools/ip-blocks', 'IpBlock', {
-    validate: (body) => {
+    ...(hooks.blockCreated ? { afterCreate: hooks.blockCreated } : {}),
+    validate: (body, _ctx, current) => {
       required(body, 'cidr');
       checkCidr(body.cidr, 'cidr');
       tagsValid(body);
+      if (current && body.cidr !== current.cidr && subnetsOfBlock(current.id).length > 0)
+        throw new NsxFault(
+          409,
+          NsxErrorCode.inUse,
+          `IP block ${current.id} has subnets: its cidr can be changed only to one containing them all.`,
+          'Ipam',
+        );
     },
+    // DeleteIpBlock: "IP block cannot be deleted if there are allocated subnets from the block"; the
+    // spec lists no 409 for it, so a 400 (the code is the simulator's own)
+    canDelete: (block) => {
+      const subnets = subnetsOfBlock(block.id);
+      if (subnets.length > 0)
+        throw new NsxFault(
+          400,
+          NsxErrorCode.inUse,
+          `IP block ${block.id} cannot be deleted: ${subnets.length} subnets are allocated from it ` +
+            `(${subnets.map((s) => String(s.cidr)).join(', ')}). Delete them first.`,
+          'Ipam',
+        );
+    },
+  });
+
+  // CreateIpBlockSubnet: `block_id` and `size` in, the first free aligned CIDR of that size out;
+  // 409 when the block has no room (Manager API 3.1).
+  r.crud('/pools/ip-subnets', 'IpBlockSubnet', {
+    noCreate: true,
+    filters: { block_id: (o, v) => o.block_id === v },
+    keep: ['block_id', 'size', 'cidr', 'allocation_ranges'],
+    validate: (body) => tagsValid(body),
+  });
+  r.add('POST', '/pools/ip-subnets', (ctx) => {
+    const body = ctx.body;
+    required(body, 'block_id', 'size');
+    tagsValid(body);
+    const block = store.get('IpBlock', String(body.block_id));
+    const cidr = carve(String(block.cidr), Number(body.size), subnetsOfBlock(block.id));
+    const first = toInt(cidr.split('/')[0] ?? '');
+    const created = store.create(
+      'IpBlockSubnet',
+      {
+        ...body,
+        cidr,
+        allocation_ranges: [{ start: fromInt(first + 1), end: fromInt(first + Number(body.size) - 2) }],
+      },
+      { user: ctx.user, protection: 'NOT_PROTECTED' },
+    );
+    return { status: 201, body: created };
   });
 
   r.crud('/pools/ip-pools', 'IpPool', {

@@ -10,7 +10,7 @@ import type { NsxtAuth } from './auth';
 import { NsxErrorCode, NsxFault, faultResponse, invalid, notFound } from './errors';
 import { page } from './paging';
 import { isRecord } from './routes';
-import type { Actor, NsxObject } from './store';
+import { SERVER_METADATA, type Actor, type NsxObject } from './store';
 import { oneOf, required, tagsValid } from './validate';
 
 export const POLICY_BASE = '/policy/api/v1';
@@ -78,13 +78,7 @@ const REFERENCE_FIELDS = [
   'transport_zone_path',
 ];
 const READ_ONLY = [
-  '_create_time',
-  '_create_user',
-  '_last_modified_time',
-  '_last_modified_user',
-  '_protection',
-  '_system_owned',
-  '_revision',
+  ...SERVER_METADATA,
   'path',
   'parent_path',
   'relative_path',

@@ -108,6 +108,7 @@ export class NsxRoutes {
         allowOverwrite: ctx.allowOverwrite,
         keep,
       });
+      options.afterReplace?.(current, next);
       return { status: 200, body: shown(next) };
     });
     this.add('DELETE', `${path}/:id`, (ctx) => {
@@ -133,6 +134,8 @@ export interface CrudOptions {
   parent?: { param: string; field: string; kind: Kind };
   canDelete?: (o: NsxObject, ctx: NsxContext) => void;
   afterCreate?: (o: NsxObject) => void;
+  /** After a PUT, with the object before and after. */
+  afterReplace?: (before: NsxObject, after: NsxObject) => void;
   /** Fills computed read-only fields (usage counters) before an object is returned. */
   decorate?: (o: NsxObject) => NsxObject;
   afterDelete?: (o: NsxObject) => void;

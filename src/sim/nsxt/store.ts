@@ -13,6 +13,7 @@ export const KINDS = [
   'LogicalSwitch',
   'LogicalPort',
   'IpBlock',
+  'IpBlockSubnet',
   'IpPool',
   'LogicalRouter',
   'LogicalRouterPort',
@@ -23,6 +24,8 @@ export const KINDS = [
   'LbPool',
   'LbMonitor',
   'LbAppProfile',
+  'PrincipalIdentity',
+  'Certificate',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -38,7 +41,8 @@ export interface Actor {
 export const NEUTRON_PLUGIN: Actor = { user: 'com.vmware.nsx.openstack', protection: 'REQUIRE_OVERRIDE' };
 export const SYSTEM: Actor = { user: 'system', protection: 'NOT_PROTECTED', systemOwned: true };
 
-const READ_ONLY_META = [
+/** Metadata NSX-T sets on every object, Manager and Policy API alike; a body never sets it. */
+export const SERVER_METADATA = [
   '_create_time',
   '_create_user',
   '_last_modified_time',
@@ -46,10 +50,9 @@ const READ_ONLY_META = [
   '_protection',
   '_system_owned',
   '_revision',
-  '_links',
-  '_self',
-  '_schema',
 ];
+
+const READ_ONLY_META = [...SERVER_METADATA, '_links', '_self', '_schema'];
 
 function userFields(body: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

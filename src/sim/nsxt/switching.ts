@@ -11,7 +11,12 @@ export function attachmentOf(o: NsxObject): { id?: unknown; attachment_type?: un
   return o.attachment as { id?: unknown; attachment_type?: unknown } | undefined;
 }
 
-export function registerSwitching(r: NsxRoutes): void {
+export interface SwitchingHooks {
+  /** A logical port was changed by a PUT (NCP's emulation watches for its node tags). */
+  portReplaced?: (before: NsxObject, after: NsxObject) => void;
+}
+
+export function registerSwitching(r: NsxRoutes, hooks: SwitchingHooks = {}): void {
   const store = r.store;
   r.crud('/transport-zones', 'TransportZone', {
     validate: (body) => {
@@ -62,6 +67,7 @@ export function registerSwitching(r: NsxRoutes): void {
       if (att !== undefined) required(att, 'id');
     },
     keep: ['logical_switch_id'],
+    ...(hooks.portReplaced ? { afterReplace: hooks.portReplaced } : {}),
     filters: {
       attachment_id: (o, v) => attachmentOf(o)?.id === v,
       attachment_type: (o, v) => attachmentOf(o)?.attachment_type === v,

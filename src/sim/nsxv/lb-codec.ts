@@ -4,6 +4,9 @@
  * values, answering 400 the way the manager does.
  */
 import ipaddr from 'ipaddr.js';
+import { profileToConfigXml } from '../../clients/nsxv/application-profiles';
+import { monitorToConfigXml } from '../../clients/nsxv/monitors';
+import { poolToConfigXml } from '../../clients/nsxv/pools';
 import { child, children, text, texts, type XmlNode } from '../../clients/nsxv/xml';
 import { invalid } from './errors';
 import type {
@@ -191,60 +194,12 @@ export function readVirtualServer(
 
 // ---- rendering (loadBalancerConfig.xsd order) ----
 
-export function renderProfile(p: ProfileState): XmlNode {
-  return {
-    applicationProfileId: p.id,
-    name: p.name,
-    insertXForwardedFor: String(p.insertXForwardedFor),
-    sslPassthrough: String(p.sslPassthrough),
-    template: p.template,
-    persistence: p.persistence
-      ? {
-          method: p.persistence.method,
-          cookieName: p.persistence.cookieName,
-          cookieMode: p.persistence.cookieMode,
-        }
-      : undefined,
-    serverSslEnabled: String(p.serverSslEnabled),
-  };
-}
+/** The config's forms are the ones the client writes in a whole-config PUT: one schema, both ways. */
+export const renderProfile: (p: ProfileState) => XmlNode = profileToConfigXml;
 
-export function renderMonitor(m: MonitorState): XmlNode {
-  return {
-    monitorId: m.id,
-    type: m.type,
-    interval: String(m.interval),
-    timeout: String(m.timeout),
-    maxRetries: String(m.maxRetries),
-    method: m.method,
-    url: m.url,
-    name: m.name,
-  };
-}
+export const renderMonitor: (m: MonitorState) => XmlNode = monitorToConfigXml;
 
-export function renderPool(p: PoolState): XmlNode {
-  return {
-    poolId: p.id,
-    name: p.name,
-    description: p.description,
-    transparent: String(p.transparent),
-    algorithm: p.algorithm,
-    monitorId: p.monitorId,
-    member: p.members.map((m) => ({
-      memberId: m.memberId,
-      ipAddress: m.ipAddress,
-      weight: String(m.weight),
-      port: String(m.port),
-      monitorPort: String(m.monitorPort),
-      minConn: String(m.minConn),
-      maxConn: String(m.maxConn),
-      // Shown only when not the default (loadBalancerConfig.xsd predates the 6.3 field), where the RAML's
-      // poolUpdate example puts it.
-      condition: m.condition === 'enabled' ? undefined : m.condition,
-      name: m.name,
-    })),
-  };
-}
+export const renderPool: (p: PoolState) => XmlNode = poolToConfigXml;
 
 export function renderVirtualServer(v: VirtualServerState): XmlNode {
   return {

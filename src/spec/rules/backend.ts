@@ -1,4 +1,5 @@
 import type { SpecProblem } from '../../core/errors';
+import type { NcpSettings } from '../cluster.generated';
 import type { Backend, ClusterSpec } from '../types';
 import type { Rule } from './types';
 import { nsxvLimits } from '../../provision/backends/nsx-v/limits';
@@ -153,6 +154,81 @@ export const nsxtLoadBalancerNodeCount: Rule = (spec, ctx) => {
     ctx.problem(
       '/spec/loadBalancer/nodes/count',
       `backend nsx-t uses exactly 2 load-balancer nodes, not ${count}; set count to 2 or leave it out`,
+    ),
+  ];
+};
+
+/**
+ * On nsx-t NCP provides ingress (NSX load balancer), and there is no NodePort path for another
+ * controller behind viok's load balancers: asking for ingress-nginx there is refused, not ignored.
+ * A version without ingress-nginx would be silently unused, so it is refused too.
+ */
+export const ingressController: Rule = (spec, ctx) => {
+  const ingress = spec.spec.ingress;
+  if (!ingress) return [];
+  const problems: SpecProblem[] = [];
+  if (spec.spec.backend === 'nsx-t' && ingress.controller !== undefined && ingress.controller !== 'none') {
+    problems.push(
+      ctx.problem(
+        '/spec/ingress/controller',
+        `${ingress.controller} cannot be installed with backend nsx-t: NCP provides ingress through the NSX load balancer; set controller to none or remove it`,
+      ),
+    );
+  }
+  const installs =
+    ingress.controller === 'ingress-nginx' ||
+    (ingress.controller === undefined && spec.spec.backend !== 'nsx-t');
+  if (ingress.version !== undefined && !installs) {
+    problems.push(
+      ctx.problem(
+        '/spec/ingress/version',
+        `is the ingress-nginx version, but no ingress-nginx is installed here (${ingress.controller === 'none' ? 'controller is none' : 'backend nsx-t'}); remove it`,
+      ),
+    );
+  }
+  return problems;
+};
+
+/**
+ * NCP's image is not on a public registry, so an nsx-t spec must name the operator's copy. The
+ * problem says where to get it: the "NSX Container Plugin" package on the VMware (Broadcom)
+ * download portal, whose image the operator loads into a registry the nodes can pull from.
+ */
+export const nsxtNcpImage: Rule = (spec, ctx) => {
+  if (spec.spec.backend !== 'nsx-t' || spec.spec.nsxt === undefined || spec.spec.nsxt.ncp?.image) return [];
+  return [
+    ctx.problem(
+      '/spec/nsxt/ncp/image',
+      'is required for backend nsx-t: NCP\'s image is not public. Download the "NSX Container Plugin" package for your NSX version from the Broadcom (VMware) support download portal, load its nsx-ncp-ubuntu image into a registry the nodes reach (docker load, docker tag, docker push), and set nsxt.ncp.image to it, e.g. registry.example.com/nsx-ncp-ubuntu:4.2.1.12345678',
+    ),
+  ];
+};
+
+/** The NCP release lines viok ships manifests for (the schema's enum; render/ncp.ts has the templates). */
+const NCP_LINES = ['4.1', '4.2'] as const satisfies readonly NonNullable<NcpSettings['version']>[];
+const DEFAULT_NCP_LINE = '4.2';
+
+/**
+ * An image tagged with an NCP version (VMware tags nsx-ncp-ubuntu `<major>.<minor>.<patch>.<build>`)
+ * must run the manifests of its own line: NCP of one line with another line's CRDs and RBAC may
+ * miss a permission or a CRD it needs. A tag that is not a version (a digest, `latest`) is trusted.
+ */
+export const nsxtNcpVersion: Rule = (spec, ctx) => {
+  const ncp = spec.spec.nsxt?.ncp;
+  if (spec.spec.backend !== 'nsx-t' || !ncp?.image) return [];
+  const tag = /:([^/:@]+)$/.exec(ncp.image.replace(/@.*$/, ''))?.[1];
+  const m = tag ? /^v?(\d+)\.(\d+)\./.exec(tag) : null;
+  if (!m) return [];
+  const line = `${m[1]}.${m[2]}`;
+  const chosen = ncp.version ?? DEFAULT_NCP_LINE;
+  if (line === chosen) return [];
+  const supported = (NCP_LINES as readonly string[]).includes(line);
+  return [
+    ctx.problem(
+      supported ? '/spec/nsxt/ncp/version' : '/spec/nsxt/ncp/image',
+      supported
+        ? `is ${ncp.version === undefined ? `not set (so ${chosen})` : chosen}, but the image's tag ${tag} is NCP ${line}; set version: '${line}'`
+        : `is NCP ${line} (tag ${tag}); viok ships the manifests of NCP ${NCP_LINES.join(' and ')} only: use an image of one of those lines`,
     ),
   ];
 };

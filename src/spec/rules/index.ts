@@ -1,10 +1,14 @@
 import {
   backendSections,
+  ingressController,
   networkPolicySupport,
   nsxtLoadBalancerNodeCount,
+  nsxtNcpImage,
+  nsxtNcpVersion,
   nsxtStaticIp,
   nsxvWorkerLimit,
 } from './backend';
+import { kubernetesMirrorMinor, registryMirrors } from './bootstrap';
 import { controlPlaneOdd } from './counts';
 import { kubernetesVersionSupported } from './kubernetes-version';
 import { clusterNameTag, nodeHostnames } from './names';
@@ -19,8 +23,11 @@ export const semanticRules: ReadonlyArray<{ name: string; check: Rule }> = [
   { name: 'backend-sections', check: backendSections },
   { name: 'nsxv-worker-limit', check: nsxvWorkerLimit },
   { name: 'nsxt-static-ip', check: nsxtStaticIp },
+  { name: 'nsxt-ncp-image', check: nsxtNcpImage },
+  { name: 'nsxt-ncp-version', check: nsxtNcpVersion },
   { name: 'network-policy-support', check: networkPolicySupport },
   { name: 'nsxt-lb-node-count', check: nsxtLoadBalancerNodeCount },
+  { name: 'ingress-controller', check: ingressController },
   { name: 'control-plane-odd', check: controlPlaneOdd },
   { name: 'cluster-name-tag', check: clusterNameTag },
   { name: 'node-hostnames', check: nodeHostnames },
@@ -28,4 +35,6 @@ export const semanticRules: ReadonlyArray<{ name: string; check: Rule }> = [
   { name: 'kubernetes-version', check: kubernetesVersionSupported },
   { name: 'cidr-network-address', check: cidrNetworkAddress },
   { name: 'cidr-overlap', check: cidrOverlap },
+  { name: 'registry-mirrors', check: registryMirrors },
+  { name: 'kubernetes-mirror-minor', check: kubernetesMirrorMinor },
 ];

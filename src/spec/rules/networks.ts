@@ -16,8 +16,10 @@ interface NamedRange {
 }
 
 /** Every CIDR in the spec that names a network (not the allow-lists), with its pointer. */
-function networkRanges(spec: ClusterSpec): NamedRange[] {
+function networkRanges(spec: ClusterSpec, written: ClusterSpec = spec): NamedRange[] {
   const s = spec.spec;
+  // the validator fills in the defaults: whether the user wrote a value is in the written spec
+  const w = written.spec;
   const entries: Array<[string, string | undefined, boolean]> = [
     ['/spec/networks/internal/cidr', s.networks.internal?.cidr, false],
     ['/spec/networks/management/cidr', s.networks.management?.cidr, false],
@@ -25,11 +27,11 @@ function networkRanges(spec: ClusterSpec): NamedRange[] {
     ['/spec/networks/pod/cidr', s.networks.pod?.cidr, false],
     ['/spec/nsxt/podIpBlock/cidr', s.nsxt?.podIpBlock.cidr, false],
     ['/spec/nsxt/externalIpPool/cidr', s.nsxt?.externalIpPool.cidr, false],
-    ['/spec/serviceCidr', s.serviceCidr ?? DEFAULT_SERVICE_CIDR, s.serviceCidr === undefined],
+    ['/spec/serviceCidr', s.serviceCidr ?? DEFAULT_SERVICE_CIDR, w.serviceCidr === undefined],
   ];
   // nsx-t: NCP allocates pods from nsxt.podIpBlock, so the Flannel default does not take addresses there
-  if (s.podCidr !== undefined || s.backend !== 'nsx-t') {
-    entries.push(['/spec/podCidr', s.podCidr ?? DEFAULT_POD_CIDR, s.podCidr === undefined]);
+  if (w.podCidr !== undefined || s.backend !== 'nsx-t') {
+    entries.push(['/spec/podCidr', s.podCidr ?? DEFAULT_POD_CIDR, w.podCidr === undefined]);
   }
   const ranges: NamedRange[] = [];
   for (const [pointer, text, isDefault] of entries) {
@@ -40,9 +42,9 @@ function networkRanges(spec: ClusterSpec): NamedRange[] {
 }
 
 /** Every CIDR field, including the allow-lists, for the host-bits check. */
-function allCidrs(spec: ClusterSpec): Array<{ pointer: string; text: string }> {
+function allCidrs(spec: ClusterSpec, written?: ClusterSpec): Array<{ pointer: string; text: string }> {
   const s = spec.spec;
-  const list = networkRanges(spec)
+  const list = networkRanges(spec, written)
     .filter((r) => !r.isDefault)
     .map((r) => ({ pointer: r.pointer, text: r.text }));
   (s.loadBalancer?.apiAllowedCidrs ?? []).forEach((text, i) =>
@@ -55,7 +57,7 @@ function allCidrs(spec: ClusterSpec): Array<{ pointer: string; text: string }> {
 /** 10.0.0.5/24 is almost always a typo for 10.0.0.0/24; Neutron and NSX reject or silently change it. */
 export const cidrNetworkAddress: Rule = (spec, ctx) => {
   const problems: SpecProblem[] = [];
-  for (const { pointer, text } of allCidrs(spec)) {
+  for (const { pointer, text } of allCidrs(spec, ctx.written)) {
     const cidr = parseCidr(text);
     if (cidr?.hostBitsSet) {
       problems.push(
@@ -69,7 +71,7 @@ export const cidrNetworkAddress: Rule = (spec, ctx) => {
 /** Node, pod, service and NSX ranges must be disjoint, or traffic is routed to the wrong place. */
 export const cidrOverlap: Rule = (spec, ctx) => {
   const problems: SpecProblem[] = [];
-  const ranges = networkRanges(spec).sort((a, b) => (a.pointer < b.pointer ? -1 : 1));
+  const ranges = networkRanges(spec, ctx.written).sort((a, b) => (a.pointer < b.pointer ? -1 : 1));
   for (let i = 0; i < ranges.length; i++) {
     for (let j = i + 1; j < ranges.length; j++) {
       const a = ranges[i] as NamedRange;

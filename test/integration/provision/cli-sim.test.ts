@@ -22,7 +22,10 @@ describe('viok create → describe → get kubeconfig → delete with --sim, acr
   it('runs the quick start end to end and leaves nothing behind', async () => {
     const create = await viok('create', 'cluster', 'demo', '--sim', '-f', spec, '--yes');
     expect(create.stderr).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z \[preflight\]/m);
-    expect(create.stderr).toContain('cluster demo is ready: API at https://');
+    expect(create.stderr).toContain('cluster demo: servers ACTIVE, API at https://');
+    // the simulator runs no Kubernetes: never "ready"
+    expect(create.stdout).toContain('its nodes are simulated');
+    expect(create.stdout).not.toContain('is ready');
     expect(create.code).toBe(0);
     const kubeconfigFile = path.join(dir, 'demo.kubeconfig');
     expect(statSync(kubeconfigFile).mode & 0o777).toBe(0o600);

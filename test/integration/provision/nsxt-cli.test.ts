@@ -34,6 +34,7 @@ describe('viok with the nsx-t backend and --sim', () => {
     const describe = await viok('describe', 'cluster', 'demo-nsxt', '--sim', '-o', 'json');
     expect(describe.code).toBe(0);
     const d = JSON.parse(describe.stdout) as {
+      apiEndpoint: string;
       nodes: { name: string; role: string; addresses: Record<string, string[]>; floatingIps: string[] }[];
     };
     const nets = (n: string[]): string[] => n.map((x) => `viok-demo-nsxt-network-${x}`);
@@ -43,11 +44,16 @@ describe('viok with the nsx-t backend and --sim', () => {
       );
     }
     expect(d.nodes.filter((n) => n.role === 'lb')).toHaveLength(2);
-    // the load-balancer nodes are reached from outside through floating IPs on the external network
-    for (const lb of d.nodes.filter((n) => n.role === 'lb'))
-      expect(lb.floatingIps).toEqual([expect.stringMatching(/^172\.24\.4\.\d+$/)]);
-    const text = await viok('describe', 'cluster', 'demo-nsxt', '--sim');
-    expect(text.stdout).toMatch(/^ {2}demo-nsxt-lb-1 .* floating=172\.24\.4\.\d+$/m);
+    // external kubectl: a floating IP on the management VIP that keepalived moves between the
+    // load-balancer nodes (so the LB nodes have none of their own); every Kubernetes node has its own
+    // on its management NIC, as the seed's layout has it
+    expect(d.apiEndpoint).toMatch(/^https:\/\/172\.24\.4\.\d+:6443$/);
+    const apiFip = /\/\/([\d.]+):/.exec(d.apiEndpoint)?.[1];
+    for (const node of d.nodes) {
+      if (node.role === 'lb') expect(node.floatingIps).toEqual([]);
+      else expect(node.floatingIps).toEqual([expect.stringMatching(/^172\.24\.4\.\d+$/)]);
+      expect(node.floatingIps).not.toContain(apiFip);
+    }
 
     const del = await viok('delete', 'cluster', 'demo-nsxt', '--sim', '--yes');
     expect(del.stderr).toMatch(/deleted nsxt\/ip-block\//);

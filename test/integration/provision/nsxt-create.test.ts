@@ -14,30 +14,22 @@ import { createCluster } from '../../../src/provision/create';
 import { deleteCluster } from '../../../src/provision/delete';
 import { describeCluster } from '../../../src/provision/discover';
 import { NSXT_SIM_PASSWORD, NSXT_SIM_USER } from '../../../src/sim/nsxt';
-import { loadValidSpec } from '../../../src/spec/validate';
 import type { ClusterSpec } from '../../../src/spec/types';
-import { repoRoot } from '../../helpers/cli';
+import { smallNsxtSpec } from '../../helpers/nsxt-sim';
 import { validatingHttpClient, type ValidatedExchange } from '../../helpers/nsx-validating-http';
 import { startHarness, type Harness } from '../../helpers/provision-harness';
+import { withUnpackedFiles } from '../../helpers/user-data';
 
 const CLUSTER = 'demo-nsxt';
 const noSleep = { now: () => Date.now(), sleep: async () => undefined };
 
 /** examples/nsx-t.yaml, smaller (1 control-plane node, 2 workers), with both firewall markers. */
-function nsxtSpec(caFile: string): ClusterSpec {
-  const spec = loadValidSpec(path.join(repoRoot, 'examples', 'nsx-t.yaml'));
-  const s = spec.spec;
-  if (!s.nsxt) throw new Error('examples/nsx-t.yaml has no nsxt section');
-  return {
-    ...spec,
-    spec: {
-      ...s,
-      controlPlane: { ...s.controlPlane, count: 1 },
-      workers: { ...s.workers, count: 2 },
-      nsxt: { ...s.nsxt, caFile, firewallMarkers: { top: 'viok-top', bottom: 'viok-bottom' } },
-    },
-  };
-}
+const nsxtSpec = (caFile: string): ClusterSpec =>
+  smallNsxtSpec(
+    caFile,
+    { controlPlane: 1, workers: 2 },
+    { firewallMarkers: { top: 'viok-top', bottom: 'viok-bottom' } },
+  );
 
 describe('nsx-t create and delete against the simulator', () => {
   let h: Harness;
@@ -100,7 +92,7 @@ describe('nsx-t create and delete against the simulator', () => {
     for (const s of servers) {
       const role = s.metadata?.['viok-role'];
       const short = s.name.slice(CLUSTER.length + 1);
-      // Nova's attach order is the guest's NIC order: eth0 mgmt, eth1 api, eth2 pod
+      // Nova's attach order: mgmt, api, pod (the guest finds each NIC by its MAC)
       const nics = role === 'lb' ? ['mgmt', 'api'] : ['mgmt', 'api', 'pod'];
       expect(
         portsOf(s.id)
@@ -116,13 +108,6 @@ describe('nsx-t create and delete against the simulator', () => {
       );
     }
 
-    // floating IPs: exactly the two LB nodes' management ports
-    const fips = await neutron.floatingIps.list({ tags: [tag] });
-    const fipPorts = fips.map((f) => ports.find((p) => p.id === f.port_id)?.name).sort();
-    expect(fipPorts).toEqual([`viok-${CLUSTER}-port-lb-1-mgmt`, `viok-${CLUSTER}-port-lb-2-mgmt`]);
-    expect(result.outputs?.apiEndpoint.host).toBe(
-      fips.find((f) => ports.find((p) => p.id === f.port_id)?.name.includes('lb-1'))?.floating_ip_address,
-    );
     // the keepalived VIP on the API network, allowed on both LB API ports
     const vip = ports.find((p) => p.name === `viok-${CLUSTER}-port-vip`);
     expect(netName(vip?.network_id ?? '')).toBe(`viok-${CLUSTER}-network-api`);
@@ -130,10 +115,26 @@ describe('nsx-t create and delete against the simulator', () => {
     for (const p of ports.filter((x) => /-lb-\d-api$/.test(x.name)))
       expect(p.allowed_address_pairs.map((a) => a.ip_address)).toEqual([vipAddress]);
     expect(result.outputs?.loadBalancer.vip).toBe(vipAddress);
+    // external kubectl: one floating IP, on the management VIP port (no device: keepalived moves its
+    // address), which both LB management ports may send from; it is the kubeconfig's server
+    const mgmtVip = ports.find((p) => p.name === `viok-${CLUSTER}-port-vip-mgmt`);
+    expect(netName(mgmtVip?.network_id ?? '')).toBe(`viok-${CLUSTER}-network-mgmt`);
+    expect(mgmtVip?.device_id).toBeFalsy();
+    for (const p of ports.filter((x) => /-lb-\d-mgmt$/.test(x.name)))
+      expect(p.allowed_address_pairs.map((a) => a.ip_address)).toEqual([mgmtVip?.fixed_ips[0]?.ip_address]);
+    const fips = await neutron.floatingIps.list({ tags: [tag] });
+    const fipPortNames = fips.map((f) => ports.find((p) => p.id === f.port_id)?.name).sort();
+    // and one on each Kubernetes node's management NIC (the seed's layout; LB nodes have none)
+    expect(fipPortNames).toEqual(
+      ['cp-1-mgmt', 'vip-mgmt', 'worker-1-mgmt', 'worker-2-mgmt'].map((n) => `viok-${CLUSTER}-port-${n}`),
+    );
+    expect(result.outputs?.apiEndpoint.host).toBe(
+      fips.find((f) => f.port_id === mgmtVip?.id)?.floating_ip_address,
+    );
 
-    // NCP tags: on exactly the pod logical port of each Kubernetes node
+    // NCP tags: on exactly the pod logical port of each Kubernetes node (NCP's own ports carry ncp/cluster too)
     const logical = await nsx.logicalPorts.list();
-    const ncpTagged = logical.filter((lp) => (lp.tags ?? []).some((t) => t.scope.startsWith('ncp/')));
+    const ncpTagged = logical.filter((lp) => (lp.tags ?? []).some((t) => t.scope === 'ncp/node_name'));
     const podPorts = ports.filter((p) => p.name.endsWith('-pod'));
     expect(ncpTagged.map((lp) => lp.attachment?.id).sort()).toEqual(podPorts.map((p) => p.id).sort());
     for (const p of podPorts) {
@@ -178,6 +179,8 @@ describe('nsx-t create and delete against the simulator', () => {
 
     // describe: each node's three addresses by network name
     const described = await describeCluster(h.clients, CLUSTER, undefined);
+    // without the state, the endpoint is still the management VIP's floating IP
+    expect(described.apiEndpoint).toBe(`https://${result.outputs?.apiEndpoint.host}:6443`);
     const worker = described.nodes.find((n) => n.name === `${CLUSTER}-worker-1`);
     expect(Object.keys(worker?.addresses ?? {}).sort()).toEqual(
       ['api', 'mgmt', 'pod'].map((n) => `viok-${CLUSTER}-network-${n}`),
@@ -201,24 +204,52 @@ describe('nsx-t create and delete against the simulator', () => {
     const top = (await nsx.firewallSections.listByTag('viok-cluster', CLUSTER)).find(
       (s) => s.display_name === 'viok-top',
     );
-    const cp = await userData('cp-1');
+    // cp-1's user data, with the NCP bundle it carries gzipped unpacked
+    const cp = withUnpackedFiles(await userData('cp-1'));
     expect(cp).toContain(`cluster = ${CLUSTER}`);
+    expect(cp).toContain('name: nsx-ncp\n');
     expect(cp).toContain(`container_ip_blocks = ${block?.id}`);
     expect(cp).toContain(`external_ip_pools = ${pool?.id}`);
     expect(cp).toContain(`top_firewall_section_marker = ${top?.id}`);
     expect(cp).toContain(`apiserver_host_ip = ${result.outputs?.loadBalancer.vip}`);
-    // the LB nodes' floating IP is a name the API server certificate answers to
-    expect(cp).toContain(result.outputs?.apiEndpoint.host);
+    // the external floating IP is a name the API server certificate answers to
+    const host = result.outputs?.apiEndpoint.host ?? 'none';
+    expect(cp).toMatch(new RegExp(`certSANs:[^]*- ${host.replaceAll('.', '\\.')}\\n`));
+    const mgmtVipAddress = (await h.clients.neutron.ports.list({ tags: [clusterTag(CLUSTER)] })).find(
+      (p) => p.name === `viok-${CLUSTER}-port-vip-mgmt`,
+    )?.fixed_ips[0]?.ip_address;
+    expect(cp).toMatch(new RegExp(`certSANs:[^]*- ${mgmtVipAddress?.replaceAll('.', '\\.')}\\n`));
 
     const ports = await h.clients.neutron.ports.list({ tags: [clusterTag(CLUSTER)] });
     const mac = (name: string): string =>
       ports.find((p) => p.name === `viok-${CLUSTER}-port-${name}`)?.mac_address ?? '';
     const worker = await userData('worker-1');
-    expect(worker).toMatch(new RegExp(`macaddress: ${mac('worker-1-api')}[^]*set-name: eth1`));
-    expect(worker).toMatch(new RegExp(`macaddress: ${mac('worker-1-pod')}[^]*set-name: eth2`));
+    // every NIC by its port's MAC; only the pod NIC renamed, to the node agent's uplink name
+    expect(worker).toMatch(new RegExp(`mgmt:\\n\\s+match:\\n\\s+macaddress: ${mac('worker-1-mgmt')}\\n`));
+    expect(worker).toMatch(new RegExp(`api:\\n\\s+match:\\n\\s+macaddress: ${mac('worker-1-api')}\\n`));
+    expect(worker).toMatch(new RegExp(`macaddress: ${mac('worker-1-pod')}\\n\\s+set-name: viokpod0`));
+    expect(cp).toContain('ovs_uplink_port = viokpod0');
+    // each NIC keeps its Neutron network's MTU (cloud-init's file, which had it, is replaced)
+    const [podNet] = await h.clients.neutron.networks.list({
+      filters: { name: `viok-${CLUSTER}-network-pod` },
+    });
+    expect(podNet?.mtu).toBeGreaterThan(0);
+    expect(worker).toMatch(
+      new RegExp(`macaddress: ${mac('worker-1-pod')}\\n\\s+set-name: viokpod0\\n\\s+mtu: ${podNet?.mtu}\\n`),
+    );
+    // the return path goes through the API subnet's gateway
+    const [apiSubnet] = await h.clients.neutron.subnets.list({
+      filters: { name: `viok-${CLUSTER}-subnet-api` },
+    });
+    expect(worker).toContain(`from: ${apiSubnet?.cidr}`);
+    expect(worker).toContain(`via: ${apiSubnet?.gateway_ip}`);
     expect(worker).not.toContain(NSXT_SIM_PASSWORD);
-    // keepalived holds the VIP on the API NIC of the LB nodes
-    expect(await userData('lb-1')).toContain(`${result.outputs?.loadBalancer.vip}/24 dev eth1`);
+    // keepalived holds the API VIP on the NIC with the API port's MAC, the management VIP on the
+    // NIC with the management port's MAC
+    const lb = await userData('lb-1');
+    expect(lb).toContain(`${result.outputs?.loadBalancer.vip}/24 dev @nic:${mac('lb-1-api')}@`);
+    const mgmtVip = ports.find((p) => p.name === `viok-${CLUSTER}-port-vip-mgmt`)?.fixed_ips[0]?.ip_address;
+    expect(lb).toMatch(new RegExp(`${mgmtVip?.replaceAll('.', '\\.')}/\\d+ dev @nic:${mac('lb-1-mgmt')}@`));
   });
 
   it('refuses a missing external network before creating anything', async () => {
@@ -235,7 +266,38 @@ describe('nsx-t create and delete against the simulator', () => {
     expect(exchanges.filter((e) => e.method !== 'GET')).toEqual([]);
   });
 
-  it('recreates a worker and an LB node that boot into ERROR: new pod port tagged, floating IP moved', async () => {
+  it("refuses a VLAN zone, a tier-1 as tier-0 and another cluster's block range before creating anything", async () => {
+    const nsxt = h.spec.spec.nsxt as NonNullable<ClusterSpec['spec']['nsxt']>;
+    const other = await nsx.ipBlocks.create({
+      display_name: 'viok-other-pods',
+      cidr: nsxt.podIpBlock.cidr,
+      tags: [{ scope: 'viok-cluster', tag: 'other' }],
+    });
+    h.spec.spec.nsxt = { ...nsxt, overlayTransportZone: 'vlan-tz', tier0Router: 'tier0-routr' };
+    const from = h.sim.requestLog.length;
+    const writes = exchanges.length;
+    const abort = new AbortController();
+    const refused = createCluster({
+      ...h.createOptions(),
+      backendClients: nsxtClients(nsx),
+      signal: abort.signal,
+    });
+    await expect(refused).rejects.toThrow(
+      '/spec/nsxt/overlayTransportZone: "vlan-tz" is a VLAN transport zone; NCP\'s logical switches need an OVERLAY one (overlay-tz)',
+    );
+    await expect(refused).rejects.toThrow(
+      '/spec/nsxt/tier0Router: no logical router "tier0-routr" on the NSX-T Manager. Did you mean "tier0-router"?',
+    );
+    await expect(refused).rejects.toThrow(
+      `/spec/nsxt/podIpBlock/cidr: ${nsxt.podIpBlock.cidr} overlaps ${nsxt.podIpBlock.cidr}, the pod IP block of cluster "other"`,
+    );
+    abort.abort();
+    expect(h.mutations(from).filter((m) => m !== 'POST /api/session/create')).toEqual([]);
+    expect(exchanges.slice(writes).filter((e) => e.method !== 'GET')).toEqual([]);
+    await nsx.ipBlocks.delete(other.id);
+  });
+
+  it('recreates a worker and an LB node that boot into ERROR: new pod port tagged, floating IP kept', async () => {
     h.sim.configure({ faults: { errorServers: [`${CLUSTER}-worker-1`, `${CLUSTER}-lb-1`] } });
     // the second boots succeed: the fault clears once a failed server is deleted
     const log = h.sim.requestLog;
@@ -254,10 +316,15 @@ describe('nsx-t create and delete against the simulator', () => {
       (lp.tags ?? []).some((t) => t.scope === 'ncp/node_name' && t.tag === `${CLUSTER}-worker-1`),
     );
     expect(tagged.map((lp) => lp.attachment?.id)).toEqual([byName('worker-1-pod')?.id]);
+    // kubectl's floating IP is on the management VIP port, which no node owns: it stays; the
+    // recreated worker's own floating IP is kept and follows its new management port
     const fips = await h.clients.neutron.floatingIps.list({ tags: [tag] });
     expect(fips.map((f) => f.port_id).sort()).toEqual(
-      [byName('lb-1-mgmt')?.id, byName('lb-2-mgmt')?.id].sort(),
+      ['cp-1-mgmt', 'vip-mgmt', 'worker-1-mgmt', 'worker-2-mgmt'].map((n) => byName(n)?.id).sort(),
     );
+    expect(byName('lb-1-mgmt')?.allowed_address_pairs.map((a) => a.ip_address)).toEqual([
+      byName('vip-mgmt')?.fixed_ips[0]?.ip_address,
+    ]);
   });
 
   it('makes no change when create runs again', async () => {
@@ -268,6 +335,78 @@ describe('nsx-t create and delete against the simulator', () => {
     expect(h.mutations(from)).toEqual([]);
     expect(exchanges.slice(writes).filter((e) => e.method !== 'GET')).toEqual([]);
     expect(again.plan.filter((e) => e.action !== '=')).toEqual([]);
+  });
+
+  /** NSX objects (any kind) carrying `ncp/cluster=<cluster>`, as `Kind display_name`. */
+  function ncpObjects(cluster: string): string[] {
+    const snap = h.sim.services.nsxt.snapshot() as { objects: Record<string, Record<string, unknown>[]> };
+    return Object.entries(snap.objects).flatMap(([kind, list]) =>
+      list
+        .filter((o) =>
+          ((o.tags as { scope: string; tag: string }[] | undefined) ?? []).some(
+            (t) => t.scope === 'ncp/cluster' && t.tag === cluster,
+          ),
+        )
+        .map((o) => `${kind} ${String(o.display_name)}`),
+    );
+  }
+
+  it("delete removes what NCP made for the cluster (subnets before viok's block), not a cluster it is a prefix of", async () => {
+    await createCluster({ ...h.createOptions(), backendClients: nsxtClients(nsx) });
+    // NCP "ran" for the cluster: its tier-1, switches, router ports, SNAT, subnets from viok's block
+    const made = ncpObjects(CLUSTER).join('\n');
+    for (const kind of [
+      'LogicalRouter',
+      'LogicalSwitch',
+      'LogicalRouterPort',
+      'NatRule',
+      'IpBlockSubnet',
+      'FirewallSection',
+      'LbService',
+      'LbVirtualServer',
+      'LbPool',
+    ])
+      expect(made).toContain(`${kind} `);
+    const [block] = await nsx.ipBlocks.listByTag('viok-cluster', CLUSTER);
+    expect((await nsx.ipSubnets.list({ block_id: block?.id })).length).toBe(2);
+    // NSX refuses the block while NCP's subnets are carved from it: the order matters
+    await expect(nsx.ipBlocks.delete(block?.id ?? '')).rejects.toMatchObject({ status: 400 });
+
+    // another cluster whose name this one is a prefix of: its own block, a tagged node port, NCP's objects
+    const other = `${CLUSTER}-2`;
+    await nsx.ipBlocks.create({
+      display_name: `${other}-pods`,
+      cidr: '10.250.0.0/16',
+      tags: [{ scope: 'viok-cluster', tag: other }],
+    });
+    const [tz] = await nsx.transportZones.list({ transport_type: 'OVERLAY' });
+    const ls = await nsx.connection.call<{ id: string }>({
+      method: 'POST',
+      path: '/logical-switches',
+      body: { display_name: `${other}-nodes`, transport_zone_id: tz?.id, admin_state: 'UP' },
+    });
+    const lp = await nsx.connection.call<{ id: string }>({
+      method: 'POST',
+      path: '/logical-ports',
+      body: { logical_switch_id: ls.id, admin_state: 'UP' },
+    });
+    await nsx.logicalPorts.mergeTags(lp.id, [
+      { scope: 'ncp/node_name', tag: `${other}-worker-1` },
+      { scope: 'ncp/cluster', tag: other },
+    ]);
+    const others = ncpObjects(other).sort();
+    expect(others.length).toBeGreaterThan(10);
+
+    await deleteCluster({ ...h.deleteOptions(), backendClients: nsxtClients(nsx) });
+    expect(ncpObjects(CLUSTER)).toEqual([]);
+    expect(ncpObjects(other).sort()).toEqual(others);
+    expect(await nsx.ipBlocks.listByTag('viok-cluster', other)).toHaveLength(1);
+
+    // run again (as after a kill): nothing left to do, nothing of the other cluster touched
+    const from = h.sim.requestLog.length;
+    await deleteCluster({ ...h.deleteOptions(), backendClients: nsxtClients(nsx) });
+    expect(h.mutations(from).filter((m) => !m.includes('/auth/tokens'))).toEqual([]);
+    expect(ncpObjects(other).sort()).toEqual(others);
   });
 
   it('delete leaves nothing tagged on OpenStack or NSX-T', async () => {

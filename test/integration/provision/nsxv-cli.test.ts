@@ -32,7 +32,8 @@ describe('viok plan → create → describe → scale → delete cluster with --
     expect(plan.stdout).toMatch(/^\+ nsx-lb-pool +viok-demo-nsxv-api/m);
 
     const create = await viok('create', 'cluster', '--backend', 'nsx-v', '--sim', '-f', spec, '--yes');
-    expect(create.stderr).toContain('cluster demo-nsxv is ready: API at https://');
+    expect(create.stderr).toContain('cluster demo-nsxv: servers ACTIVE, API at https://');
+    expect(create.stderr).toContain('cluster demo-nsxv: the nodes are simulated');
     expect(create.code).toBe(0);
     const kubeconfig = parse(readFileSync(path.join(dir, 'demo-nsxv.kubeconfig'), 'utf8')) as {
       clusters: { cluster: { server: string } }[];

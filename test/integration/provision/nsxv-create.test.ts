@@ -157,14 +157,22 @@ describe('nsx-v create and delete against the simulator', () => {
     expect(config.applicationProfiles).toEqual([
       expect.objectContaining({ name: 'viok-demo-api', template: 'TCP' }),
     ]);
-    expect(config.monitors).toEqual([expect.objectContaining({ name: 'viok-demo-api', type: 'tcp' })]);
+    // the API servers' readiness over HTTPS, as HAProxy checks it; the ingress NodePorts by TCP
+    expect(config.monitors).toEqual([
+      expect.objectContaining({ name: 'viok-demo-api', type: 'https', method: 'GET', url: '/readyz' }),
+      expect.objectContaining({ name: 'viok-demo-ingress', type: 'tcp' }),
+    ]);
     expect(config.pools.map((p) => p.name).sort()).toEqual([
       'viok-demo-api',
       'viok-demo-ingress-http',
       'viok-demo-ingress-https',
     ]);
     const pool = config.pools.find((p) => p.name === 'viok-demo-api');
-    expect(config.pools.every((p) => p.monitorId === config.monitors[0]?.id)).toBe(true);
+    const monitorOf = (name: string): string | undefined =>
+      config.monitors.find((m) => m.id === config.pools.find((p) => p.name === name)?.monitorId)?.name;
+    expect(monitorOf('viok-demo-api')).toBe('viok-demo-api');
+    expect(monitorOf('viok-demo-ingress-http')).toBe('viok-demo-ingress');
+    expect(monitorOf('viok-demo-ingress-https')).toBe('viok-demo-ingress');
     const cpAddress = (n: number): string =>
       ports.find((p) => p.name === `viok-demo-port-cp-${n}`)?.fixed_ips[0]?.ip_address ?? '';
     expect(pool?.members.map((m) => [m.name, m.ipAddress, m.port]).sort()).toEqual([
@@ -209,6 +217,7 @@ describe('nsx-v create and delete against the simulator', () => {
         'PUT /api/4.0/edges/EDGE/loadbalancer/config',
         'POST /api/4.0/edges/EDGE/loadbalancer/config/applicationprofiles',
         'POST /api/4.0/edges/EDGE/loadbalancer/config/monitors',
+        'POST /api/4.0/edges/EDGE/loadbalancer/config/monitors',
         ...[
           'firewall/config/rules',
           'loadbalancer/config/pools',
@@ -252,6 +261,7 @@ describe('nsx-v create and delete against the simulator', () => {
     ).toEqual(
       [
         `/api/4.0/edges/${edgeId}/loadbalancer/config/applicationprofiles/ID`,
+        `/api/4.0/edges/${edgeId}/loadbalancer/config/monitors/ID`,
         `/api/4.0/edges/${edgeId}/loadbalancer/config/monitors/ID`,
         ...[
           'firewall/config/rules',

@@ -54,6 +54,19 @@ describe('vds create and delete against the simulator', () => {
       ),
     ).toBe(true);
     expect(result.outputs?.apiEndpoint).toEqual({ host: vip?.fixed_ips[0]?.ip_address, port: 6443 });
+    // keepalived holds the VIP on the NIC with the LB port's MAC, resolved on the node: no eth0
+    for (const lb of servers.filter((s) => s.name.startsWith('demo-lb-'))) {
+      const r = await h.sim.api('GET', `/compute/v2.1/servers/${lb.id}`, {
+        headers: { 'openstack-api-version': 'compute 2.3' },
+      });
+      const raw = (r.body as { server: Record<string, string> }).server['OS-EXT-SRV-ATTR:user_data'] ?? '';
+      const userData = Buffer.from(raw, 'base64').toString('utf8');
+      const mac = ports.find((p) => p.name === `viok-${lb.name.replace('demo-', 'demo-port-')}`)?.mac_address;
+      expect(mac).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
+      expect(userData).toContain(`interface @nic:${mac}@`);
+      expect(userData).toContain(`${vip?.fixed_ips[0]?.ip_address}/24 dev @nic:${mac}@`);
+      expect(userData).not.toMatch(/\beth0\b/);
+    }
     for (const p of ports) expect(p.tags).toEqual(expect.arrayContaining([tag, 'team=platform', 'env=dev']));
     for (const s of servers) expect(s.tags).toEqual(expect.arrayContaining([tag]));
   });

@@ -354,6 +354,24 @@ describe('simulated Nova v2.1', () => {
     await nova('DELETE', `/servers/${id}`);
   });
 
+  test('os-getConsoleOutput: 409 while building, then the console tail; a bad length is 400', async () => {
+    const { id } = await create({ name: 'console', networks: 'none' });
+    const consoleOf = (body: unknown) => nova('POST', `/servers/${id}/action`, body);
+    expect((await consoleOf({ 'os-getConsoleOutput': {} })).status).toBe(409);
+    sim.clock.advance(5000);
+    const all = await consoleOf({ 'os-getConsoleOutput': {} });
+    expect(all.status).toBe(200);
+    const output = (all.body as { output: string }).output;
+    expect(output).toContain('Linux version');
+    // no viok user data: noise only, no marker
+    expect(output).not.toContain('viok-bootstrap:');
+    const tail = await consoleOf({ 'os-getConsoleOutput': { length: 2 } });
+    expect((tail.body as { output: string }).output.trim().split('\n')).toHaveLength(2);
+    expect((await consoleOf({ 'os-getConsoleOutput': { length: -1 } })).body).toEqual(all.body);
+    expect((await consoleOf({ 'os-getConsoleOutput': { length: 'x' } })).status).toBe(400);
+    await nova('DELETE', `/servers/${id}`);
+  });
+
   describe('listing', () => {
     const ids: Record<string, string> = {};
     let before: string;

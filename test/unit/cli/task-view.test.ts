@@ -123,6 +123,32 @@ describe('TaskView (the live view on a terminal)', () => {
     expect(screen).toContain('  ✖ demo-worker-1  worker         ERROR: No valid host was found  4.0s');
   });
 
+  it('follows the bootstrap phases from the consoles: busy per phase, bootstrapped, or the failed phase', () => {
+    const h = harness();
+    h.emit({
+      type: 'phase',
+      phase: 'bootstrap',
+      message: "following 2 nodes' bootstrap on their serial consoles",
+    });
+    const marker = (node: string, phase: string, status: string, attempt?: number) => ({
+      type: 'node' as const,
+      node,
+      status: `${phase} ${status}`,
+      bootstrap: { phase, status, ...(attempt !== undefined ? { attempt } : {}) },
+    });
+    h.emit(
+      marker('demo-cp-1', 'kubeadm-init', 'start', 1),
+      marker('demo-worker-1', 'kubeadm-join', 'retry', 2),
+    );
+    h.advance(1000);
+    expect(h.screen.text()).toMatch(/demo-cp-1 +control-plane +kubeadm-init /);
+    expect(h.screen.text()).toMatch(/demo-worker-1 +worker +kubeadm-join retry \(attempt 2\)/);
+    h.emit(marker('demo-cp-1', 'done', 'ok'), marker('demo-worker-1', 'kubeadm-join', 'failed', 5));
+    h.advance(1000);
+    expect(h.screen.text()).toMatch(/✔ demo-cp-1 +control-plane +bootstrapped/);
+    expect(h.screen.text()).toMatch(/✖ demo-worker-1 +worker +kubeadm-join failed \(attempt 5\)/);
+  });
+
   it('redraws in place: every frame replaces the last, at most one per 100 ms', () => {
     const h = harness();
     h.emit({ type: 'phase', phase: 'delete', message: '3 objects' });
@@ -178,6 +204,21 @@ describe('TaskView (the live view on a terminal)', () => {
     h.emit({ type: 'phase', phase: 'later', message: 'ignored' });
     h.advance(500);
     expect(h.screen.text()).toBe(final);
+  });
+
+  it('the Kubernetes wait: a node goes from ACTIVE through NotReady to Ready (done)', () => {
+    const h = harness();
+    h.emit(
+      { type: 'phase', phase: 'wait', message: 'waiting for 1 server' },
+      { type: 'node', node: 'demo-cp-1', status: 'ACTIVE' },
+      { type: 'phase', phase: 'kubernetes', message: 'waiting for https://192.0.2.10:6443/readyz' },
+      { type: 'node', node: 'demo-cp-1', status: 'NotReady', message: 'not registered yet' },
+    );
+    h.advance(1000);
+    expect(h.screen.text()).toMatch(/^ {2}. demo-cp-1 {2}control-plane {2}NotReady {2}1\.0s$/m);
+    h.emit({ type: 'node', node: 'demo-cp-1', status: 'Ready' });
+    h.view.close('done');
+    expect(h.screen.text()).toMatch(/^ {2}✔ demo-cp-1 {2}control-plane {2}Ready {2}1\.0s$/m);
   });
 
   it('after an error or Ctrl-C says where it stopped', () => {

@@ -11,7 +11,7 @@ const apiError = (status: number): ApiError =>
     status,
     backendMessage: 'in use',
   });
-const timing = { serverBootMs: 1000, deleteMs: 60_000, pollMs: 1000, maxPollMs: 5000 };
+const timing = { serverBootMs: 1000, deleteMs: 60_000, bootstrapMs: 1000, pollMs: 1000, maxPollMs: 5000 };
 
 describe('deleteWithRetry', () => {
   it('retries 409 in-use with growing pauses until the delete goes through', async () => {

@@ -1,10 +1,18 @@
+import fs from 'node:fs';
 import path from 'node:path';
-import type { FirewallRuleInput, NsxvClient } from '../../../src/clients/nsxv';
+import type { FirewallRuleInput, Monitor, MonitorInput, NsxvClient } from '../../../src/clients/nsxv';
+import {
+  defaultIngressNginxVersion,
+  ingressNodePorts,
+  renderIngressNginxManifest,
+} from '../../../src/render';
 import type { ProvisionContext } from '../../../src/provision/context';
 import {
   edgeNameForRouter,
+  ensureMonitor,
   ensureVipFirewallRule,
   LISTENERS,
+  monitorInput,
 } from '../../../src/provision/backends/nsx-v/edge-lb';
 import { nsxvBackend } from '../../../src/provision/backends/nsx-v';
 import { noBackendClients } from '../../../src/provision/backend';
@@ -130,5 +138,63 @@ describe('the nsx-v backend', () => {
         },
       }),
     ).toThrow(/needs the NSX Manager/);
+  });
+});
+
+describe('the Edge listeners and monitors', () => {
+  it('forward VIP:80 and VIP:443 to the NodePorts the ingress manifest fixes (one definition)', () => {
+    const worker = LISTENERS.filter((l) => l.role === 'worker');
+    expect(worker.map((l) => [l.port, l.memberPort, l.monitor])).toEqual([
+      [80, ingressNodePorts.http, 'ingress'],
+      [443, ingressNodePorts.https, 'ingress'],
+    ]);
+    const manifest = renderIngressNginxManifest(defaultIngressNginxVersion);
+    expect(manifest).toContain(`nodePort: ${ingressNodePorts.http}\n`);
+    expect(manifest).toContain(`nodePort: ${ingressNodePorts.https}\n`);
+  });
+
+  it('check the API servers with GET /readyz over HTTPS (like HAProxy) and ingress by TCP', () => {
+    expect(monitorInput('demo', 'api')).toMatchObject({
+      name: 'viok-demo-api',
+      type: 'https',
+      method: 'GET',
+      url: '/readyz',
+    });
+    expect(monitorInput('demo', 'ingress')).toMatchObject({ name: 'viok-demo-ingress', type: 'tcp' });
+    const haproxy = fs.readFileSync(path.join(repoRoot, 'templates', 'haproxy.cfg'), 'utf8');
+    expect(haproxy).toMatch(/GET \/readyz/);
+  });
+
+  it('bring an older TCP API monitor in step, and leave a matching one alone', async () => {
+    const updates: MonitorInput[] = [];
+    const client = (found: Monitor): NsxvClient =>
+      ({
+        monitors: {
+          findByName: () => Promise.resolve(found),
+          update: (_e: string, _id: string, m: MonitorInput) => {
+            updates.push(m);
+            return Promise.resolve();
+          },
+        },
+      }) as unknown as NsxvClient;
+    const old: Monitor = {
+      id: 'monitor-1',
+      name: 'viok-demo-api',
+      type: 'tcp',
+      interval: 5,
+      timeout: 15,
+      maxRetries: 3,
+    };
+    expect(await ensureMonitor(client(old), 'edge-1', 'demo', 'api')).toEqual({
+      id: 'monitor-1',
+      created: true,
+    });
+    expect(updates).toEqual([monitorInput('demo', 'api')]);
+    const current = { ...old, ...monitorInput('demo', 'api'), id: 'monitor-1' } as Monitor;
+    expect(await ensureMonitor(client(current), 'edge-1', 'demo', 'api')).toEqual({
+      id: 'monitor-1',
+      created: false,
+    });
+    expect(updates).toHaveLength(1);
   });
 });

@@ -1,7 +1,11 @@
 import YAML from 'yaml';
 import { InternalError, UserInputError } from '../../../src/core/errors';
 import {
+  defaultIngressNginxVersion,
   flannelImages,
+  ingressNginxVersions,
+  ingressNodePorts,
+  renderIngressNginxManifest,
   renderFlannelManifest,
   renderHaproxyCfg,
   renderKeepalivedConf,
@@ -82,7 +86,7 @@ describe('keepalived.conf', () => {
         index,
         address: `10.1.0.${5 + index}`,
         peers: [`10.1.0.${6 - index}`],
-        vipInterface: 'eth1',
+        vipMac: 'FA:16:3E:00:00:05',
         vipPrefixLength: 24,
       },
     });
@@ -94,8 +98,10 @@ describe('keepalived.conf', () => {
     expect(second).toMatch(/^\s+priority 140$/m);
     expect(first).toMatch(/^\s+unicast_src_ip 10\.1\.0\.5$/m);
     expect(first).toMatch(/unicast_peer \{\n\s+10\.1\.0\.6\n\s+\}/);
-    expect(first).toMatch(/^\s+10\.1\.0\.4\/24 dev eth1$/m);
-    expect(first).toMatch(/^\s+interface eth1$/m);
+    // the interface is named by its port's MAC; the node resolves it (viok-keepalived-conf)
+    expect(first).toMatch(/^\s+10\.1\.0\.4\/24 dev @nic:fa:16:3e:00:00:05@$/m);
+    expect(first).toMatch(/^\s+interface @nic:fa:16:3e:00:00:05@$/m);
+    expect(first).not.toMatch(/eth\d/);
     // Both nodes are in the same VRRP group.
     const vrid = (s: string): string | undefined => /virtual_router_id (\d+)/.exec(s)?.[1];
     expect(vrid(first)).toBe(vrid(second));
@@ -110,6 +116,109 @@ describe('keepalived.conf', () => {
     expect(virtualRouterIdFor('demo')).not.toBe(virtualRouterIdFor('prod'));
     expect(vrrpPriority(100)).toBe(1);
   });
+
+  it('checks HAProxy through /readyz with a timeout, lowering the priority (never pidof)', () => {
+    const first = conf(0);
+    expect(first).not.toContain('pidof');
+    expect(first).toMatch(
+      /script "\/usr\/bin\/curl -fsk --max-time 2 .*https:\/\/127\.0\.0\.1:6443\/readyz"/,
+    );
+    // a failed check drops 150 below the peer's 140, but both failing still leaves one holder
+    expect(first).toMatch(/^\s+weight -50$/m);
+    expect(vrrpPriority(0) - 50).toBeLessThan(vrrpPriority(1));
+  });
+
+  it('holds the management VIP (nsx-t external kubectl) in the same instance, on the NIC with that MAC', () => {
+    const text = renderKeepalivedConf({
+      clusterName: 'demo',
+      vip: '10.1.0.4',
+      node: {
+        name: 'demo-lb-1',
+        index: 0,
+        address: '10.1.0.5',
+        peers: ['10.1.0.6'],
+        vipMac: 'fa:16:3e:00:00:01',
+        vipPrefixLength: 24,
+        externalVip: { address: '10.2.0.9', prefixLength: 23, mac: 'fa:16:3e:00:00:00' },
+      },
+    });
+    expect(text.match(/vrrp_instance/g)).toHaveLength(1);
+    expect(text).toMatch(
+      /virtual_ipaddress \{\n\s+10\.1\.0\.4\/24 dev @nic:fa:16:3e:00:00:01@\n\s+10\.2\.0\.9\/23 dev @nic:fa:16:3e:00:00:00@\n\s+\}/,
+    );
+  });
+
+  it('refuses a missing MAC rather than rendering an interface nobody has', () => {
+    expect(() =>
+      renderKeepalivedConf({
+        clusterName: 'demo',
+        vip: '10.1.0.4',
+        node: { name: 'x', index: 0, address: '10.1.0.5', peers: [], vipMac: '', vipPrefixLength: 24 },
+      }),
+    ).toThrow(InternalError);
+  });
+});
+
+describe('ingress-nginx manifest', () => {
+  interface K8sDoc {
+    kind: string;
+    metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+    spec?: { type?: string; ports?: { name: string; port: number; nodePort?: number }[] };
+  }
+  const load = (text: string): K8sDoc[] =>
+    YAML.parseAllDocuments(text).map((d) => {
+      expect(d.errors).toEqual([]);
+      return d.toJS() as K8sDoc;
+    });
+
+  it('ships patched releases only (CVE-2025-1974 is fixed from 1.11.5 and 1.12.1), the newest by default', () => {
+    const atLeast = (v: string, min: number[]): boolean => {
+      const parts = v.replace(/^v/, '').split('.').map(Number);
+      for (let i = 0; i < 3; i++)
+        if ((parts[i] ?? 0) !== (min[i] ?? 0)) return (parts[i] ?? 0) > (min[i] ?? 0);
+      return true;
+    };
+    for (const v of ingressNginxVersions) expect(atLeast(v, [1, 12, 1])).toBe(true);
+    expect(defaultIngressNginxVersion).toBe(ingressNginxVersions[0]);
+  });
+
+  it.each([...ingressNginxVersions])(
+    '%s: the controller Service is a NodePort on the fixed ports',
+    (version) => {
+      const text = renderIngressNginxManifest(version);
+      expect(text).not.toContain('{{');
+      const docs = load(text);
+      const controller = docs.filter(
+        (d) => d.kind === 'Service' && d.metadata.name === 'ingress-nginx-controller',
+      );
+      expect(controller).toHaveLength(1);
+      expect(controller[0]?.spec?.type).toBe('NodePort');
+      expect(controller[0]?.spec?.ports).toEqual([
+        expect.objectContaining({ name: 'http', port: 80, nodePort: ingressNodePorts.http }),
+        expect.objectContaining({ name: 'https', port: 443, nodePort: ingressNodePorts.https }),
+      ]);
+      // only the controller Service is pinned: the admission webhook stays a ClusterIP
+      const pinned = docs.filter((d) => d.spec?.ports?.some((p) => p.nodePort !== undefined));
+      expect(pinned.map((d) => d.metadata.name)).toEqual(['ingress-nginx-controller']);
+      expect(controller[0]?.metadata.labels?.['app.kubernetes.io/version']).toBe(version.slice(1));
+    },
+  );
+
+  it.each([...ingressNginxVersions])(
+    '%s: every image is a registry.k8s.io digest, nothing from GitHub',
+    (version) => {
+      const text = renderIngressNginxManifest(version);
+      const images = [...text.matchAll(/^\s*image: (\S+)$/gm)].map((m) => m[1] ?? '');
+      expect(images.length).toBeGreaterThanOrEqual(3);
+      for (const image of images)
+        expect(image).toMatch(/^registry\.k8s\.io\/ingress-nginx\/[a-z-]+:v[\d.]+@sha256:[0-9a-f]{64}$/);
+      expect(images).toContainEqual(expect.stringContaining(`/controller:${version}@sha256:`));
+      expect(text).not.toMatch(/github/i);
+      expect(load(text).map((d) => d.kind)).toEqual(
+        expect.arrayContaining(['Namespace', 'Deployment', 'IngressClass', 'ValidatingWebhookConfiguration']),
+      );
+    },
+  );
 });
 
 describe('Flannel manifest', () => {
@@ -133,6 +242,9 @@ describe('Flannel manifest', () => {
     const ds = JSON.stringify(docs.find((d) => d.kind === 'DaemonSet'));
     expect(ds).toContain(flannelImages.flannel);
     expect(ds).toContain(flannelImages.cniPlugin);
+    // upstream publishes on ghcr.io; every image is pinned to a tag, never latest
+    for (const image of Object.values(flannelImages))
+      expect(image).toMatch(/^ghcr\.io\/flannel-io\/[a-z-]+:v\d/);
   });
 });
 
@@ -195,11 +307,13 @@ describe('NCP configuration', () => {
 
   it('puts the password only in its Secret, escaped for oslo.config', () => {
     const docs = manifest(renderNcpManifest(ncpInput(), api));
-    expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual([
-      'Namespace/nsx-system',
+    // the configuration viok renders (the vendored workloads: ncp-manifest.test.ts)
+    const config = docs.filter((d) => d.kind === 'ConfigMap' || d.kind === 'Secret');
+    expect(config.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual([
       'ConfigMap/nsx-ncp-config',
       'ConfigMap/nsx-node-agent-config',
       'Secret/nsx-secret',
+      'Secret/lb-secret',
       'Secret/nsx-ncp-credentials',
     ]);
     for (const d of docs.filter((x) => x.metadata.name !== 'nsx-ncp-credentials')) {
@@ -225,8 +339,9 @@ describe('NCP configuration', () => {
   });
 
   it('points the node agent at the pod NIC and gives it no credentials', () => {
+    // the name viok's netplan gives the pod NIC on every node
     const text = renderNodeAgentIni(ncpInput(), api);
-    expect(parseIni(text).nsx_node_agent).toEqual({ ovs_uplink_port: 'eth2' });
+    expect(parseIni(text).nsx_node_agent).toEqual({ ovs_uplink_port: 'viokpod0' });
     expect(text).not.toMatch(/nsx_api/);
   });
 

@@ -8,11 +8,12 @@ import type {
   Backend,
   BackendServer,
   ClusterRenderInput,
-  ExtraNic,
   LbNodeRenderInput,
+  NodeNic,
   NcpRenderInput,
 } from '../../../src/render';
 import {
+  defaultIngressNginxVersion,
   renderControlPlaneUserData,
   renderHaproxyCfg,
   renderKeepalivedConf,
@@ -21,9 +22,12 @@ import {
 } from '../../../src/render';
 
 export const nsxPassword = 'S3cret$pa ss!';
+/** An NCP image as an operator would load it into their own registry. */
+export const ncpImage = 'registry.example.com/nsx-ncp-ubuntu:4.2.1.24114718';
 
 export function ncpInput(overrides: Partial<NcpRenderInput> = {}): NcpRenderInput {
   return {
+    image: ncpImage,
     cluster: 'demo',
     managers: ['https://nsxmgr-1.example.com/', 'https://10.20.0.2:443'],
     user: 'admin',
@@ -54,15 +58,29 @@ export function clusterInput(
     apiEndpoint: { host: apiHost, port: 6443 },
     pki,
     ...(backend === 'nsx-t' ? { ncp: ncpInput() } : {}),
+    // as the vds and nsx-v backends fill it by default; nsx-t never (NCP provides ingress)
+    ...(backend === 'nsx-t'
+      ? {}
+      : { ingress: { controller: 'ingress-nginx' as const, version: defaultIngressNginxVersion } }),
   };
 }
 
 const mac = (n: number, nic: number): string => `fa:16:3e:00:${n.toString(16).padStart(2, '0')}:0${nic}`;
 
-/** nsx-t nodes: eth0 management (first NIC), eth1 API network, eth2 NCP pod network. */
-function nsxtNics(n: number, withPod: boolean): ExtraNic[] {
-  const nics: ExtraNic[] = [{ name: 'eth1', macAddress: mac(n, 1), role: 'api' }];
-  if (withPod) nics.push({ name: 'eth2', macAddress: mac(n, 2), role: 'pod' });
+/** The API subnet's routing on nsx-t: pods come from NCP's IP block and SNAT pool. */
+export const apiRouting = {
+  subnetCidr: '10.1.0.0/24',
+  gateway: '10.1.0.1',
+  returnCidrs: ['172.30.0.0/16', '192.0.2.0/24'],
+};
+
+/** nsx-t nodes: management (first NIC), API network, NCP pod network; found by MAC. */
+function nsxtNics(n: number, withPod: boolean): NodeNic[] {
+  const nics: NodeNic[] = [
+    { macAddress: mac(n, 0), role: 'management' },
+    { macAddress: mac(n, 1), role: 'api', apiRouting },
+  ];
+  if (withPod) nics.push({ macAddress: mac(n, 2), role: 'pod' });
   return nics;
 }
 
@@ -88,7 +106,7 @@ export function renderCluster(
     const node = {
       name: `demo-cp-${i}`,
       address: `${prefix}${11 + i}`,
-      ...(nsxt ? { extraNics: nsxtNics(11 + i, true) } : {}),
+      ...(nsxt ? { nics: nsxtNics(11 + i, true) } : {}),
     };
     controlPlane.push({ name: node.name, address: node.address });
     userData[`${node.name}.user-data`] = renderControlPlaneUserData(c, node, i === 0);
@@ -97,7 +115,7 @@ export function renderCluster(
     const node = {
       name: `demo-worker-${i}`,
       address: `${prefix}${21 + i}`,
-      ...(nsxt ? { extraNics: nsxtNics(21 + i, true) } : {}),
+      ...(nsxt ? { nics: nsxtNics(21 + i, true) } : {}),
     };
     userData[`${node.name}.user-data`] = renderWorkerUserData(c, node);
   }
@@ -111,9 +129,14 @@ export function renderCluster(
         index,
         address,
         peers: lbAddresses.filter((a) => a !== address),
-        vipInterface: nsxt ? 'eth1' : 'eth0',
+        vipMac: mac(5 + index, nsxt ? 1 : 0),
         vipPrefixLength: 24,
-        ...(nsxt ? { extraNics: nsxtNics(5 + index, false) } : {}),
+        ...(nsxt
+          ? {
+              nics: nsxtNics(5 + index, false),
+              externalVip: { address: '10.2.0.4', prefixLength: 24, mac: mac(5 + index, 0) },
+            }
+          : {}),
       };
       userData[`${node.name}.user-data`] = renderLoadBalancerUserData({
         clusterName: 'demo',
@@ -123,11 +146,12 @@ export function renderCluster(
         controlPlane,
       });
       haproxyCfg[node.name] = renderHaproxyCfg({ clusterName: 'demo', apiPort: 6443, controlPlane });
-      keepalivedConf[node.name] = renderKeepalivedConf({
-        clusterName: 'demo',
-        vip: c.apiEndpoint.host,
-        node,
-      });
+      // with the names a node would resolve (the e2e checks it with keepalived -t in a namespace
+      // holding eth0 and eth1): the management NIC eth0, the API NIC eth1 (nsx-t)
+      keepalivedConf[node.name] = renderKeepalivedConf(
+        { clusterName: 'demo', vip: c.apiEndpoint.host, node },
+        (m) => (m.endsWith(':01') ? 'eth1' : 'eth0'),
+      );
     });
   }
   return { backend, userData, haproxyCfg, keepalivedConf };

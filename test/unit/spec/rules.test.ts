@@ -87,6 +87,55 @@ describe('semantic rules', () => {
     ]);
   });
 
+  it('nsx-t: NCP image required, with where to get it', () => {
+    const spec = example('nsx-t');
+    expect(check(spec)).toEqual([]);
+    delete spec.spec.nsxt?.ncp;
+    expect(check(spec)).toEqual([
+      [
+        '/spec/nsxt/ncp/image',
+        expect.stringMatching(
+          /is required for backend nsx-t: NCP's image is not public\. Download the "NSX Container Plugin" package/,
+        ),
+        'nsxt-ncp-image',
+      ],
+    ]);
+  });
+
+  it('nsx-t: the NCP version matches the image tag when the tag is a version', () => {
+    const spec = example('nsx-t');
+    const ncp = (image: string, version?: '4.1' | '4.2'): void => {
+      if (spec.spec.nsxt) spec.spec.nsxt.ncp = { image, ...(version ? { version } : {}) };
+    };
+    for (const [image, version] of [
+      ['registry.example.com:5000/nsx-ncp-ubuntu:4.2.1.24114718', undefined],
+      ['registry.example.com/nsx-ncp-ubuntu:4.1.2.22859014', '4.1'],
+      ['registry.example.com/nsx-ncp-ubuntu:latest', '4.1'],
+      ['registry.example.com/nsx-ncp-ubuntu@sha256:' + 'a'.repeat(64), undefined],
+    ] as const) {
+      ncp(image, version);
+      expect(check(spec)).toEqual([]);
+    }
+    ncp('registry.example.com/nsx-ncp-ubuntu:4.1.2.22859014');
+    expect(check(spec)).toEqual([
+      [
+        '/spec/nsxt/ncp/version',
+        "is not set (so 4.2), but the image's tag 4.1.2.22859014 is NCP 4.1; set version: '4.1'",
+        'nsxt-ncp-version',
+      ],
+    ]);
+    ncp('registry.example.com/nsx-ncp-ubuntu:3.2.1.19730633', '4.2');
+    expect(check(spec)).toEqual([
+      [
+        '/spec/nsxt/ncp/image',
+        expect.stringContaining(
+          'is NCP 3.2 (tag 3.2.1.19730633); viok ships the manifests of NCP 4.1 and 4.2 only',
+        ),
+        'nsxt-ncp-version',
+      ],
+    ]);
+  });
+
   it('control plane: odd counts only', () => {
     const spec = example('vds');
     for (const count of [1, 3, 5, 7]) {

@@ -164,6 +164,7 @@ describe('viok init question flow', () => {
       { ask: 'Overlay transport zone', answer: 'overlay-tz' },
       { ask: 'NCP pod IP block', answer: '' },
       { ask: 'External IP pool', answer: ['', '172.16.5.0/24', '203.0.113.0/24'] },
+      { ask: 'NCP image', answer: 'registry.example.com/nsx-ncp-ubuntu:4.2.1.24114718' },
       { ask: 'NetworkPolicy', answer: true },
       { ask: 'Service CIDR', answer: '' },
       { ask: 'Write this spec?', answer: true },
@@ -203,6 +204,7 @@ describe('viok init question flow', () => {
       tier0Router: 'tier0-router',
       overlayTransportZone: 'overlay-tz',
       externalIpPool: { cidr: '203.0.113.0/24' },
+      ncp: { image: 'registry.example.com/nsx-ncp-ubuntu:4.2.1.24114718' },
     });
     expect(spec.spec.networkPolicy).toBe(true);
     expect(spec.spec.podCidr).toBeUndefined();
@@ -433,6 +435,7 @@ describe('viok init without a terminal', () => {
       externalNetwork: 'public',
       externalIpPool: '203.0.113.0/24',
       overlayTransportZone: 'overlay-tz',
+      ncpImage: 'registry.example.com/nsx-ncp-ubuntu:4.2.1.24114718',
     };
     delete (answers as Record<string, unknown>).providerNetwork;
     await expect(

@@ -1,4 +1,4 @@
-import { InternalError } from '../../../core/errors';
+import { InternalError, UserInputError } from '../../../core/errors';
 import type { ResourceContext, ResourceOutput } from '../../../engine/graph';
 import type { Port } from '../../../clients/neutron/ports';
 import {
@@ -6,7 +6,8 @@ import {
   renderLoadBalancerUserData,
   renderWorkerUserData,
 } from '../../../render';
-import type { ClusterRenderInput, ExtraNic, NcpRenderInput } from '../../../render';
+import { podNicName } from '../../../render';
+import type { ClusterRenderInput, NcpRenderInput, NodeNic } from '../../../render';
 import type { BackendPlan, BuildInput, ClusterOutputs, PlannedResource, Backend } from '../../backend';
 import { ensureNeutron, findNeutron, neutronName } from '../../ensure-neutron';
 import { serverResource } from '../../servers';
@@ -15,21 +16,31 @@ import { NSXT_OUTPUT_KEY, trustedCaOf } from './connect';
 import { nsxtNodes, type NetworkRole, type NsxtNode } from './nodes';
 import { IP_BLOCK_KEY, IP_POOL_KEY, nsxObjectResources, nsxOf, sectionKey } from './nsx-objects';
 import { portTagsKey, portTagsResource } from './port-tags';
+import { ncpIdentityOf, principalIdentityResource } from './principal-identity';
 import { rulesKey, securityGroupResources, sgKey } from './security-groups';
+import { defaulted } from '../../../spec/defaults';
 
 export const API_PORT = 6443;
 /** The keepalived VIP on the API network; same key as vds, so `viok describe` finds it. */
 export const VIP_KEY = 'port/vip';
-const fipKey = (short: string): string => `floatingip/${short}`;
-/** Guest NIC name of each network (see NICS in nodes.ts for why this order). */
-const NIC_NAME: Record<NetworkRole, string> = { mgmt: 'eth0', api: 'eth1', pod: 'eth2' };
+/**
+ * The external kubectl endpoint's VIP on the management network: the same keepalived instance holds
+ * it with the API VIP, and the floating IP `FIP_KEY` is bound to it, so external kubectl follows the
+ * VIP when an LB node fails (a floating IP on one LB node's port would not).
+ */
+export const MGMT_VIP_KEY = 'port/vip-mgmt';
+export const FIP_KEY = 'floatingip/api';
+/** A Kubernetes node's floating IP on its management port, e.g. floatingip/worker-2. */
+export const nodeFipKey = (short: string): string => `floatingip/${short}`;
+const NIC_ROLE: Record<NetworkRole, NodeNic['role']> = { mgmt: 'management', api: 'api', pod: 'pod' };
 
 /**
  * nsx-t (VIO-K's three-NIC layout): management, Kubernetes API and pod networks created per cluster;
  * the API router without SNAT; two HAProxy + keepalived nodes holding a VIP on the API network, each
- * with a floating IP on the management side for external kubectl; NSX objects for NCP (pod IP block,
+ * with a second VIP on the management network whose floating IP serves external kubectl; NSX objects for NCP (pod IP block,
  * external pool, marker sections) and the NCP tags on every Kubernetes node's pod logical port, set
- * before the node's server is created.
+ * before the node's server is created; NCP's principal identity, whose certificate and key (never the
+ * NSX admin password) go into the control-plane user data.
  */
 export const nsxtGraph: Pick<Backend, 'plan'> = {
   plan(input: BuildInput): BackendPlan {
@@ -67,6 +78,8 @@ export const nsxtGraph: Pick<Backend, 'plan'> = {
               },
             },
       ),
+      // NCP's own identity: registered before the control-plane user data that carries its key
+      principalIdentityResource(ctx),
     ];
 
     const portResource = (
@@ -91,60 +104,70 @@ export const nsxtGraph: Pick<Backend, 'plan'> = {
           security_groups: [c.output(sgKey(group)).id],
           ...extra(c),
         }));
-        return portOutput(r.resource, r.action, String(c.output(networkKey(net)).attributes?.name ?? net));
+        const network = c.output(networkKey(net)).attributes ?? {};
+        return portOutput(r.resource, r.action, String(network.name ?? net), Number(network.mtu ?? 0));
       },
     });
 
-    resources.push(portResource(VIP_KEY, 'api', 'lb'));
+    resources.push(portResource(VIP_KEY, 'api', 'lb'), portResource(MGMT_VIP_KEY, 'mgmt', 'lb'));
+    // keepalived moves the VIPs between the LB nodes: Neutron must let either send from them
+    const vipOf: Partial<Record<NetworkRole, string>> = { api: VIP_KEY, mgmt: MGMT_VIP_KEY };
     for (const node of nodes) {
       for (const net of Object.keys(node.ports) as NetworkRole[]) {
         const key = port(node, net);
+        const vipKey = vipOf[net];
         if (net === 'pod') resources.push(portResource(key, net, 'pod'));
-        else if (node.role === 'lb' && net === 'api')
-          // keepalived moves the VIP between the LB nodes: Neutron must let either send from it
+        else if (node.role === 'lb' && vipKey)
           resources.push(
             portResource(
               key,
               net,
               'lb',
-              (c) => ({ allowed_address_pairs: [{ ip_address: address(c.output(VIP_KEY)) }] }),
-              [VIP_KEY],
+              (c) => ({ allowed_address_pairs: [{ ip_address: address(c.output(vipKey)) }] }),
+              [vipKey],
             ),
           );
         else resources.push(portResource(key, net, node.role));
       }
     }
 
-    // external kubectl reaches the LB nodes through floating IPs on their management ports
-    for (const node of lbNodes) {
-      const key = fipKey(node.short);
-      const mgmtPort = port(node, 'mgmt');
-      resources.push({
-        key,
-        kind: 'floatingip',
-        name: neutronName(cluster, key),
-        service: 'neutron',
-        dependsOn: [mgmtPort, interfaceKey('mgmt'), 'router/mgmt'],
-        cost: { neutron: { floatingip: 1 } },
-        exists: async () => (await findNeutron(ctx, key, neutron.floatingIps)) !== undefined,
-        ensure: async (c) => {
-          const ext = await external();
-          const r = await ensureNeutron(ctx, 'floatingip', key, neutron.floatingIps, () => ({
-            floating_network_id: ext.id,
-            port_id: c.output(mgmtPort).id,
-            description: `viok cluster ${cluster}: external kubectl to ${node.name}`,
-          }));
-          // a node recreated after ERROR has a new port: the kept floating IP follows it
-          if (r.resource.port_id !== c.output(mgmtPort).id)
-            await neutron.floatingIps.associate(r.resource.id, c.output(mgmtPort).id);
-          return {
-            id: r.resource.id,
-            action: r.action,
-            attributes: { address: r.resource.floating_ip_address },
-          };
-        },
-      });
-    }
+    /**
+     * A floating IP on the management port `portKey`, kept when the port is recreated (a node after
+     * ERROR, a lost VIP port): it follows the new port.
+     */
+    const floatingIpResource = (key: string, portKey: string, description: string): PlannedResource => ({
+      key,
+      kind: 'floatingip',
+      name: neutronName(cluster, key),
+      service: 'neutron',
+      dependsOn: [portKey, interfaceKey('mgmt'), 'router/mgmt'],
+      cost: { neutron: { floatingip: 1 } },
+      exists: async () => (await findNeutron(ctx, key, neutron.floatingIps)) !== undefined,
+      ensure: async (c) => {
+        const ext = await external();
+        const portId = c.output(portKey).id;
+        const r = await ensureNeutron(ctx, 'floatingip', key, neutron.floatingIps, () => ({
+          floating_network_id: ext.id,
+          port_id: portId,
+          description: `viok cluster ${cluster}: ${description}`,
+        }));
+        if (r.resource.port_id !== portId) await neutron.floatingIps.associate(r.resource.id, portId);
+        return {
+          id: r.resource.id,
+          action: r.action,
+          attributes: { address: r.resource.floating_ip_address },
+        };
+      },
+    });
+    // external kubectl: one floating IP on the management VIP port, wherever keepalived holds it
+    resources.push(floatingIpResource(FIP_KEY, MGMT_VIP_KEY, 'external kubectl to the API (management VIP)'));
+    // the seed's layout: each Kubernetes node's management NIC reachable from outside
+    const withFip = defaulted(spec.spec.nsxt?.nodeFloatingIps, '/spec/nsxt/nodeFloatingIps');
+    for (const node of k8sNodes)
+      if (node.role === 'control-plane' ? withFip.controlPlane : withFip.workers)
+        resources.push(
+          floatingIpResource(nodeFipKey(node.short), port(node, 'mgmt'), `${node.name} management NIC`),
+        );
 
     for (const node of k8sNodes) {
       resources.push(
@@ -153,24 +176,48 @@ export const nsxtGraph: Pick<Backend, 'plan'> = {
     }
 
     const nsxObjectKeys = resources.filter((r) => r.key.startsWith('nsxt/')).map((r) => r.key);
-    const apiPrefix = Number((spec.spec.networks.api?.cidr ?? '/24').split('/')[1] ?? 24);
-    const extraNics = (node: NsxtNode, c: ResourceContext): ExtraNic[] =>
-      (['api', 'pod'] as const)
+    const prefixOf = (cidr: string | undefined): number => Number((cidr ?? '/24').split('/')[1] ?? 24);
+    const apiPrefix = prefixOf(spec.spec.networks.api?.cidr);
+    const mgmtPrefix = prefixOf(spec.spec.networks.management?.cidr);
+    // every NIC by its port's MAC, in the Nova request's order (mgmt, api, pod)
+    const nodeNics = (node: NsxtNode, c: ResourceContext): NodeNic[] =>
+      (['mgmt', 'api', 'pod'] as const)
         .filter((net) => node.ports[net])
-        .map((net) => ({ name: NIC_NAME[net], macAddress: mac(c.output(port(node, net))), role: net }));
+        .map((net) => {
+          const out = c.output(port(node, net));
+          const mtu = Number(out.attributes?.mtu ?? 0);
+          const nic: NodeNic = { macAddress: mac(out), role: NIC_ROLE[net], ...(mtu > 0 ? { mtu } : {}) };
+          if (net !== 'api') return nic;
+          const subnet = c.output(subnetKey('api')).attributes ?? {};
+          return {
+            ...nic,
+            apiRouting: {
+              subnetCidr: String(subnet.cidr ?? ''),
+              gateway: String(subnet.gateway ?? ''),
+              // what NCP's pods come from: their IP block, and its SNAT pool
+              returnCidrs: [nsxt.podIpBlock.cidr, nsxt.externalIpPool.cidr],
+            },
+          };
+        });
 
     const ncpInput = (c: ResourceContext): NcpRenderInput => {
-      const auth = nsxOf(ctx).connection.options.auth;
+      const identity = ncpIdentityOf(ctx);
+      if (!identity)
+        throw new InternalError("NCP's principal identity certificate is missing from the state");
       const caPem = trustedCaOf(nsxOf(ctx), nsxt.caFile);
       const markers: { top?: string; bottom?: string } = {};
       if (nsxt.firewallMarkers?.top) markers.top = c.output(sectionKey('top')).id;
       if (nsxt.firewallMarkers?.bottom) markers.bottom = c.output(sectionKey('bottom')).id;
+      // the spec rule nsxt-ncp-image refuses a spec without it; a hand-built spec gets the same answer
+      if (!nsxt.ncp?.image) throw new UserInputError('nsxt.ncp.image is required for backend nsx-t');
       return {
+        image: nsxt.ncp.image,
+        ...(nsxt.ncp.version ? { version: nsxt.ncp.version } : {}),
         cluster,
         managers: nsxt.managers,
         user: nsxt.username,
-        // the same credentials viok uses; they reach the nodes only inside NCP's Kubernetes Secret
-        credentials: { kind: 'password', password: auth.password },
+        // NCP's principal identity (principal-identity.ts): the NSX admin password never reaches a node
+        credentials: { kind: 'client-certificate', certPem: identity.certPem, keyPem: identity.keyPem },
         ...(caPem ? { caPem } : {}),
         insecure: nsxt.insecure ?? false,
         tier0Router: nsxt.tier0Router,
@@ -178,7 +225,7 @@ export const nsxtGraph: Pick<Backend, 'plan'> = {
         containerIpBlocks: [c.output(IP_BLOCK_KEY).id],
         externalIpPools: [c.output(IP_POOL_KEY).id],
         ...(markers.top || markers.bottom ? { firewallMarkers: markers } : {}),
-        podInterface: NIC_NAME.pod,
+        podInterface: podNicName,
       };
     };
 
@@ -195,11 +242,17 @@ export const nsxtGraph: Pick<Backend, 'plan'> = {
             index: node.index - 1,
             address: apiAddress(node),
             peers: lbNodes.filter((n) => n !== node).map(apiAddress),
-            vipInterface: NIC_NAME.api,
+            vipMac: mac(c.output(port(node, 'api'))),
             vipPrefixLength: apiPrefix,
-            extraNics: extraNics(node, c),
+            externalVip: {
+              address: address(c.output(MGMT_VIP_KEY)),
+              prefixLength: mgmtPrefix,
+              mac: mac(c.output(port(node, 'mgmt'))),
+            },
+            nics: nodeNics(node, c),
           },
           controlPlane: controlPlane.map((n) => ({ name: n.name, address: apiAddress(n) })),
+          ...(spec.spec.bootstrap ? { bootstrap: spec.spec.bootstrap } : {}),
         });
       }
       const clusterInput: ClusterRenderInput = {
@@ -210,29 +263,37 @@ export const nsxtGraph: Pick<Backend, 'plan'> = {
         serviceCidr: spec.spec.serviceCidr ?? '10.96.0.0/12',
         apiEndpoint: { host: vip, port: API_PORT },
         pki: input.pki(),
+        nodeSubnets: [spec.spec.networks.management, spec.spec.networks.api, spec.spec.networks.pod].flatMap(
+          (n) => (n ? [n.cidr] : []),
+        ),
+        ...(spec.spec.bootstrap ? { bootstrap: spec.spec.bootstrap } : {}),
         ...(node.role === 'control-plane'
           ? {
-              extraApiCertSans: lbNodes.map((n) => address(c.output(fipKey(n.short)))),
+              // external kubectl's endpoint, the floating IP, and the management VIP it is bound to
+              // (what clients on the management network itself connect to)
+              extraApiCertSans: [address(c.output(FIP_KEY)), address(c.output(MGMT_VIP_KEY))],
               ncp: ncpInput(c),
             }
           : {}),
       };
-      const self = { name: node.name, address: apiAddress(node), extraNics: extraNics(node, c) };
+      const self = { name: node.name, address: apiAddress(node), nics: nodeNics(node, c) };
       return node.role === 'control-plane'
         ? renderControlPlaneUserData(clusterInput, self, node.index === 1)
         : renderWorkerUserData(clusterInput, self);
     };
 
     for (const node of nodes) {
-      const deps = [...node.portKeys, VIP_KEY, rulesKey(node.role)];
+      const deps = [...node.portKeys, VIP_KEY, subnetKey('api'), rulesKey(node.role)];
       if (node.role !== 'lb') deps.push(portTagsKey(node.short));
-      if (node.role === 'control-plane') deps.push(...lbNodes.map((n) => fipKey(n.short)), ...nsxObjectKeys);
-      if (node.role === 'lb') deps.push(...[...controlPlane, ...lbNodes].map((n) => port(n, 'api')));
-      // serverResource keeps the ports' order as the guest's NIC order: eth0 mgmt, eth1 api, eth2 pod
+      if (node.role === 'control-plane') deps.push(FIP_KEY, MGMT_VIP_KEY, ...nsxObjectKeys);
+      if (node.role === 'lb')
+        deps.push(MGMT_VIP_KEY, ...[...controlPlane, ...lbNodes].map((n) => port(n, 'api')));
+      // serverResource keeps the ports' order (mgmt, api, pod); the guest finds each NIC by MAC
       resources.push(
         serverResource(ctx, node, {
           facts,
           availabilityZone: spec.spec.availabilityZone,
+          configDrive: spec.spec.configDrive,
           dependsOn: deps,
           userData: (c) => userData(node, c),
         }),
@@ -265,10 +326,10 @@ function outputsOf(
   };
   const address = (key: string): string => String(at(key).attributes?.address ?? '');
   const vip = address(VIP_KEY);
-  const firstLb = lbNodes[0];
   return {
-    // external kubectl: the API network (and its VIP) is not reachable from outside
-    apiEndpoint: { host: firstLb ? address(fipKey(firstLb.short)) : vip, port: API_PORT },
+    // external kubectl: the API network (and its VIP) is not reachable from outside; the floating
+    // IP on the management VIP is, and follows keepalived
+    apiEndpoint: { host: address(FIP_KEY), port: API_PORT },
     loadBalancer: { vip, nodes: lbNodes.map((n) => n.name) },
     nodes: nodes.map((n) => ({
       name: n.name,
@@ -280,10 +341,15 @@ function outputsOf(
   };
 }
 
-function portOutput(port: Port, action: 'created' | 'found', network: string): ResourceOutput {
+function portOutput(port: Port, action: 'created' | 'found', network: string, mtu: number): ResourceOutput {
   return {
     id: port.id,
     action,
-    attributes: { address: port.fixed_ips[0]?.ip_address ?? '', mac: port.mac_address, network },
+    attributes: {
+      address: port.fixed_ips[0]?.ip_address ?? '',
+      mac: port.mac_address,
+      network,
+      ...(mtu > 0 ? { mtu } : {}),
+    },
   };
 }

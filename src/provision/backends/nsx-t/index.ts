@@ -1,18 +1,30 @@
 import type { Backend } from '../../backend';
-import { connectNsxtBackend, type NsxtConnection } from './connect';
+import { connectNsxtBackend, nsxtOf, type NsxtConnection } from './connect';
 import { deleteNsxtObjects } from './delete';
+import { deleteNcpObjects } from './ncp-objects';
 import { nsxtGraph } from './graph';
+import { deletePrincipalIdentity } from './principal-identity';
+import { checkNsxt } from './preflight';
 
 /** nsx-t: NCP on the nodes, an IP block, pool and firewall sections on the NSX-T Manager. */
 export const nsxtBackend: Backend = {
   name: 'nsx-t',
   limits: {},
   connect: connectNsxtBackend,
+  // the transport zone, tier-0, and the block's and pool's CIDRs, before anything is created
+  preflight: async (ctx, spec) => {
+    const nsx = nsxtOf(ctx.backendClients);
+    if (nsx && spec.spec.nsxt) await checkNsxt(nsx, spec.spec.nsxt, ctx.cluster);
+  },
   plan: (input) => nsxtGraph.plan(input),
-  // the IP block, pool and marker sections viok created, once nothing in OpenStack uses them
-  // (the plugin's own objects are left to the plugin)
+  // once nothing in OpenStack uses them: what NCP made for the cluster (its subnets keep the IP block),
+  // then the IP block, pool and marker sections viok created (the plugin's own objects are left to it),
+  // and NCP's principal identity with its certificate last
   cleanup: async (connection, input, when) => {
-    if (when === 'after')
-      await deleteNsxtObjects((connection as NsxtConnection).nsxt, input.cluster, input.progress);
+    if (when !== 'after') return;
+    const nsx = (connection as NsxtConnection).nsxt;
+    await deleteNcpObjects(nsx, input.cluster, input.progress);
+    await deleteNsxtObjects(nsx, input.cluster, input.progress);
+    await deletePrincipalIdentity(nsx, input.cluster, input.progress);
   },
 };

@@ -77,7 +77,12 @@ export function networkResources(
           name: neutronName(cluster, key),
           description: `viok cluster ${cluster}: ${net} network`,
         }));
-        return { id: r.resource.id, action: r.action, attributes: { name: r.resource.name } };
+        return {
+          id: r.resource.id,
+          action: r.action,
+          // the MTU goes into the nodes' netplan, which replaces cloud-init's (render/netplan.ts)
+          attributes: { name: r.resource.name, ...(r.resource.mtu ? { mtu: r.resource.mtu } : {}) },
+        };
       },
     });
     const sKey = subnetKey(net);
@@ -99,7 +104,12 @@ export function networkResources(
           ...(net === 'pod' ? { gateway_ip: null } : {}),
           ...(net === 'mgmt' && spec.spec.dnsServers ? { dns_nameservers: spec.spec.dnsServers } : {}),
         }));
-        return { id: r.resource.id, action: r.action, attributes: { cidr: r.resource.cidr } };
+        return {
+          id: r.resource.id,
+          action: r.action,
+          // the gateway: the API NIC's return path goes through the API router (render/netplan.ts)
+          attributes: { cidr: r.resource.cidr, gateway: r.resource.gateway_ip ?? '' },
+        };
       },
     });
   }

@@ -1,3 +1,4 @@
+import { defaulted } from '../../../spec/defaults';
 import type { ClusterSpec } from '../../../spec/types';
 import type { GroupRole, RuleSpec } from '../vds/rules';
 
@@ -10,7 +11,7 @@ export const nsxtGroups: readonly NsxtGroup[] = ['control-plane', 'worker', 'lb'
 
 /**
  * The least-open ingress rules of an nsx-t cluster (egress stays Neutron's default: open).
- * - LB nodes: 6443 from the allowed CIDRs (external kubectl through their floating IPs) and from the
+ * - LB nodes: 6443 from the allowed CIDRs (external kubectl through the management VIP's floating IP) and from the
  *   cluster's nodes (kubelets reach the API through the VIP on the API network); VRRP between them.
  * - Control plane: 6443 from the LB nodes, the nodes, and the external IP pool (NCP SNATs pods
  *   to it, and pods reach the API server through the `kubernetes` service's endpoints); etcd
@@ -18,13 +19,13 @@ export const nsxtGroups: readonly NsxtGroup[] = ['control-plane', 'worker', 'lb'
  * - Workers: kubelet 10250 from the control plane. No NodePorts: on nsx-t, LoadBalancer services
  *   are NSX Edge virtual servers that reach pods on the pod network, not node ports.
  * - No Flannel VXLAN: pod traffic goes through NCP's child ports on the pod network.
- * - SSH: to the LB nodes from sshAllowedCidrs (they hold the floating IPs; between the cluster's nodes
+ * - SSH: to the LB nodes from sshAllowedCidrs (the one holding the management VIP answers on its floating IP; between the cluster's nodes
  *   when there are none); to the other nodes only from the LB nodes, the jump hosts.
  * - pod: nothing. The pod NIC has no address; container traffic uses NCP's own child logical ports
  *   (their own address bindings, NCP's firewall sections), so port security can stay on.
  */
 export function nsxtRules(spec: ClusterSpec): Record<GroupRole, RuleSpec[]> {
-  const apiCidrs = spec.spec.loadBalancer?.apiAllowedCidrs ?? [];
+  const apiCidrs = defaulted(spec.spec.loadBalancer?.apiAllowedCidrs, '/spec/loadBalancer/apiAllowedCidrs');
   const sshCidrs = spec.spec.sshAllowedCidrs ?? [];
   const externalPool = spec.spec.nsxt?.externalIpPool.cidr;
   const tcp = (port: number | [number, number], from: RuleSpec['from'], description: string): RuleSpec => ({

@@ -1,5 +1,6 @@
 import { OperationError } from '../../../core/errors';
-import type { NsxvClient, PoolMember } from '../../../clients/nsxv';
+import type { MonitorInput, NsxvClient, PoolMember } from '../../../clients/nsxv';
+import { ingressNodePorts } from '../../../render';
 
 export const API_PORT = 6443;
 
@@ -11,24 +12,51 @@ export interface Listener {
   /** Port on the members. */
   memberPort: number;
   role: 'control-plane' | 'worker';
+  /** Which of the cluster's health monitors checks the members. */
+  monitor: MonitorRole;
 }
 
 /**
- * Ingress: an ingress controller exposed as a NodePort Service on 30080 (http) and 30443 (https) gets
- * VIP:80 and VIP:443; the workers sit on the internal network, so the Edge is their only way in.
+ * Ingress: the ingress controller viok installs (ingress-nginx, a NodePort Service on the fixed
+ * `ingressNodePorts`, one definition shared with its manifest) gets VIP:80 and VIP:443; the workers
+ * sit on the internal network, so the Edge is their only way in. With `ingress.controller: none`
+ * the listeners stay, for a controller the user brings on the same NodePorts.
  */
 export const LISTENERS: readonly Listener[] = [
-  { id: 'api', port: API_PORT, memberPort: API_PORT, role: 'control-plane' },
-  { id: 'ingress-http', port: 80, memberPort: 30080, role: 'worker' },
-  { id: 'ingress-https', port: 443, memberPort: 30443, role: 'worker' },
+  { id: 'api', port: API_PORT, memberPort: API_PORT, role: 'control-plane', monitor: 'api' },
+  { id: 'ingress-http', port: 80, memberPort: ingressNodePorts.http, role: 'worker', monitor: 'ingress' },
+  { id: 'ingress-https', port: 443, memberPort: ingressNodePorts.https, role: 'worker', monitor: 'ingress' },
 ];
+
+/** The cluster's two health monitors: the API servers' readiness, and the ingress NodePorts. */
+export type MonitorRole = 'api' | 'ingress';
+export const MONITOR_ROLES: readonly MonitorRole[] = ['api', 'ingress'];
+
+/**
+ * What each monitor checks. The API servers: `GET /readyz` over HTTPS, as HAProxy does on vds and
+ * nsx-t (templates/haproxy.cfg), so a server that listens but is not ready leaves the pool; kubeadm
+ * lets anonymous clients read /readyz. The vendored NSX-V API (lbMonitorsCreate.xsd) has no
+ * `expected` field, so the Edge's default status check applies. Ingress: a TCP connect, since the
+ * controller answers unknown hosts with 404.
+ */
+export function monitorInput(cluster: string, role: MonitorRole): MonitorInput {
+  const timing = { interval: 5, timeout: 15, maxRetries: 3 };
+  return role === 'api'
+    ? { name: monitorName(cluster, role), type: 'https', method: 'GET', url: '/readyz', ...timing }
+    : { name: monitorName(cluster, role), type: 'tcp', ...timing };
+}
+
+/** `viok-<cluster>-api` (the name the single TCP monitor had) and `viok-<cluster>-ingress`. */
+export function monitorName(cluster: string, role: MonitorRole): string {
+  return `viok-${cluster}-${role}`;
+}
 
 /** The name of a listener's firewall rule, pool and virtual server: `viok-<cluster>-api`, ... */
 export function listenerName(cluster: string, l: Listener): string {
   return `viok-${cluster}-${l.id}`;
 }
 
-/** The name of the cluster's application profile and monitor (shared by its listeners). */
+/** The name of the cluster's application profile (shared by its listeners). */
 export function edgeObjectName(cluster: string): string {
   return `viok-${cluster}-api`;
 }
@@ -94,23 +122,25 @@ export async function ensureProfile(
   return { id: await nsxv.applicationProfiles.create(edgeId, { name, template: 'TCP' }), created: true };
 }
 
-/** The TCP health monitor of the API servers, found by name or created. */
+/**
+ * One of the cluster's health monitors, found by name or created; one found with other checks (the
+ * TCP API monitor of clusters created before /readyz) is brought in step.
+ */
 export async function ensureMonitor(
   nsxv: NsxvClient,
   edgeId: string,
   cluster: string,
+  role: MonitorRole,
 ): Promise<{ id: string; created: boolean }> {
-  const name = edgeObjectName(cluster);
-  const found = await nsxv.monitors.findByName(edgeId, name);
-  if (found) return { id: found.id, created: false };
-  const id = await nsxv.monitors.create(edgeId, {
-    name,
-    type: 'tcp',
-    interval: 5,
-    timeout: 15,
-    maxRetries: 3,
-  });
-  return { id, created: true };
+  const want = monitorInput(cluster, role);
+  const found = await nsxv.monitors.findByName(edgeId, want.name);
+  if (!found) return { id: await nsxv.monitors.create(edgeId, want), created: true };
+  const same =
+    found.type === want.type &&
+    (found.method ?? '') === (want.method ?? '') &&
+    (found.url ?? '') === (want.url ?? '');
+  if (!same) await nsxv.monitors.update(edgeId, found.id, want);
+  return { id: found.id, created: !same };
 }
 
 /** Pool members: one per node, on the listener's member port, which the monitor checks. */
@@ -222,12 +252,14 @@ export async function removeEdgeObjects(
       removed.push(`firewall rule ${rule.id}`);
     }
   }
-  const shared = edgeObjectName(cluster);
-  const monitor = await nsxv.monitors.findByName(edgeId, shared);
-  if (monitor) {
-    await nsxv.monitors.delete(edgeId, monitor.id);
-    removed.push(`monitor ${monitor.id}`);
+  for (const role of MONITOR_ROLES) {
+    const monitor = await nsxv.monitors.findByName(edgeId, monitorName(cluster, role));
+    if (monitor) {
+      await nsxv.monitors.delete(edgeId, monitor.id);
+      removed.push(`monitor ${monitor.id}`);
+    }
   }
+  const shared = edgeObjectName(cluster);
   const profile = await nsxv.applicationProfiles.findByName(edgeId, shared);
   if (profile) {
     await nsxv.applicationProfiles.delete(edgeId, profile.id);

@@ -15,12 +15,17 @@ import type {
 } from '../../backend';
 import { ensureNeutron, findNeutron, neutronName } from '../../ensure-neutron';
 import { rulesKey, securityGroupResources, sgKey } from '../../resources/security-groups';
+import { defaulted } from '../../../spec/defaults';
+import { ingressFor } from '../../ingress';
 import { serverResource } from '../../servers';
 import { vdsNodes } from '../vds/nodes';
 import {
   API_PORT,
   edgeObjectName,
   ensureMonitor,
+  MONITOR_ROLES,
+  monitorInput,
+  type MonitorRole,
   ensurePool,
   ensureProfile,
   ensureVipFirewallRule,
@@ -49,7 +54,9 @@ const K = {
   firewall: 'nsxv/firewall-rule',
   lbEnabled: 'nsxv/load-balancer',
   profile: 'nsxv/application-profile',
+  /** The API servers' monitor (the key the single monitor had). */
   monitor: 'nsxv/monitor',
+  ingressMonitor: 'nsxv/monitor/ingress',
   pool: 'nsxv/pool',
   virtualServer: 'nsxv/virtual-server',
 } as const;
@@ -355,15 +362,25 @@ export const nsxvGraph: Pick<Backend, 'plan'> = {
       byName((e) => nsxv.applicationProfiles.findByName(e, name)),
       (_c, edgeId) => ensureProfile(nsxv, edgeId, cluster),
     );
-    edgeResource(
-      K.monitor,
-      'nsx-lb-monitor',
-      [K.profile],
-      byName((e) => nsxv.monitors.findByName(e, name)),
-      (_c, edgeId) => ensureMonitor(nsxv, edgeId, cluster),
-    );
+    const monitorKey = (role: MonitorRole): string => (role === 'api' ? K.monitor : K.ingressMonitor);
+    let previous: string = K.profile;
+    for (const role of MONITOR_ROLES) {
+      const want = monitorInput(cluster, role);
+      edgeResource(
+        monitorKey(role),
+        'nsx-lb-monitor',
+        [previous],
+        // a monitor by that name with other checks (a TCP API monitor from before /readyz) is updated
+        byName(async (e) => {
+          const m = await nsxv.monitors.findByName(e, want.name);
+          return m && m.type === want.type && (m.url ?? '') === (want.url ?? '') ? m : undefined;
+        }),
+        (_c, edgeId) => ensureMonitor(nsxv, edgeId, cluster, role),
+        want.name,
+      );
+      previous = monitorKey(role);
+    }
     // per listener: firewall rule, pool, virtual server, each after the one before (one Edge, one writer)
-    let previous: string = K.monitor;
     for (const l of LISTENERS) {
       const lname = listenerName(cluster, l);
       const members = nodes.filter((n) => n.role === l.role);
@@ -385,14 +402,16 @@ export const nsxvGraph: Pick<Backend, 'plan'> = {
             l,
             address(c.output(K.vip)),
             // who may call the API is the spec's choice; ingress serves everyone
-            l.id === 'api' ? (s.loadBalancer?.apiAllowedCidrs ?? []) : [],
+            l.id === 'api'
+              ? defaulted(s.loadBalancer?.apiAllowedCidrs, '/spec/loadBalancer/apiAllowedCidrs')
+              : [],
           ),
         lname,
       );
       edgeResource(
         pool,
         'nsx-lb-pool',
-        [rule, ...members.flatMap((n) => n.portKeys)],
+        [rule, monitorKey(l.monitor), ...members.flatMap((n) => n.portKeys)],
         byName((e) => nsxv.pools.findByName(e, lname)),
         (c, edgeId) =>
           ensurePool(
@@ -400,7 +419,7 @@ export const nsxvGraph: Pick<Backend, 'plan'> = {
             edgeId,
             cluster,
             l,
-            c.output(K.monitor).id,
+            c.output(monitorKey(l.monitor)).id,
             poolMembers(
               members.map((n) => ({ name: n.name, address: address(c.output(n.portKeys[0] as string)) })),
               l.memberPort,
@@ -439,6 +458,9 @@ export const nsxvGraph: Pick<Backend, 'plan'> = {
         serviceCidr: s.serviceCidr ?? '10.96.0.0/12',
         apiEndpoint: { host: address(c.output(K.vip)), port: API_PORT },
         pki: input.pki(),
+        nodeSubnets: s.networks.internal ? [s.networks.internal.cidr] : [],
+        ...(s.bootstrap ? { bootstrap: s.bootstrap } : {}),
+        ingress: ingressFor(spec),
       };
       return node.role === 'control-plane'
         ? renderControlPlaneUserData(clusterInput, { name: node.name, address: self }, node.index === 1)
@@ -449,6 +471,7 @@ export const nsxvGraph: Pick<Backend, 'plan'> = {
         serverResource(ctx, node, {
           facts,
           availabilityZone: s.availabilityZone,
+          configDrive: s.configDrive,
           // the router interface first: cloud-init needs the way out (packages, images)
           dependsOn: [...node.portKeys, K.vip, K.routerInterface, rulesKey(node.role as NsxvGroupRole)],
           userData: (c) => userData(node, c),

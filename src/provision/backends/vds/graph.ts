@@ -16,6 +16,7 @@ import type {
   Backend,
 } from '../../backend';
 import { ensureNeutron, findNeutron, neutronName } from '../../ensure-neutron';
+import { ingressFor } from '../../ingress';
 import { serverResource } from '../../servers';
 import { vdsNodes } from './nodes';
 import { securityGroupResources, rulesKey, sgKey } from '../../resources/security-groups';
@@ -113,10 +114,12 @@ export const vdsGraph: Pick<Backend, 'plan'> = {
             index: node.index - 1,
             address: self,
             peers: lbNodes.filter((n) => n !== node).map((n) => address(c.output(n.portKeys[0] as string))),
-            vipInterface: 'eth0',
+            // keepalived finds the NIC by this port's MAC on the node (never a name such as eth0)
+            vipMac: String(c.output(node.portKeys[0] as string).attributes?.mac ?? ''),
             vipPrefixLength: prefixLength,
           },
           controlPlane: cpServers,
+          ...(spec.spec.bootstrap ? { bootstrap: spec.spec.bootstrap } : {}),
         });
       }
       const clusterInput: ClusterRenderInput = {
@@ -127,6 +130,9 @@ export const vdsGraph: Pick<Backend, 'plan'> = {
         serviceCidr: spec.spec.serviceCidr ?? '10.96.0.0/12',
         apiEndpoint: { host: vip, port: API_PORT },
         pki: input.pki(),
+        nodeSubnets: [provider.subnet.cidr],
+        ...(spec.spec.bootstrap ? { bootstrap: spec.spec.bootstrap } : {}),
+        ingress: ingressFor(spec),
       };
       return node.role === 'control-plane'
         ? renderControlPlaneUserData(clusterInput, { name: node.name, address: self }, node.index === 1)
@@ -146,6 +152,7 @@ export const vdsGraph: Pick<Backend, 'plan'> = {
         serverResource(ctx, node, {
           facts,
           availabilityZone: spec.spec.availabilityZone,
+          configDrive: spec.spec.configDrive,
           dependsOn: deps,
           userData: (c) => userData(node, c),
         }),

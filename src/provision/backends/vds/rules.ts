@@ -1,3 +1,4 @@
+import { defaulted } from '../../../spec/defaults';
 import type { ClusterSpec } from '../../../spec/types';
 
 /** The three security groups of a vds cluster. */
@@ -17,17 +18,18 @@ const NODE_PORT_RANGE: [number, number] = [30000, 32767];
 
 /**
  * The least-open ingress rules that let a vds cluster work (egress stays Neutron's default: open).
- * - API 6443: from the allowed CIDRs to the LB nodes (which hold the VIP); from the LB nodes and the
- *   cluster's own nodes to the control plane (kubelets, pods through the `kubernetes` service).
+ * - API 6443: to the LB nodes (which hold the VIP, the kubeconfig's and the kubelets' endpoint) from
+ *   the allowed CIDRs (default 0.0.0.0/0) and from the cluster's own nodes; to the control plane from
+ *   the LB nodes and the cluster's own nodes (pods through the `kubernetes` service's endpoints).
  * - etcd 2379-2380 between control-plane nodes; kubelet 10250 and Flannel VXLAN udp 8472 between
  *   nodes: always by remote group, never by CIDR.
  * - VRRP between the LB nodes (keepalived moves the VIP).
- * - Ingress NodePorts (30000-32767) on workers, where nginx ingress listens: from anywhere, since that
- *   is how the cluster's services are exposed on vds (there is no LoadBalancer service).
+ * - NodePorts (30000-32767) on workers, where the ingress controller listens (30080/30443): from
+ *   anywhere, since that is how the cluster's services are exposed on vds (no LoadBalancer service).
  * - SSH 22 from sshAllowedCidrs; when there are none, only between the cluster's own nodes.
  */
 export function vdsRules(spec: ClusterSpec): Record<GroupRole, RuleSpec[]> {
-  const apiCidrs = spec.spec.loadBalancer?.apiAllowedCidrs ?? [];
+  const apiCidrs = defaulted(spec.spec.loadBalancer?.apiAllowedCidrs, '/spec/loadBalancer/apiAllowedCidrs');
   const sshCidrs = spec.spec.sshAllowedCidrs ?? [];
   const ssh = (): RuleSpec[] =>
     sshCidrs.length > 0
@@ -59,6 +61,8 @@ export function vdsRules(spec: ClusterSpec): Record<GroupRole, RuleSpec[]> {
         from: { cidr },
         description: 'Kubernetes API from an allowed CIDR',
       })),
+      // kubelets, kube-proxy and kubeadm join reach the API through the VIP
+      ...fromNodes('tcp', 6443, 'Kubernetes API (VIP)'),
       { protocol: 'vrrp', from: { group: 'lb' }, description: 'keepalived VRRP between LB nodes' },
       ...ssh(),
     ],

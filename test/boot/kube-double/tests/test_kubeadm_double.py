@@ -177,6 +177,18 @@ class Refusals(Base):
         self.assertRefused(self.kubeadm("join", "--config", p), "without caCertHashes")
 
 
+class Versions(Base):
+    """viok's `bootstrap.install: skip` reads these exactly as from the real tools (templates/install-kubernetes.sh)."""
+
+    def test_versions_the_image_was_built_for(self):
+        env = dict(os.environ, VIOK_KUBE_DOUBLE_VERSION="v1.31.9", PYTHONPATH=PKG)
+        r = subprocess.run([sys.executable, os.path.join(PKG, "kubeadm"), "version", "-o", "short"],
+                           capture_output=True, text=True, env=env)
+        self.assertEqual((r.returncode, r.stdout), (0, "v1.31.9\n"))
+        r = subprocess.run(["sh", os.path.join(PKG, "kubelet"), "--version"], capture_output=True, text=True, env=env)
+        self.assertEqual((r.returncode, r.stdout.split()[1]), (0, "v1.31.9"))
+
+
 class InitJoin(Base):
     def test_init_then_join(self):
         r = self.kubeadm("init", "--config", self.init_config(), "--skip-token-print")
@@ -233,6 +245,66 @@ class InitJoin(Base):
         self.assertEqual(urllib.request.urlopen(req, context=ctx).status, 201)
         got = json.load(urllib.request.urlopen(url + "/api/v1/namespaces/default/configmaps/x", context=ctx))
         self.assertEqual(got["data"], {"a": "1"})
+
+        # OpenAPI v3: every group version listed; a PATCH per resource accepting fieldValidation, tagged with its GVK
+        root = json.load(urllib.request.urlopen(url + "/openapi/v3", context=ctx))
+        self.assertIn("apis/apps/v1", root["paths"])
+        apps = json.load(urllib.request.urlopen(url + root["paths"]["apis/apps/v1"]["serverRelativeURL"], context=ctx))
+        op = apps["paths"]["/apis/apps/v1/namespaces/{namespace}/daemonsets/{name}"]["patch"]
+        self.assertEqual(op["x-kubernetes-group-version-kind"], {"group": "apps", "version": "v1", "kind": "DaemonSet"})
+        self.assertIn("fieldValidation", [p["name"] for p in op["parameters"]])
+
+        # the real kubectl applies a manifest (client-side apply, default validation: left to the server)
+        kubectl = os.environ.get("KUBECTL", "/usr/lib/google-cloud-sdk/bin/kubectl.1.31")
+        if not os.access(kubectl, os.X_OK):
+            self.skipTest(f"no kubectl at {kubectl} (KUBECTL=...)")
+        manifest = self.write("m.yaml", MANIFEST)
+        r = subprocess.run([kubectl, "--kubeconfig", self.root + "/etc/kubernetes/admin.conf", "apply", "-f", manifest],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        for line in ("namespace/kube-flannel created", "clusterrole.rbac.authorization.k8s.io/flannel created",
+                     "configmap/kube-flannel-cfg created", "daemonset.apps/kube-flannel-ds created"):
+            self.assertIn(line, r.stdout)
+
+
+MANIFEST = """apiVersion: v1
+kind: Namespace
+metadata:
+  name: kube-flannel
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: flannel
+rules:
+  - apiGroups: [""]
+    resources: [nodes]
+    verbs: [get, list, watch]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: kube-flannel-cfg
+  namespace: kube-flannel
+data:
+  net-conf.json: '{"Network": "10.244.0.0/16"}'
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: kube-flannel-ds
+  namespace: kube-flannel
+spec:
+  selector:
+    matchLabels: {app: flannel}
+  template:
+    metadata:
+      labels: {app: flannel}
+    spec:
+      containers:
+        - name: kube-flannel
+          image: ghcr.io/flannel-io/flannel:v0.26.1
+"""
 
 
 if __name__ == "__main__":

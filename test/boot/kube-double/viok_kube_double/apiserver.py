@@ -1,7 +1,7 @@
 """viok's TEST DOUBLE of kube-apiserver (NOT Kubernetes): TLS on :6443 with the cluster CA.
 
 Real-shaped enough for a Kubernetes client: /healthz /livez /readyz /version, discovery (/api, /apis,
-/api/v1, /apis/G/V), and a generic in-memory object store persisted to a JSON file (GET/LIST/POST/PUT/
+/api/v1, /apis/G/V), OpenAPI v3 paths without schemas (so `kubectl apply` leaves validation to the server), and a generic in-memory object store persisted to a JSON file (GET/LIST/POST/PUT/
 PATCH/DELETE for the resources in RESOURCES, plus any CustomResourceDefinition created through it).
 Authentication: client certificates signed by the cluster CA (CN = user, O = groups) or a bootstrap token
 (`Authorization: Bearer <id>.<secret>`, checked against the bootstrap-token Secrets in kube-system);
@@ -246,6 +246,8 @@ class Server:
         who, err = self.authenticate(h)
         if err:
             return err
+        if (p == "/openapi/v3" or p.startswith("/openapi/v3/")) and method == "GET":
+            return self._need(who, *self.openapi_v3(p))
         if p == "/api" and method == "GET":
             return self._need(who, 200, {"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": [
                 {"clientCIDR": "0.0.0.0/0", "serverAddress": self.cfg.get("advertiseAddress", "") + ":6443"}]})
@@ -298,6 +300,33 @@ class Server:
                           f'"{resource}" in API group "{group}"' + (f' in the namespace "{ns}"' if ns else ""))
         with self.store.lock:
             return self.crud(h, method, q, group, version, gv, resource, kind, namespaced, ns, name)
+
+    def openapi_v3(self, p):
+        """OpenAPI v3, only as much as kubectl needs to leave validation to the server: the root lists every
+        group version; each group version's document has, per resource, a PATCH operation tagged with its
+        GroupVersionKind that accepts the `fieldValidation` query parameter (kubectl's QueryParamVerifierV3).
+        No schemas: the double validates nothing (it ignores fieldValidation), which the info title says."""
+        gvs = sorted(set(list(RESOURCES) + list(self.store.crds)))
+        key = lambda g, v: f"apis/{g}/{v}" if g else f"api/{v}"  # noqa: E731
+        if p == "/openapi/v3":
+            return 200, {"paths": {key(g, v): {"serverRelativeURL": f"/openapi/v3/{key(g, v)}?hash=viok-test-double"}
+                                   for g, v in gvs}}
+        want = p[len("/openapi/v3/"):]
+        for g, v in gvs:
+            if key(g, v) != want:
+                continue
+            paths = {}
+            for r, (kind, namespaced) in sorted(self.store.resources(g, v).items()):
+                item = f"/{want}/namespaces/{{namespace}}/{r}/{{name}}" if namespaced else f"/{want}/{r}/{{name}}"
+                paths[item] = {"patch": {
+                    "operationId": f"patch{kind}", "x-kubernetes-group-version-kind": {"group": g, "version": v, "kind": kind},
+                    "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}}
+                                   for n in ("dryRun", "fieldManager", "fieldValidation", "force")],
+                    "responses": {"200": {"description": "OK"}}}}
+            return 200, {"openapi": "3.0.0", "info": {"title": "Kubernetes: viok TEST DOUBLE (paths only, no schemas)",
+                                                      "version": "v%d.%d.%d" % self.version},
+                         "paths": paths, "components": {"schemas": {}}}
+        return status(404, "NotFound", "the server could not find the requested resource")
 
     def _need(self, who, code, body):
         if "system:unauthenticated" in who["groups"]:

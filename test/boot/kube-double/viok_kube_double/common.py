@@ -32,6 +32,22 @@ PKI_DIR = KUBE_DIR + "/pki"
 STATE_DIR = "/var/lib/viok-kube-double"
 
 
+VERSION_FILE = "/usr/local/lib/viok-kube-double/VERSION"
+
+
+def image_version():
+    """The Kubernetes version this image's double answers for (`kubeadm version`, `kubelet --version`): written by
+    customize.sh from the real kubectl it installs; VIOK_KUBE_DOUBLE_VERSION overrides it (host tests)."""
+    v = os.environ.get("VIOK_KUBE_DOUBLE_VERSION")
+    if not v:
+        try:
+            with open(VERSION_FILE) as f:
+                v = f.read().strip()
+        except OSError:
+            v = "v0.0.0-unknown"
+    return v if v.startswith("v") else "v" + v
+
+
 def say(msg, stream=None):
     """Print with the double's banner on every line."""
     stream = stream or sys.stdout

@@ -571,7 +571,16 @@ def join_control_plane(cp, nr, name, cluster_cc, ver, ca_pem):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["version"]:
-        say("kubeadm version: viok TEST DOUBLE (not kubeadm); emulates the version in the config")
+        # the version the image was built for (customize.sh writes it): viok's install mode `skip` compares
+        # `kubeadm version -o short` with spec.kubernetesVersion, as it does with the real kubeadm
+        v = C.image_version()
+        if argv[1:] in (["-o", "short"], ["--output", "short"], ["--output=short"], ["-oshort"]):
+            print(v)
+        else:
+            say("kubeadm version: viok TEST DOUBLE (not kubeadm); emulates the version in the config", sys.stderr)
+            print(f'kubeadm version: &version.Info{{Major:"{v[1:].split(".")[0]}", Minor:"{v.split(".")[1]}", '
+                  f'GitVersion:"{v}", GitCommit:"viok-kube-double", GitTreeState:"clean", '
+                  f'GoVersion:"none (viok test double, Python)", Compiler:"viok-kube-double", Platform:"linux/amd64"}}')
         return 0
     ap = argparse.ArgumentParser(prog="kubeadm", description="viok's kubeadm TEST DOUBLE (not kubeadm)")
     sub = ap.add_subparsers(dest="cmd", required=True)

@@ -104,3 +104,23 @@ describe('Nova servers', () => {
     });
   });
 });
+
+describe('Nova console output', () => {
+  test('POSTs os-getConsoleOutput as a server action and returns the text', async () => {
+    const { nova, http } = novaWith('2.1', '2.93', () => ({ output: 'line 1\nline 2\n' }));
+    await expect(nova.servers.consoleOutput('s1', 50)).resolves.toBe('line 1\nline 2\n');
+    const post = http.requests.find((r) => r.method === 'POST');
+    expect([post?.method, post?.path, post?.body]).toEqual([
+      'POST',
+      '/servers/s1/action',
+      { 'os-getConsoleOutput': { length: 50 } },
+    ]);
+    expect(post?.idempotent).toBe(true);
+  });
+
+  test('without a line count asks for the whole log', async () => {
+    const { nova, http } = novaWith('2.1', '2.93', () => ({ output: '' }));
+    await nova.servers.consoleOutput('s1');
+    expect(http.requests.find((r) => r.method === 'POST')?.body).toEqual({ 'os-getConsoleOutput': {} });
+  });
+});

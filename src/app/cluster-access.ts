@@ -1,0 +1,86 @@
+import { OperationError } from '../core/errors';
+import { waitFor } from '../core/wait';
+import type * as Kube from '../kube';
+import { kubeconfigNames, kubeconfigToYaml } from '../kubeconfig';
+import type { JoinTokenRegistrar } from '../provision/join-token';
+import type { WorkerRemoval } from '../provision/scale';
+import type { ClusterState } from '../state/types';
+import type { RunContext } from './session';
+import { provision } from './session';
+
+/** How long a registration may keep trying an API server that does not answer yet. */
+const REGISTER_TIMEOUT_MS = 3 * 60_000;
+/** How long a drain waits for pods to leave (PodDisruptionBudgets may hold them). */
+export const DRAIN_TIMEOUT_MS = 10 * 60_000;
+
+function kube(): typeof Kube {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: the library is large
+  return require('../kube') as typeof Kube;
+}
+
+function nodeAdmin(run: RunContext, cluster: string, state: ClusterState): Kube.NodeAdmin {
+  const config = provision().kubeconfigFromState(state, cluster, run.store.location);
+  return kube().nodeAdminFromKubeconfig(kubeconfigToYaml(config), kubeconfigNames(cluster).context);
+}
+
+/**
+ * Registers a run's join token through the cluster's API (with the admin credentials in its state),
+ * retrying for a few minutes while the API server does not answer yet (a control plane still
+ * bootstrapping after an interrupted create).
+ */
+export function joinTokenRegistrar(run: RunContext, cluster: string): JoinTokenRegistrar {
+  return async (token, expires, state) => {
+    const admin = nodeAdmin(run, cluster, state);
+    const p = provision();
+    let last: unknown;
+    await waitFor(
+      async () => {
+        try {
+          await admin.registerBootstrapToken(token, expires, `viok: joins nodes of ${cluster}`);
+          return true;
+        } catch (e) {
+          last = e;
+          return undefined;
+        }
+      },
+      {
+        clock: p.systemClock,
+        description: `the API server of ${cluster} to take a join token`,
+        timeoutMs: REGISTER_TIMEOUT_MS,
+        initialDelayMs: 2_000,
+        maxDelayMs: 15_000,
+        signal: run.host.signal,
+      },
+    ).catch((e: unknown) => {
+      if (run.host.signal.aborted) throw e;
+      const why = last instanceof Error ? last.message : String(last ?? e);
+      throw new OperationError(
+        `could not register a join token for the new nodes with the API server of ${cluster}: ${why}. ` +
+          `Nothing was created; check that this machine reaches the cluster's API endpoint and run the command again`,
+      );
+    });
+  };
+}
+
+/** Drains a worker and deletes its Node object through the cluster's API, as `kubectl drain` would. */
+export function workerRemoval(run: RunContext, cluster: string, state: ClusterState): WorkerRemoval {
+  // made on first use: a scale that removes no worker needs no API (and the state may have no endpoint yet)
+  let made: Kube.NodeAdmin | undefined;
+  const admin = (): Kube.NodeAdmin => (made ??= nodeAdmin(run, cluster, state));
+  const clock = provision().systemClock;
+  return {
+    drain: (node) =>
+      admin().drain(node, {
+        clock,
+        timeoutMs: DRAIN_TIMEOUT_MS,
+        signal: run.host.signal,
+        onWaiting: (pods) =>
+          run.progress.emit({
+            type: 'phase',
+            phase: 'drain',
+            message: `${node}: waiting for ${pods.length} pods to be evicted (${pods.slice(0, 3).join(', ')}${pods.length > 3 ? ', …' : ''})`,
+          }),
+      }),
+    deleteNode: (node) => admin().deleteNode(node),
+  };
+}

@@ -1,0 +1,7 @@
+/** Talking to the Kubernetes API of a cluster viok made, through the kubeconfig it delivered. */
+export { kubeApiFromKubeconfig } from './client';
+export type { KubeApi, NodeReadiness, ReadyzAnswer } from './client';
+export { waitForKubernetes, KubernetesNotReadyError } from './readiness';
+export type { Readiness, ReadinessStatus, WaitForKubernetesOptions } from './readiness';
+export { nodeAdminFromKubeconfig, isDrainExempt } from './node-admin';
+export type { NodeAdmin, DrainOptions } from './node-admin';

@@ -1,0 +1,201 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { adminKubeconfig, kubeconfigToYaml } from '../../src/kubeconfig';
+import { generateClusterPki, issueApiServerCert, type ClusterPki } from '../../src/pki';
+
+/** What the fake API server answers; tests change it between looks. */
+export interface FakeKubeState {
+  /** The body of /readyz (200 when `ok`, else 500). */
+  readyz: string;
+  /** Nodes and whether each is Ready (absent: not registered). */
+  nodes: Record<string, boolean>;
+  /** Nodes marked unschedulable (cordoned). */
+  cordoned: string[];
+  /** Pods: namespace/name → node, owner kind (DaemonSet pods stay on a drain). */
+  pods: Record<string, { node: string; owner?: string }>;
+  /** Evictions of a pod (namespace/name) a PodDisruptionBudget refuses (429) before one is allowed. */
+  evictionRefusals: Record<string, number>;
+  /** Secrets created, namespace/name → stringData. */
+  secrets: Record<string, Record<string, string>>;
+}
+
+/**
+ * A stand-in kube-apiserver on 127.0.0.1: TLS with a serving certificate the cluster CA signed, and
+ * like `--client-ca-file` it refuses clients without a certificate from that CA. Serves /readyz and
+ * /api/v1/nodes from `state`.
+ */
+export class FakeKubeApi {
+  readonly state: FakeKubeState = {
+    readyz: 'ok',
+    nodes: {},
+    cordoned: [],
+    pods: {},
+    evictionRefusals: {},
+    secrets: {},
+  };
+  /** Each request as `METHOD path`, in order. */
+  readonly requests: string[] = [];
+  /** The client certificates' CNs of every request, in order. */
+  readonly seen: string[] = [];
+  private server?: https.Server;
+  port = 0;
+
+  private constructor(readonly pki: ClusterPki) {}
+
+  static async start(): Promise<FakeKubeApi> {
+    const now = new Date();
+    const api = new FakeKubeApi(await generateClusterPki({ kubernetesVersion: 'v1.31.4', now }));
+    const serving = await issueApiServerCert(api.pki, {
+      endpointHost: '127.0.0.1',
+      serviceCidr: '10.96.0.0/12',
+      now,
+    });
+    const server = https.createServer(
+      {
+        key: serving.keyPem,
+        cert: serving.certPem,
+        ca: api.pki.ca.certPem,
+        requestCert: true,
+        rejectUnauthorized: true,
+      },
+      (req, res) => api.answer(req, res),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    api.server = server;
+    api.port = (server.address() as AddressInfo).port;
+    return api;
+  }
+
+  /** The admin kubeconfig viok would write for this server (`pki`: another cluster's, to test a wrong CA). */
+  kubeconfig(pki: ClusterPki = this.pki): string {
+    return kubeconfigToYaml(adminKubeconfig(pki, 'demo', { host: '127.0.0.1', port: this.port }));
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  private answer(req: IncomingMessage, res: ServerResponse): void {
+    const peer = (req.socket as TLSSocket).getPeerCertificate();
+    this.seen.push(String(peer.subject?.CN));
+    const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+    this.requests.push(`${req.method} ${url.pathname}`);
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (body += c));
+    req.on('end', () => this.route(req.method ?? 'GET', url, body, res));
+  }
+
+  private json(res: ServerResponse, status: number, value: unknown): void {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(value));
+  }
+
+  private status(res: ServerResponse, code: number, reason: string): void {
+    this.json(res, code, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, code });
+  }
+
+  private route(method: string, url: URL, body: string, res: ServerResponse): void {
+    const node = /^\/api\/v1\/nodes\/([^/]+)$/.exec(url.pathname)?.[1];
+    const eviction = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/eviction$/.exec(url.pathname);
+    if (method === 'POST' && url.pathname === '/api/v1/namespaces/kube-system/secrets') {
+      const secret = JSON.parse(body) as { metadata: { name: string }; stringData: Record<string, string> };
+      const key = `kube-system/${secret.metadata.name}`;
+      if (this.state.secrets[key]) return this.status(res, 409, 'AlreadyExists');
+      this.state.secrets[key] = secret.stringData;
+      return this.json(res, 201, secret);
+    }
+    if (node && method === 'PATCH') {
+      if (!(node in this.state.nodes)) return this.status(res, 404, 'NotFound');
+      const ops = JSON.parse(body) as { path: string; value: unknown }[];
+      if (ops.some((o) => o.path === '/spec/unschedulable' && o.value === true))
+        this.state.cordoned.push(node);
+      return this.json(res, 200, { kind: 'Node', apiVersion: 'v1', metadata: { name: node } });
+    }
+    if (node && method === 'DELETE') {
+      if (!(node in this.state.nodes)) return this.status(res, 404, 'NotFound');
+      delete this.state.nodes[node];
+      return this.json(res, 200, { kind: 'Status', apiVersion: 'v1', status: 'Success' });
+    }
+    if (method === 'GET' && url.pathname === '/api/v1/pods') {
+      const on = /^spec\.nodeName=(.+)$/.exec(url.searchParams.get('fieldSelector') ?? '')?.[1];
+      const items = Object.entries(this.state.pods)
+        .filter(([, p]) => on === undefined || p.node === on)
+        .map(([key, p]) => {
+          const [namespace, name] = key.split('/');
+          return {
+            metadata: {
+              name,
+              namespace,
+              ...(p.owner
+                ? { ownerReferences: [{ kind: p.owner, name: 'x', apiVersion: 'apps/v1', uid: '1' }] }
+                : {}),
+            },
+            spec: { nodeName: p.node, containers: [] },
+            status: { phase: 'Running' },
+          };
+        });
+      return this.json(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: {}, items });
+    }
+    if (eviction && method === 'POST') {
+      const key = `${eviction[1]}/${eviction[2]}`;
+      if (!this.state.pods[key]) return this.status(res, 404, 'NotFound');
+      if ((this.state.evictionRefusals[key] ?? 0) > 0) {
+        this.state.evictionRefusals[key] = (this.state.evictionRefusals[key] ?? 0) - 1;
+        return this.status(res, 429, 'TooManyRequests');
+      }
+      delete this.state.pods[key];
+      return this.json(res, 201, { kind: 'Status', apiVersion: 'v1', status: 'Success' });
+    }
+    if (url.pathname === '/readyz') {
+      const ok = this.state.readyz === 'ok';
+      res.writeHead(ok ? 200 : 500, { 'content-type': 'text/plain' });
+      res.end(this.state.readyz);
+    } else if (url.pathname === '/api/v1/nodes') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          kind: 'NodeList',
+          apiVersion: 'v1',
+          metadata: { resourceVersion: '1' },
+          items: Object.entries(this.state.nodes).map(([name, ready]) => ({
+            kind: 'Node',
+            apiVersion: 'v1',
+            metadata: { name },
+            status: {
+              conditions: [
+                ready
+                  ? {
+                      type: 'Ready',
+                      status: 'True',
+                      reason: 'KubeletReady',
+                      message: 'kubelet is posting ready status',
+                    }
+                  : {
+                      type: 'Ready',
+                      status: 'False',
+                      reason: 'KubeletNotReady',
+                      message: 'container runtime network not ready: cni plugin not initialized',
+                    },
+              ],
+            },
+          })),
+        }),
+      );
+    } else {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          kind: 'Status',
+          apiVersion: 'v1',
+          status: 'Failure',
+          reason: 'NotFound',
+          code: 404,
+        }),
+      );
+    }
+  }
+}
