@@ -37,20 +37,34 @@ describe('nsx-t security group rules', () => {
     const cidrs = (role: 'lb' | 'control-plane' | 'worker') =>
       rules[role].flatMap((r) => ('cidr' in r.from ? [`${r.ports?.[0]}:${r.from.cidr}`] : []));
     expect(cidrs('lb')).toEqual(['6443:192.0.2.0/24', '22:198.51.100.0/24']);
-    // pods reach the API servers SNATed to the external pool
-    expect(cidrs('control-plane')).toEqual(['6443:203.0.113.0/24']);
-    expect(cidrs('worker')).toEqual([]);
+    // pods reach the API servers SNATed to the external pool; ssh from the allowed CIDRs through the
+    // nodes' own floating IPs (on by default)
+    expect(cidrs('control-plane')).toEqual(['6443:203.0.113.0/24', '22:198.51.100.0/24']);
+    expect(cidrs('worker')).toEqual(['22:198.51.100.0/24']);
     // no Flannel VXLAN and no NodePorts on nsx-t
     const all = Object.values(rules).flat();
     expect(all.some((r) => r.protocol === 'udp')).toBe(false);
     expect(all.some((r) => r.ports?.[0] === 30000)).toBe(false);
   });
 
-  it('reaches non-LB nodes over ssh only from the LB nodes', () => {
-    const rules = nsxtRules(example());
+  it('reaches nodes without a floating IP over ssh only from the LB nodes', () => {
+    const spec = example();
+    spec.spec.nsxt = { ...spec.spec.nsxt!, nodeFloatingIps: { controlPlane: false, workers: false } };
+    const rules = nsxtRules(spec);
     for (const role of ['control-plane', 'worker'] as const) {
       expect(rules[role].filter((r) => r.ports?.[0] === 22).map((r) => r.from)).toEqual([{ group: 'lb' }]);
     }
+  });
+
+  it('opens ssh from the allowed CIDRs on the nodes that have their own floating IP', () => {
+    const spec = example();
+    spec.spec.nsxt = { ...spec.spec.nsxt!, nodeFloatingIps: { controlPlane: false, workers: true } };
+    const ssh = (role: 'control-plane' | 'worker') =>
+      nsxtRules(spec)
+        [role].filter((r) => r.ports?.[0] === 22)
+        .map((r) => r.from);
+    expect(ssh('control-plane')).toEqual([{ group: 'lb' }]);
+    expect(ssh('worker')).toEqual([{ group: 'lb' }, { cidr: '198.51.100.0/24' }]);
   });
 });
 

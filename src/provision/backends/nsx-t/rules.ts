@@ -20,7 +20,9 @@ export const nsxtGroups: readonly NsxtGroup[] = ['control-plane', 'worker', 'lb'
  *   are NSX Edge virtual servers that reach pods on the pod network, not node ports.
  * - No Flannel VXLAN: pod traffic goes through NCP's child ports on the pod network.
  * - SSH: to the LB nodes from sshAllowedCidrs (the one holding the management VIP answers on its floating IP; between the cluster's nodes
- *   when there are none); to the other nodes only from the LB nodes, the jump hosts.
+ *   when there are none); to the other nodes from the LB nodes, the jump hosts, and from sshAllowedCidrs
+ *   too where the node has its own floating IP (`nsxt.nodeFloatingIps`: the seed's management NIC
+ *   "accessible from outside … through a floating IP" is for exactly that).
  * - pod: nothing. The pod NIC has no address; container traffic uses NCP's own child logical ports
  *   (their own address bindings, NCP's firewall sections), so port security can stay on.
  */
@@ -35,6 +37,9 @@ export function nsxtRules(spec: ClusterSpec): Record<GroupRole, RuleSpec[]> {
     description,
   });
   const sshFromLb = tcp(22, { group: 'lb' }, 'ssh from the LB nodes (jump hosts)');
+  const withFip = defaulted(spec.spec.nsxt?.nodeFloatingIps, '/spec/nsxt/nodeFloatingIps');
+  const sshFromOutside = (floating: boolean): RuleSpec[] =>
+    floating ? sshCidrs.map((cidr) => tcp(22, { cidr }, 'ssh from an allowed CIDR (node floating IP)')) : [];
   return {
     lb: [
       ...apiCidrs.map((cidr) => tcp(6443, { cidr }, 'Kubernetes API from an allowed CIDR')),
@@ -55,7 +60,12 @@ export function nsxtRules(spec: ClusterSpec): Record<GroupRole, RuleSpec[]> {
       tcp([2379, 2380], { group: 'control-plane' }, 'etcd between control-plane nodes'),
       tcp(10250, { group: 'control-plane' }, 'kubelet from the control plane'),
       sshFromLb,
+      ...sshFromOutside(withFip.controlPlane),
     ],
-    worker: [tcp(10250, { group: 'control-plane' }, 'kubelet from the control plane'), sshFromLb],
+    worker: [
+      tcp(10250, { group: 'control-plane' }, 'kubelet from the control plane'),
+      sshFromLb,
+      ...sshFromOutside(withFip.workers),
+    ],
   };
 }
