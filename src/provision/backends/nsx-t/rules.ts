@@ -60,12 +60,12 @@ export function nsxtRules(spec: ClusterSpec): Record<GroupRole, RuleSpec[]> {
       tcp([2379, 2380], { group: 'control-plane' }, 'etcd between control-plane nodes'),
       tcp(10250, { group: 'control-plane' }, 'kubelet from the control plane'),
       sshFromLb,
-      ...sshFromOutside(withFip.controlPlane),
+      ...sshFromOutside(withFip.controlPlane ?? true),
     ],
     worker: [
       tcp(10250, { group: 'control-plane' }, 'kubelet from the control plane'),
       sshFromLb,
-      ...sshFromOutside(withFip.workers),
+      ...sshFromOutside(withFip.workers ?? true),
     ],
   };
 }
