@@ -18,7 +18,7 @@ import Ajv from 'ajv-draft-04';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 
 /** The Kubernetes releases whose schema is vendored. */
-export const k8sSchemaVersions = ['v1.31', 'v1.34'] as const;
+export const k8sSchemaVersions = ['v1.28', 'v1.29', 'v1.30', 'v1.31', 'v1.32', 'v1.33', 'v1.34'] as const;
 export type K8sSchemaVersion = (typeof k8sSchemaVersions)[number];
 
 interface Schema {
