@@ -25,7 +25,12 @@ const ROOTS = [
   'io.k8s.api.rbac.v1.RoleBinding',
   'io.k8s.api.apps.v1.Deployment',
   'io.k8s.api.apps.v1.DaemonSet',
+  'io.k8s.api.batch.v1.Job',
   'io.k8s.api.networking.v1.IngressClass',
+  'io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration',
+  'io.k8s.api.storage.v1.StorageClass',
+  'io.k8s.api.storage.v1.CSIDriver',
+  'io.k8s.api.policy.v1.PodDisruptionBudget',
   'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition',
 ];
 

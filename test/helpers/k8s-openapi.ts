@@ -10,7 +10,9 @@
  * as strict validation does, by closing every object definition that lists its `properties` and
  * does not declare `additionalProperties` (maps do) when it loads the schema; the field name and its
  * path come back in the problem. `IntOrString` is declared `type: string, format: int-or-string`,
- * which the API server reads as "an integer or a string": loaded as exactly that.
+ * which the API server reads as "an integer or a string": loaded as exactly that. A field set to
+ * `null` (upstream manifests carry `data: null`) is unset to the API server's decoder, so nulls are
+ * dropped from the object before it is validated.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +20,7 @@ import Ajv from 'ajv-draft-04';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 
 /** The Kubernetes releases whose schema is vendored. */
-export const k8sSchemaVersions = ['v1.31', 'v1.34'] as const;
+export const k8sSchemaVersions = ['v1.28', 'v1.29', 'v1.30', 'v1.31', 'v1.32', 'v1.33', 'v1.34'] as const;
 export type K8sSchemaVersion = (typeof k8sSchemaVersions)[number];
 
 interface Schema {
@@ -76,6 +78,18 @@ function load(version: K8sSchemaVersion): Loaded {
   return l;
 }
 
+/** The object as the API server decodes it: a `null` field is an unset one. */
+const dropNulls = (v: unknown): unknown =>
+  Array.isArray(v)
+    ? v.map(dropNulls)
+    : v !== null && typeof v === 'object'
+      ? Object.fromEntries(
+          Object.entries(v)
+            .filter(([, x]) => x !== null)
+            .map(([k, x]) => [k, dropNulls(x)]),
+        )
+      : v;
+
 const describeError = (e: ErrorObject): string =>
   e.keyword === 'additionalProperties'
     ? `${e.instancePath || '/'}: unknown field "${String((e.params as { additionalProperty: string }).additionalProperty)}"`
@@ -98,7 +112,7 @@ export function k8sProblems(version: K8sSchemaVersion, obj: unknown): string[] {
     validate = l.ajv.compile({ $ref: `k8s#/definitions/${name}` });
     l.validators.set(name, validate);
   }
-  if (validate(obj)) return [];
+  if (validate(dropNulls(obj))) return [];
   // oneOf/anyOf branches repeat the same complaint; keep each once
   return [...new Set((validate.errors ?? []).map((e) => `${label} ${describeError(e)}`))];
 }

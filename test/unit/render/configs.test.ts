@@ -17,6 +17,7 @@ import {
 } from '../../../src/render';
 import { readdirSync } from 'node:fs';
 import { renderText, templateNames, templatesDir } from '../../../src/render/template';
+import { k8sProblems, k8sSchemaVersions } from '../../helpers/k8s-openapi';
 import { ncpInput, nsxPassword } from './fixtures';
 
 /** A minimal ini reader: section → key → value, comments dropped. */
@@ -219,9 +220,32 @@ describe('ingress-nginx manifest', () => {
       );
     },
   );
+  describe.each([...ingressNginxVersions])('%s', (version) => {
+    // every version against every Kubernetes release viok installs (1.28 to 1.34), whatever
+    // ingress-nginx's own support table says: a failure here is a combination viok must refuse
+    it.each([...k8sSchemaVersions])(
+      'is valid for the Kubernetes %s API, strictly (no unknown field)',
+      (k8s) => {
+        const docs = YAML.parseAllDocuments(renderIngressNginxManifest(version)).map(
+          (d) => d.toJS() as unknown,
+        );
+        expect(docs.flatMap((d) => k8sProblems(k8s, d))).toEqual([]);
+      },
+    );
+  });
 });
 
 describe('Flannel manifest', () => {
+  it.each([...k8sSchemaVersions])(
+    'is valid for the Kubernetes %s API, strictly (no unknown field)',
+    (k8s) => {
+      const docs = YAML.parseAllDocuments(renderFlannelManifest({ podCidr: '10.244.0.0/16' })).map(
+        (d) => d.toJS() as unknown,
+      );
+      expect(docs.flatMap((d) => k8sProblems(k8s, d))).toEqual([]);
+    },
+  );
+
   it('carries the pod CIDR in net-conf.json and pins its images', () => {
     const docs = YAML.parseAllDocuments(renderFlannelManifest({ podCidr: '10.200.0.0/16' })).map(
       (d) => d.toJS() as { kind: string; data?: Record<string, string>; spec?: unknown },

@@ -201,6 +201,12 @@ describe('the Kubernetes schema oracle', () => {
     ).toEqual(['PodSecurityPolicy/x: Kubernetes v1.34 serves no PodSecurityPolicy in policy/v1beta1']);
   });
 
+  it('reads a null field as unset, as the API server decodes it', () => {
+    const d = deployment();
+    (d['spec'] as Record<string, unknown>)['paused'] = null;
+    expect(k8sProblems('v1.28', d)).toEqual([]);
+  });
+
   it('takes an integer or a string where Kubernetes has IntOrString', () => {
     const ds = find(objects(certInput()), 'DaemonSet', 'nsx-node-agent');
     (ds['spec'] as Record<string, unknown>)['updateStrategy'] = {
