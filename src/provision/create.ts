@@ -79,9 +79,11 @@ export async function planCluster(
         StateRecorder.empty(o.cluster, o.spec.spec.backend, o.cloudName, now()),
       now,
     );
+  const projectId = await o.clients.session.projectId();
   const ctx: ProvisionContext = {
     clients: o.clients,
     cluster: o.cluster,
+    projectId,
     userTags: o.spec.spec.tags ?? {},
     recorder: rec,
     progress: o.progress,
@@ -95,7 +97,6 @@ export async function planCluster(
     phase: 'preflight',
     message: 'checking image, flavors, key pair and networks',
   });
-  const projectId = await o.clients.session.projectId();
   const facts = await checkCloudObjects(ctx, o.spec);
   await backend.preflight?.(ctx, o.spec);
   const graph = backend.plan({
