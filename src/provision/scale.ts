@@ -102,7 +102,9 @@ async function removeSurplusWorkers(o: ScaleOptions): Promise<string[]> {
       },
     );
     const clusterPorts = await neutron.ports.list(inProject(projectId, { tags: [tag], signal: o.signal }));
-    const clusterFips = await neutron.floatingIps.list(inProject(projectId, { tags: [tag], signal: o.signal }));
+    const clusterFips = await neutron.floatingIps.list(
+      inProject(projectId, { tags: [tag], signal: o.signal }),
+    );
     for (const { server, index } of surplus) {
       // nsx-t: the worker's floating IP on its management port (a released port leaves it allocated)
       for (const f of clusterFips.filter((x) => keyFromTags(x.tags ?? []) === `floatingip/worker-${index}`)) {

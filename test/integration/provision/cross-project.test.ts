@@ -1,0 +1,157 @@
+/**
+ * Issue 20, defect 1: viok works in the project of its token only. Project demo (a member) has a
+ * cluster xp and an untagged port and security group named as viok would name xp's; an admin of
+ * project admin, without demo's state, runs every command on a cluster xp of its own. None of them
+ * changes or deletes anything of demo's, and demo's objects are byte for byte what they were.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { connectOpenStack, type OpenStackClients } from '../../../src/clients/openstack';
+import { passwordCloud } from '../../../src/config';
+import { RecordingProgress } from '../../../src/core/progress';
+import { createCluster, planCluster } from '../../../src/provision/create';
+import { deleteCluster, findOwned } from '../../../src/provision/delete';
+import { scaleCluster } from '../../../src/provision/scale';
+import { simResolvedCloud } from '../../../src/provision/session';
+import { generateClusterPki, type ClusterPki } from '../../../src/pki';
+import { LocalStateStore } from '../../../src/state/local-store';
+import { FakeClock } from '../../helpers/fake-clock';
+import { startTestSim, type TestSim } from '../../helpers/sim';
+import { vdsSpec } from '../../helpers/provision-harness';
+
+const CLUSTER = 'xp';
+const PUBLIC_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIF0CZl8u0cPAsnb4nTH9i8gEAoaFFJZ8WPGoWKmBpH6o demo';
+
+describe('a cluster of the same name in another project', () => {
+  let sim: TestSim;
+  let admin: OpenStackClients;
+  let demo: OpenStackClients;
+  let demoDir: string;
+  let adminDir: string;
+  let pki: Promise<ClusterPki>;
+  /** Every object of project demo, with all its attributes, as demo sees them. */
+  const demoObjects = async (): Promise<unknown[]> => {
+    const own = { filters: { project_id: await demo.session.projectId() } };
+    const [servers, ports, groups, rules, networks, subnets, fips, routers] = await Promise.all([
+      demo.nova.servers.list({}),
+      demo.neutron.ports.list(own),
+      demo.neutron.securityGroups.list(own),
+      demo.neutron.securityGroupRules.list(own),
+      demo.neutron.networks.list(own),
+      demo.neutron.subnets.list(own),
+      demo.neutron.floatingIps.list(own),
+      demo.neutron.routers.list(own),
+    ]);
+    return [servers, ports, groups, rules, networks, subnets, fips, routers];
+  };
+  /** Mutating requests since `from` whose path names one of demo's objects. */
+  const touchingDemo = (from: number, ids: string[]): string[] =>
+    sim.requestLog
+      .slice(from)
+      .filter((e) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(e.method))
+      .map((e) => `${e.method} ${e.path}`)
+      .filter((line) => ids.some((id) => line.includes(id)));
+  let demoIds: string[];
+  let before: unknown[];
+
+  const options = (clients: OpenStackClients, dir: string, workers: number) => {
+    const spec = vdsSpec(CLUSTER);
+    return {
+      spec: { ...spec, spec: { ...spec.spec, workers: { ...spec.spec.workers, count: workers } } },
+      cluster: CLUSTER,
+      clients,
+      cloudName: 'viok-sim',
+      store: new LocalStateStore(dir),
+      progress: new RecordingProgress(),
+      clock: new FakeClock(),
+      signal: new AbortController().signal,
+      timing: { pollMs: 10, maxPollMs: 10, serverBootMs: 60_000, deleteMs: 60_000 },
+      generatePki: () => pki,
+      wait: false,
+    };
+  };
+
+  beforeAll(async () => {
+    sim = await startTestSim();
+    pki = generateClusterPki({ kubernetesVersion: '1.31.4', now: new Date('2026-01-01T00:00:00Z') });
+    admin = await connectOpenStack(simResolvedCloud(sim.urls.identity));
+    demo = await connectOpenStack(
+      passwordCloud({
+        name: 'demo',
+        source: 'test',
+        regionName: 'RegionOne',
+        auth: {
+          authUrl: sim.urls.identity,
+          username: 'demo',
+          password: 'secret',
+          projectName: 'demo',
+          userDomainName: 'Default',
+          projectDomainName: 'Default',
+        },
+      }),
+    );
+    demoDir = mkdtempSync(path.join(os.tmpdir(), 'viok-demo-'));
+    adminDir = mkdtempSync(path.join(os.tmpdir(), 'viok-admin-'));
+    await demo.nova.keypairs.create('viok', PUBLIC_KEY);
+    // demo's cluster xp has one worker; admin's will have two
+    await createCluster(options(demo, demoDir, 1));
+    // demo's own untagged objects, named as admin's create names its second worker's port and a group
+    const provider = (await demo.neutron.networks.list({ filters: { name: 'provider' } }))[0];
+    await demo.neutron.ports.create({ network_id: provider!.id, name: `viok-${CLUSTER}-port-worker-2` });
+    await demo.neutron.securityGroups.create({ name: `viok-${CLUSTER}-security-group-pod` });
+    before = await demoObjects();
+    demoIds = (before.flat() as { id: string }[]).map((o) => o.id);
+    // the admin really sees demo's objects: the test would catch a look-up without the filter
+    expect((await admin.neutron.ports.list({ tags: [`viok-cluster=${CLUSTER}`] })).length).toBeGreaterThan(0);
+  }, 120_000);
+
+  afterAll(async () => {
+    await sim.stop();
+    rmSync(demoDir, { recursive: true, force: true });
+    rmSync(adminDir, { recursive: true, force: true });
+  });
+
+  it("admin's plan finds nothing of demo's: every resource is to be created", async () => {
+    const { plan } = await planCluster(options(admin, adminDir, 2));
+    expect(plan.filter((e) => e.action === '=').map((e) => e.key)).toEqual([]);
+  });
+
+  it("admin's delete (with and without --include-untagged) finds nothing and changes nothing of demo's", async () => {
+    const from = sim.requestLog.length;
+    expect(await findOwned(admin, CLUSTER, await admin.session.projectId())).toEqual([]);
+    const plain = await deleteCluster({ ...options(admin, adminDir, 2) });
+    const untagged = await deleteCluster({ ...options(admin, adminDir, 2), includeUntagged: true });
+    expect(plain.deleted).toEqual([]);
+    expect(untagged.deleted).toEqual([]);
+    expect(touchingDemo(from, demoIds)).toEqual([]);
+    expect(await demoObjects()).toEqual(before);
+  });
+
+  it("admin's create, scale and delete of its own xp leave demo's objects as they were", async () => {
+    const from = sim.requestLog.length;
+    const created = await createCluster(options(admin, adminDir, 2));
+    // all of admin's objects were created, none "found" (demo's cluster, port and group are not adopted)
+    expect(created.plan.filter((e) => e.action === '=').map((e) => e.key)).toEqual([]);
+    const scaled = await scaleCluster({ ...options(admin, adminDir, 2), workers: 1 });
+    expect(scaled.removed).toEqual([`${CLUSTER}-worker-2`]);
+    const gone = await deleteCluster({ ...options(admin, adminDir, 1), includeUntagged: true });
+    const adminProject = await admin.session.projectId();
+    expect(gone.deleted.length).toBeGreaterThan(0);
+    expect(gone.deleted.filter((o) => demoIds.includes(o.id))).toEqual([]);
+    expect(touchingDemo(from, demoIds)).toEqual([]);
+    expect(await demoObjects()).toEqual(before);
+    expect(await findOwned(admin, CLUSTER, adminProject)).toEqual([]);
+  }, 120_000);
+
+  it("refuses an id recorded in demo's project (a copied state), naming the object and both projects", async () => {
+    const from = sim.requestLog.length;
+    const copied = options(admin, demoDir, 1);
+    const [demoProject, adminProject] = [await demo.session.projectId(), await admin.session.projectId()];
+    await expect(planCluster(copied)).rejects.toThrow(
+      new RegExp(`belongs to project ${demoProject}, not to project ${adminProject}`),
+    );
+    expect(touchingDemo(from, demoIds)).toEqual([]);
+    expect(await demoObjects()).toEqual(before);
+  });
+});
