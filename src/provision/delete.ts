@@ -189,7 +189,10 @@ export async function deleteCluster(o: DeleteOptions): Promise<{ deleted: OwnedO
       phase: 'delete',
       message: `${owned.length} objects tagged ${clusterTag(o.cluster)}`,
     });
-    await backendCleanup(o, 'before');
+    // NSX has no projects: its objects tagged with the cluster's name may be another project's
+    // cluster of that name. Only a cluster this project has (objects here, or its state) cleans them.
+    const ours = owned.length > 0 || recorded !== undefined;
+    if (ours) await backendCleanup(o, 'before');
     await executeGraph(deletionGraph(o, owned, { ...defaultTiming, ...o.timing }), {
       limits: { neutron: 8, nova: 4 },
       signal: o.signal,
@@ -204,7 +207,7 @@ export async function deleteCluster(o: DeleteOptions): Promise<{ deleted: OwnedO
           message: error instanceof Error ? error.message : String(error),
         }),
     });
-    await backendCleanup(o, 'after');
+    if (ours) await backendCleanup(o, 'after');
     await o.store.remove(o.cluster);
     o.progress.emit({ type: 'summary', message: `cluster ${o.cluster} deleted (${owned.length} objects)` });
     return { deleted: owned };

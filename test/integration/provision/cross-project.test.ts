@@ -4,7 +4,7 @@
  * project admin, without demo's state, runs every command on a cluster xp of its own. None of them
  * changes or deletes anything of demo's, and demo's objects are byte for byte what they were.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { connectOpenStack, type OpenStackClients } from '../../../src/clients/openstack';
@@ -16,12 +16,33 @@ import { scaleCluster } from '../../../src/provision/scale';
 import { simResolvedCloud } from '../../../src/provision/session';
 import { generateClusterPki, type ClusterPki } from '../../../src/pki';
 import { LocalStateStore } from '../../../src/state/local-store';
+import { createHttpClient } from '../../../src/clients/http/client';
+import { createNsxtClient, parseNsxtError } from '../../../src/clients/nsxt';
+import { NSXT_SIM_PASSWORD, NSXT_SIM_USER } from '../../../src/sim/nsxt';
+import { nsxtClients } from '../../helpers/backend-clients';
+import { smallNsxtSpec } from '../../helpers/nsxt-sim';
 import { FakeClock } from '../../helpers/fake-clock';
 import { startTestSim, type TestSim } from '../../helpers/sim';
 import { vdsSpec } from '../../helpers/provision-harness';
 
 const CLUSTER = 'xp';
 const PUBLIC_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIF0CZl8u0cPAsnb4nTH9i8gEAoaFFJZ8WPGoWKmBpH6o demo';
+
+/** The seeded demo user (member of project demo), as viok's clients. */
+const demoCloud = (identity: string) =>
+  passwordCloud({
+    name: 'demo',
+    source: 'test',
+    regionName: 'RegionOne',
+    auth: {
+      authUrl: identity,
+      username: 'demo',
+      password: 'secret',
+      projectName: 'demo',
+      userDomainName: 'Default',
+      projectDomainName: 'Default',
+    },
+  });
 
 describe('a cluster of the same name in another project', () => {
   let sim: TestSim;
@@ -76,21 +97,7 @@ describe('a cluster of the same name in another project', () => {
     sim = await startTestSim();
     pki = generateClusterPki({ kubernetesVersion: '1.31.4', now: new Date('2026-01-01T00:00:00Z') });
     admin = await connectOpenStack(simResolvedCloud(sim.urls.identity));
-    demo = await connectOpenStack(
-      passwordCloud({
-        name: 'demo',
-        source: 'test',
-        regionName: 'RegionOne',
-        auth: {
-          authUrl: sim.urls.identity,
-          username: 'demo',
-          password: 'secret',
-          projectName: 'demo',
-          userDomainName: 'Default',
-          projectDomainName: 'Default',
-        },
-      }),
-    );
+    demo = await connectOpenStack(demoCloud(sim.urls.identity));
     demoDir = mkdtempSync(path.join(os.tmpdir(), 'viok-demo-'));
     adminDir = mkdtempSync(path.join(os.tmpdir(), 'viok-admin-'));
     await demo.nova.keypairs.create('viok', PUBLIC_KEY);
@@ -154,4 +161,78 @@ describe('a cluster of the same name in another project', () => {
     expect(touchingDemo(from, demoIds)).toEqual([]);
     expect(await demoObjects()).toEqual(before);
   });
+});
+
+describe('an nsx-t cluster of the same name in another project', () => {
+  it("admin's delete, with no such cluster in its project, leaves demo's NSX-T objects alone", async () => {
+    const sim = await startTestSim();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'viok-nsxt-xp-'));
+    try {
+      const caFile = path.join(dir, 'nsx-ca.pem');
+      writeFileSync(caFile, sim.caPem);
+      const spec = smallNsxtSpec(caFile, { controlPlane: 1, workers: 1 });
+      (spec.spec.nsxt as { managers: string[] }).managers = [sim.urls.nsxt];
+      const noSleep = { now: () => Date.now(), sleep: async () => undefined };
+      const nsx = createNsxtClient(
+        createHttpClient({
+          service: 'nsxt',
+          baseUrl: sim.urls.nsxt,
+          parseError: parseNsxtError,
+          clock: noSleep,
+          tls: { verify: true, cacert: sim.caPem },
+        }),
+        { auth: { type: 'session', username: NSXT_SIM_USER, password: NSXT_SIM_PASSWORD }, clock: noSleep },
+      );
+      const admin = await connectOpenStack(simResolvedCloud(sim.urls.identity));
+      const demo = await connectOpenStack(demoCloud(sim.urls.identity));
+      await demo.nova.keypairs.create('viok', PUBLIC_KEY);
+      const common = {
+        cluster: CLUSTER,
+        progress: new RecordingProgress(),
+        clock: new FakeClock(),
+        signal: new AbortController().signal,
+        timing: { pollMs: 10, maxPollMs: 10, serverBootMs: 60_000, deleteMs: 60_000 },
+        backendClients: nsxtClients(nsx),
+      };
+      await createCluster({
+        ...common,
+        spec: { ...spec, metadata: { name: CLUSTER } },
+        clients: demo,
+        cloudName: 'viok-sim',
+        store: new LocalStateStore(path.join(dir, 'demo')),
+        generatePki: () =>
+          generateClusterPki({ kubernetesVersion: '1.31.4', now: new Date('2026-01-01T00:00:00Z') }),
+        wait: false,
+      });
+      const nsxObjects = async () => [
+        await nsx.ipBlocks.listByTag('viok-cluster', CLUSTER),
+        await nsx.ipPools.listByTag('viok-cluster', CLUSTER),
+        await nsx.firewallSections.listByTag('viok-cluster', CLUSTER),
+      ];
+      const before = await nsxObjects();
+      expect(before.flat().length).toBeGreaterThan(0);
+
+      const from = sim.requestLog.length;
+      for (const includeUntagged of [false, true]) {
+        const { deleted } = await deleteCluster({
+          ...common,
+          clients: admin,
+          store: new LocalStateStore(path.join(dir, 'admin')),
+          includeUntagged,
+        });
+        expect(deleted).toEqual([]);
+      }
+      const mutations = sim.requestLog
+        .slice(from)
+        .filter(
+          (e) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(e.method) && !e.path.includes('/auth/tokens'),
+        )
+        .map((e) => `${e.method} ${e.path}`);
+      expect(mutations).toEqual([]);
+      expect(await nsxObjects()).toEqual(before);
+    } finally {
+      await sim.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
