@@ -164,7 +164,7 @@ describe('a cluster of the same name in another project', () => {
 });
 
 describe('an nsx-t cluster of the same name in another project', () => {
-  it("admin's delete, with no such cluster in its project, leaves demo's NSX-T objects alone", async () => {
+  it("admin's delete and create of a name demo has leave demo's NSX-T objects alone", async () => {
     const sim = await startTestSim();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'viok-nsxt-xp-'));
     try {
@@ -229,6 +229,32 @@ describe('an nsx-t cluster of the same name in another project', () => {
         )
         .map((e) => `${e.method} ${e.path}`);
       expect(mutations).toEqual([]);
+      expect(await nsxObjects()).toEqual(before);
+
+      // admin's create of its own np would adopt demo's block and pool: refused before anything is made
+      const demoProject = await demo.session.projectId();
+      await expect(
+        createCluster({
+          ...common,
+          spec: { ...spec, metadata: { name: CLUSTER } },
+          clients: admin,
+          cloudName: 'viok-sim',
+          store: new LocalStateStore(path.join(dir, 'admin')),
+          generatePki: () =>
+            generateClusterPki({ kubernetesVersion: '1.31.4', now: new Date('2026-01-01T00:00:00Z') }),
+          wait: false,
+        }),
+      ).rejects.toThrow(
+        new RegExp(
+          `cluster ${CLUSTER} exists on the NSX-T Manager for project ${demoProject} .*not for project ${await admin.session.projectId()}`,
+        ),
+      );
+      const afterCreate = sim.requestLog
+        .slice(from)
+        .filter(
+          (e) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(e.method) && !e.path.includes('/auth/tokens'),
+        );
+      expect(afterCreate).toEqual([]);
       expect(await nsxObjects()).toEqual(before);
     } finally {
       await sim.stop();

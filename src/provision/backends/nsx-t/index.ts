@@ -5,15 +5,17 @@ import { deleteNcpObjects } from './ncp-objects';
 import { nsxtGraph } from './graph';
 import { deletePrincipalIdentity } from './principal-identity';
 import { checkNsxt } from './preflight';
+import { checkNsxProject } from './project-owner';
 
 /** nsx-t: NCP on the nodes, an IP block, pool and firewall sections on the NSX-T Manager. */
 export const nsxtBackend: Backend = {
   name: 'nsx-t',
   limits: {},
   connect: connectNsxtBackend,
-  // the transport zone, tier-0, and the block's and pool's CIDRs, before anything is created
+  // no other project's cluster of this name on NSX-T; the transport zone, tier-0, and the block's and pool's CIDRs, before anything is created
   preflight: async (ctx, spec) => {
     const nsx = nsxtOf(ctx.backendClients);
+    if (nsx) await checkNsxProject(nsx, ctx.cluster, ctx.projectId);
     if (nsx && spec.spec.nsxt) await checkNsxt(nsx, spec.spec.nsxt, ctx.cluster);
   },
   plan: (input) => nsxtGraph.plan(input),
