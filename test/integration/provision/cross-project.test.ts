@@ -164,7 +164,7 @@ describe('a cluster of the same name in another project', () => {
 });
 
 describe('an nsx-t cluster of the same name in another project', () => {
-  it("admin's delete and create of a name demo has leave demo's NSX-T objects alone", async () => {
+  it("admin's delete and create of a name demo's nsx-t cluster has leave demo's NSX-T objects alone", async () => {
     const sim = await startTestSim();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'viok-nsxt-xp-'));
     try {
@@ -256,6 +256,37 @@ describe('an nsx-t cluster of the same name in another project', () => {
         );
       expect(afterCreate).toEqual([]);
       expect(await nsxObjects()).toEqual(before);
+
+      // admin's own vds cluster of that name, deleted without its state (so every backend connects):
+      // its OpenStack objects go, demo's NSX-T objects and NCP's stay
+      await createCluster({
+        ...common,
+        spec: vdsSpec(CLUSTER),
+        clients: admin,
+        cloudName: 'viok-sim',
+        store: new LocalStateStore(path.join(dir, 'admin')),
+        generatePki: () =>
+          generateClusterPki({ kubernetesVersion: '1.31.4', now: new Date('2026-01-01T00:00:00Z') }),
+        wait: false,
+      });
+      const beforeDelete = sim.requestLog.length;
+      const progress = new RecordingProgress();
+      const { deleted } = await deleteCluster({
+        ...common,
+        progress,
+        clients: admin,
+        store: new LocalStateStore(path.join(dir, 'elsewhere')),
+      });
+      expect(deleted.length).toBeGreaterThan(0);
+      const nsxMutations = sim.requestLog
+        .slice(beforeDelete)
+        .filter((e) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(e.method) && e.path.startsWith('/api/'))
+        .map((e) => `${e.method} ${e.path}`);
+      expect(nsxMutations).toEqual([]);
+      expect(await nsxObjects()).toEqual(before);
+      expect(progress.events.filter((e) => e.type === 'warning').map((e) => e.message)).toEqual([
+        expect.stringContaining(`belong to project ${demoProject}'s cluster of that name`),
+      ]);
     } finally {
       await sim.stop();
       rmSync(dir, { recursive: true, force: true });

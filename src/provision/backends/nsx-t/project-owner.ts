@@ -13,12 +13,12 @@ export function projectTag(projectId: string): NsxTag {
   return { scope: PROJECT_TAG_SCOPE, tag: projectId };
 }
 
-/**
- * Refuses, before anything is created, a cluster name whose NSX objects (IP block, pool, marker
- * sections) another project's cluster already has: they would be adopted, and NCP, which names its
- * objects by the cluster, would share them. Objects without the project tag (made before it) pass.
- */
-export async function checkNsxProject(nsx: NsxtClient, cluster: string, projectId: string): Promise<void> {
+/** The first of viok's NSX objects of the cluster made for another project than `projectId`, if any. */
+export async function otherProjectsObject(
+  nsx: NsxtClient,
+  cluster: string,
+  projectId: string,
+): Promise<{ project: string; id: string; name: string } | undefined> {
   const lists = await Promise.all([
     nsx.ipBlocks.listByTag(CLUSTER_TAG_SCOPE, cluster),
     nsx.ipPools.listByTag(CLUSTER_TAG_SCOPE, cluster),
@@ -26,11 +26,23 @@ export async function checkNsxProject(nsx: NsxtClient, cluster: string, projectI
   ]);
   for (const o of lists.flat()) {
     const owner = (o.tags ?? []).find((t) => t.scope === PROJECT_TAG_SCOPE)?.tag;
-    if (owner === undefined || owner === projectId) continue;
-    throw new OperationError(
-      `cluster ${cluster} exists on the NSX-T Manager for project ${owner} (${o.display_name ?? o.id}, ${o.id}), ` +
-        `not for project ${projectId} that viok works in; NSX-T and NCP name clusters across every project: ` +
-        `give this cluster another metadata.name; nothing was created`,
-    );
+    if (owner !== undefined && owner !== projectId)
+      return { project: owner, id: o.id, name: o.display_name ?? o.id };
   }
+  return undefined;
+}
+
+/**
+ * Refuses, before anything is created, a cluster name whose NSX objects (IP block, pool, marker
+ * sections) another project's cluster already has: they would be adopted, and NCP, which names its
+ * objects by the cluster, would share them. Objects without the project tag (made before it) pass.
+ */
+export async function checkNsxProject(nsx: NsxtClient, cluster: string, projectId: string): Promise<void> {
+  const other = await otherProjectsObject(nsx, cluster, projectId);
+  if (!other) return;
+  throw new OperationError(
+    `cluster ${cluster} exists on the NSX-T Manager for project ${other.project} (${other.name}, ${other.id}), ` +
+      `not for project ${projectId} that viok works in; NSX-T and NCP name clusters across every project: ` +
+      `give this cluster another metadata.name; nothing was created`,
+  );
 }
