@@ -12,6 +12,7 @@ import { passwordCloud } from '../../../src/config';
 import { RecordingProgress } from '../../../src/core/progress';
 import { createCluster, planCluster } from '../../../src/provision/create';
 import { deleteCluster, findOwned } from '../../../src/provision/delete';
+import { describeCluster, listClusters } from '../../../src/provision/discover';
 import { scaleCluster } from '../../../src/provision/scale';
 import { simResolvedCloud } from '../../../src/provision/session';
 import { generateClusterPki, type ClusterPki } from '../../../src/pki';
@@ -122,6 +123,14 @@ describe('a cluster of the same name in another project', () => {
   it("admin's plan finds nothing of demo's: every resource is to be created", async () => {
     const { plan } = await planCluster(options(admin, adminDir, 2));
     expect(plan.filter((e) => e.action === '=').map((e) => e.key)).toEqual([]);
+  });
+
+  it("admin's get clusters and describe do not show demo's cluster", async () => {
+    expect((await listClusters(demo, [])).map((c) => c.name)).toEqual([CLUSTER]);
+    expect(await listClusters(admin, [])).toEqual([]);
+    await expect(describeCluster(admin, CLUSTER, undefined)).rejects.toThrow(
+      `no cluster named ${CLUSTER} in this project`,
+    );
   });
 
   it("admin's delete (with and without --include-untagged) finds nothing and changes nothing of demo's", async () => {
