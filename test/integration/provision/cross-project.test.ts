@@ -10,7 +10,9 @@ import path from 'node:path';
 import { connectOpenStack, type OpenStackClients } from '../../../src/clients/openstack';
 import { passwordCloud } from '../../../src/config';
 import { RecordingProgress } from '../../../src/core/progress';
-import { createCluster, planCluster } from '../../../src/provision/create';
+import { createCluster, planCluster, readOnly } from '../../../src/provision/create';
+import { findServer } from '../../../src/provision/ensure-server';
+import { StateRecorder } from '../../../src/provision/state-recorder';
 import { deleteCluster, findOwned } from '../../../src/provision/delete';
 import { describeCluster, listClusters } from '../../../src/provision/discover';
 import { scaleCluster } from '../../../src/provision/scale';
@@ -159,6 +161,24 @@ describe('a cluster of the same name in another project', () => {
     expect(await demoObjects()).toEqual(before);
     expect(await findOwned(admin, CLUSTER, adminProject)).toEqual([]);
   }, 120_000);
+
+  it("refuses a server recorded in demo's project, which an admin can show by id", async () => {
+    const store = new LocalStateStore(demoDir);
+    const state = (await store.read(CLUSTER))!;
+    const serverId = state.resources['server/cp-1']!.id;
+    const [demoProject, adminProject] = [await demo.session.projectId(), await admin.session.projectId()];
+    expect((await admin.nova.servers.get(serverId)).tenant_id).toBe(demoProject);
+    const ctx = {
+      clients: admin,
+      cluster: CLUSTER,
+      projectId: adminProject,
+      recorder: new StateRecorder(readOnly(store), state),
+      signal: new AbortController().signal,
+    };
+    await expect(findServer(ctx, 'server/cp-1')).rejects.toThrow(
+      `server/cp-1 (${serverId}) belongs to project ${demoProject}, not to project ${adminProject}`,
+    );
+  });
 
   it("refuses an id recorded in demo's project (a copied state), naming the object and both projects", async () => {
     const from = sim.requestLog.length;
