@@ -8,6 +8,11 @@ import type { StateRecorder } from './state-recorder';
 export interface ProvisionContext {
   clients: Pick<OpenStackClients, 'neutron' | 'nova' | 'glance'>;
   cluster: string;
+  /**
+   * The project of the token viok works in: every look-up of the cluster's objects is limited to it,
+   * and nothing of another project is adopted, changed or deleted (see project-scope.ts).
+   */
+  projectId: string;
   /** The user's `key=value` tags from the spec, added after the ownership tags. */
   userTags: Record<string, string>;
   recorder: StateRecorder;

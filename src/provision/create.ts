@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import os from 'node:os';
-import { AbortError, OperationError } from '../core/errors';
+import { AbortError, OperationError, UserInputError } from '../core/errors';
 import type { ProgressSink } from '../core/progress';
 import { executeGraph, type ResourceOutput } from '../engine/graph';
 import type { Clock } from '../clients/http/types';
@@ -79,9 +79,12 @@ export async function planCluster(
         StateRecorder.empty(o.cluster, o.spec.spec.backend, o.cloudName, now()),
       now,
     );
+  checkSameBackend(rec.state, o.spec, o.cluster);
+  const projectId = await o.clients.session.projectId();
   const ctx: ProvisionContext = {
     clients: o.clients,
     cluster: o.cluster,
+    projectId,
     userTags: o.spec.spec.tags ?? {},
     recorder: rec,
     progress: o.progress,
@@ -95,7 +98,6 @@ export async function planCluster(
     phase: 'preflight',
     message: 'checking image, flavors, key pair and networks',
   });
-  const projectId = await o.clients.session.projectId();
   const facts = await checkCloudObjects(ctx, o.spec);
   await backend.preflight?.(ctx, o.spec);
   const graph = backend.plan({
@@ -112,6 +114,20 @@ export async function planCluster(
   o.progress.emit({ type: 'phase', phase: 'preflight', message: 'checking quotas' });
   await checkQuotas(ctx, projectId, quotaNeeds(graph.resources, plan));
   return { plan, graph, ctx, projectId };
+}
+
+/**
+ * A cluster keeps the backend it was created with: a spec of the same name for another backend would
+ * "find" the existing objects under keys that mean something else (vds servers as nsx-t nodes). Refused
+ * before anything is looked up or created.
+ */
+export function checkSameBackend(state: ClusterState, spec: ClusterSpec, cluster: string): void {
+  if (state.backend === spec.spec.backend) return;
+  throw new UserInputError(
+    `cluster ${cluster} exists with backend ${state.backend}${state.cloud ? ` (cloud ${state.cloud})` : ''}; ` +
+      `the spec asks for backend ${spec.spec.backend}: give the new cluster another metadata.name, ` +
+      `or delete the existing one first with viok delete cluster ${cluster}; nothing was created`,
+  );
 }
 
 /**

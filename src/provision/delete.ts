@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { AbortError, OperationError, WaitTimeoutError } from '../core/errors';
-import { clusterFromTags, clusterTag, keyFromTags, resourceName } from '../core/names';
+import { clusterFromTags, clusterTag, keyFromTags } from '../core/names';
 import type { Port } from '../clients/neutron/ports';
 import { isNotFound } from '../clients/http/errors';
 import type { ProgressSink } from '../core/progress';
@@ -15,6 +15,8 @@ import { defaultHolder, interrupted } from './create';
 import { deleteWithRetry } from './wait-servers';
 import type { BackendClients } from './backend';
 import { backendFor } from './backends';
+import { isClusterObjectName } from './cluster-names';
+import { inProject } from './project-scope';
 
 /** One object the cluster owns, found by its viok-cluster tag. */
 export interface OwnedObject {
@@ -37,12 +39,15 @@ export const deletionOrder: readonly OwnedObject['kind'][] = [
 ];
 
 /**
- * Everything tagged viok-cluster=<name>, across every resource type viok creates. Only tagged objects
- * are listed, so what the user supplied (the provider network, an external network) is never included.
+ * Everything tagged viok-cluster=<name> in the project `projectId`, across every resource type viok
+ * creates. Only tagged objects are listed, so what the user supplied (the provider network, an external
+ * network) is never included; nor is another project's cluster of the same name (an admin token sees
+ * every project's Neutron objects; Nova lists only the token's project without all_tenants).
  */
 export async function findOwned(
   clients: Pick<OpenStackClients, 'nova' | 'neutron'>,
   cluster: string,
+  projectId: string,
   signal?: AbortSignal,
   recorded: Record<string, ResourceRecord> = {},
 ): Promise<OwnedObject[]> {
@@ -51,7 +56,7 @@ export async function findOwned(
   const { neutron, nova } = clients;
   const [servers, { fips, routers, ports, subnets, networks, groups }] = await Promise.all([
     nova.servers.listByTag(tag, signal),
-    listNeutronObjects(neutron, byTag),
+    listNeutronObjects(neutron, projectId, byTag),
   ]);
   const owned = (
     kind: OwnedObject['kind'],
@@ -61,7 +66,7 @@ export async function findOwned(
       const key = keyFromTags(o.tags ?? []);
       return { kind, id: o.id, name: o.name ?? o.floating_ip_address ?? o.id, ...(key ? { key } : {}) };
     });
-  const orphans = await orphanPorts(neutron, cluster, networks, signal);
+  const orphans = await orphanPorts(neutron, cluster, projectId, networks, signal, Object.keys(recorded));
   const tagged = [
     ...owned(
       'server',
@@ -75,7 +80,13 @@ export async function findOwned(
     ...owned('network', networks),
     ...owned('security-group', groups),
   ];
-  const untagged = await findRecordedUntagged(clients, recorded, new Set(tagged.map((o) => o.id)), signal);
+  const untagged = await findRecordedUntagged(
+    clients,
+    projectId,
+    recorded,
+    new Set(tagged.map((o) => o.id)),
+    signal,
+  );
   // in deletion order, so a listing reads children before parents
   return [...tagged, ...untagged].sort(
     (a, b) => deletionOrder.indexOf(a.kind) - deletionOrder.indexOf(b.kind),
@@ -92,19 +103,24 @@ export async function findOwned(
 async function orphanPorts(
   neutron: OpenStackClients['neutron'],
   cluster: string,
+  projectId: string,
   networks: readonly { id: string }[],
   signal: AbortSignal | undefined,
+  recordedKeys: readonly string[],
 ): Promise<Port[]> {
-  const prefix = resourceName(cluster, '');
   const lists = await Promise.all(
-    networks.map((n) => neutron.ports.list({ filters: { network_id: n.id }, ...(signal ? { signal } : {}) })),
+    networks.map((n) =>
+      neutron.ports.list(
+        inProject(projectId, { filters: { network_id: n.id }, ...(signal ? { signal } : {}) }),
+      ),
+    ),
   );
   return lists
     .flat()
     .filter(
       (p) =>
         clusterFromTags(p.tags ?? []) === undefined &&
-        p.name.startsWith(prefix) &&
+        isClusterObjectName(cluster, p.name, recordedKeys) &&
         (p.device_owner === '' || p.device_owner.startsWith('compute:')),
     );
 }
@@ -146,9 +162,13 @@ export async function deleteCluster(o: DeleteOptions): Promise<{ deleted: OwnedO
   // every request of the run listens on the one Ctrl-C signal
   setMaxListeners(0, o.signal);
   const recorded = (await o.store.read(o.cluster))?.resources;
-  const owned = await findOwned(o.clients, o.cluster, o.signal, recorded);
+  // only the token's project: an admin token sees every project's Neutron objects
+  const projectId = await o.clients.session.projectId();
+  const owned = await findOwned(o.clients, o.cluster, projectId, o.signal, recorded);
   const known = new Set(owned.map((x) => x.id));
-  const untagged = (await findUntaggedNamed(o.clients, o.cluster, o.signal)).filter((x) => !known.has(x.id));
+  const untagged = (
+    await findUntaggedNamed(o.clients, o.cluster, projectId, o.signal, Object.keys(recorded ?? {}))
+  ).filter((x) => !known.has(x.id));
   if (o.includeUntagged) owned.push(...untagged);
   else if (untagged.length > 0)
     o.progress.emit({
@@ -169,7 +189,10 @@ export async function deleteCluster(o: DeleteOptions): Promise<{ deleted: OwnedO
       phase: 'delete',
       message: `${owned.length} objects tagged ${clusterTag(o.cluster)}`,
     });
-    await backendCleanup(o, 'before');
+    // NSX has no projects: its objects tagged with the cluster's name may be another project's
+    // cluster of that name. Only a cluster this project has (objects here, or its state) cleans them.
+    const ours = owned.length > 0 || recorded !== undefined;
+    if (ours) await backendCleanup(o, 'before');
     await executeGraph(deletionGraph(o, owned, { ...defaultTiming, ...o.timing }), {
       limits: { neutron: 8, nova: 4 },
       signal: o.signal,
@@ -184,7 +207,7 @@ export async function deleteCluster(o: DeleteOptions): Promise<{ deleted: OwnedO
           message: error instanceof Error ? error.message : String(error),
         }),
     });
-    await backendCleanup(o, 'after');
+    if (ours) await backendCleanup(o, 'after');
     await o.store.remove(o.cluster);
     o.progress.emit({ type: 'summary', message: `cluster ${o.cluster} deleted (${owned.length} objects)` });
     return { deleted: owned };

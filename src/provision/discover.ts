@@ -5,6 +5,7 @@ import type { ClusterState, StateStore } from '../state/types';
 import type { FloatingIp } from '../clients/neutron/floating-ips';
 import { bootstrapProgress } from '../render/bootstrap-markers';
 import { CONSOLE_LINES } from './wait-bootstrap';
+import { inProject } from './project-scope';
 
 /** A cluster as `viok get clusters` shows it: found from tags, not from local state. */
 export interface ClusterSummary {
@@ -26,14 +27,17 @@ export interface ClusterSummary {
 
 /** Every cluster with a viok-cluster tag on a server, security group or network of this project. */
 export async function listClusters(
-  clients: Pick<OpenStackClients, 'nova' | 'neutron'>,
+  clients: Pick<OpenStackClients, 'nova' | 'neutron' | 'session'>,
   localStates: readonly string[],
   signal?: AbortSignal,
 ): Promise<ClusterSummary[]> {
+  // Nova lists only the token's project; Neutron every project's for an admin token, unless filtered
+  const projectId = await clients.session.projectId();
+  const scoped = inProject(projectId, { fields: ['id', 'tags'], ...(signal ? { signal } : {}) });
   const [servers, groups, networks] = await Promise.all([
     clients.nova.servers.list(signal ? { signal } : {}),
-    clients.neutron.securityGroups.list({ fields: ['id', 'tags'], ...(signal ? { signal } : {}) }),
-    clients.neutron.networks.list({ fields: ['id', 'tags'], ...(signal ? { signal } : {}) }),
+    clients.neutron.securityGroups.list(scoped),
+    clients.neutron.networks.list(scoped),
   ]);
   const rows = new Map<string, ClusterSummary>();
   const row = (name: string): ClusterSummary => {
@@ -129,19 +133,24 @@ export interface ClusterDescription {
 
 /** A cluster's nodes (with addresses per network), load balancer VIP and API endpoint, from the cloud. */
 export async function describeCluster(
-  clients: Pick<OpenStackClients, 'nova' | 'neutron'>,
+  clients: Pick<OpenStackClients, 'nova' | 'neutron' | 'session'>,
   cluster: string,
   state: ClusterState | undefined,
   signal?: AbortSignal,
   options: { bootstrap?: boolean } = {},
 ): Promise<ClusterDescription> {
+  const projectId = await clients.session.projectId();
   const [servers, vipPorts, floatingIps] = await Promise.all([
     clients.nova.servers.listByTag(clusterTag(cluster), signal),
-    clients.neutron.ports.list({
-      tags: [clusterTag(cluster), keyTag('port/vip')],
-      ...(signal ? { signal } : {}),
-    }),
-    clients.neutron.floatingIps.list({ tags: [clusterTag(cluster)], ...(signal ? { signal } : {}) }),
+    clients.neutron.ports.list(
+      inProject(projectId, {
+        tags: [clusterTag(cluster), keyTag('port/vip')],
+        ...(signal ? { signal } : {}),
+      }),
+    ),
+    clients.neutron.floatingIps.list(
+      inProject(projectId, { tags: [clusterTag(cluster)], ...(signal ? { signal } : {}) }),
+    ),
   ]);
   const live = servers.filter((s) => s.status !== 'DELETED');
   const floatingOf = (fixed: Set<string>): string[] =>

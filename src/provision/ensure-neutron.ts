@@ -10,6 +10,7 @@ import {
 import { isApiError, isNotFound } from '../clients/http/errors';
 import type { ListOptions } from '../clients/neutron/list-options';
 import type { ProvisionContext } from './context';
+import { checkInProject, inProject } from './project-scope';
 
 /** The verbs of a Neutron collection the ensure needs (every `NeutronResource` has them). */
 export interface NeutronCollection<T extends { id: string }, C> {
@@ -37,7 +38,7 @@ export interface Ensured<T> {
  * and adopted; one whose tags were never PUT (Zed tags after the POST: the run died in between) is
  * found by its name on the next run; it is never POSTed twice blindly.
  */
-export async function ensureNeutron<T extends { id: string; tags?: string[] }, C>(
+export async function ensureNeutron<T extends { id: string; tags?: string[]; project_id?: string }, C>(
   ctx: ProvisionContext,
   kind: string,
   key: string,
@@ -87,8 +88,8 @@ export async function ensureNeutron<T extends { id: string; tags?: string[] }, C
 }
 
 /** The resource by recorded id, then by tags; undefined when it does not exist. Makes no change. */
-export async function findNeutron<T extends { id: string; tags?: string[] }>(
-  ctx: Pick<ProvisionContext, 'cluster' | 'recorder' | 'signal'>,
+export async function findNeutron<T extends { id: string; tags?: string[]; project_id?: string }>(
+  ctx: Pick<ProvisionContext, 'cluster' | 'projectId' | 'recorder' | 'signal'>,
   key: string,
   api: Pick<NeutronCollection<T, never>, 'get' | 'list'>,
 ): Promise<T | undefined> {
@@ -96,6 +97,8 @@ export async function findNeutron<T extends { id: string; tags?: string[] }>(
   if (recorded) {
     try {
       const r = await api.get(recorded, ctx.signal);
+      // an id recorded in another project (an admin token sees it too) is never adopted: refuse
+      checkInProject(ctx.projectId, key, r);
       // an id recorded for another cluster's object (a copied state dir) is not ours to adopt; an
       // untagged one is ours: its id was recorded between the POST and the tag PUT
       const owner = clusterFromTags(r.tags ?? []);
@@ -105,7 +108,9 @@ export async function findNeutron<T extends { id: string; tags?: string[] }>(
     }
     await ctx.recorder.forget(key);
   }
-  const tagged = await api.list({ tags: [clusterTag(ctx.cluster), keyTag(key)], signal: ctx.signal });
+  const tagged = await api.list(
+    inProject(ctx.projectId, { tags: [clusterTag(ctx.cluster), keyTag(key)], signal: ctx.signal }),
+  );
   if (tagged.length > 1) {
     throw new OperationError(
       `${key}: ${tagged.length} objects carry the tags ${clusterTag(ctx.cluster)},${keyTag(key)} ` +
@@ -121,7 +126,7 @@ export async function findNeutron<T extends { id: string; tags?: string[] }>(
  * refuse, naming them, rather than guess. Makes no change.
  */
 async function findUntagged<T extends { id: string; tags?: string[] }>(
-  ctx: Pick<ProvisionContext, 'cluster' | 'signal'>,
+  ctx: Pick<ProvisionContext, 'cluster' | 'projectId' | 'signal'>,
   key: string,
   api: Pick<NeutronCollection<T, never>, 'list'>,
   body: unknown,
@@ -135,7 +140,9 @@ async function findUntagged<T extends { id: string; tags?: string[] }>(
         : undefined;
   if (!filters) return undefined;
   const owned = (o: T): boolean => (o.tags ?? []).some((t) => t.startsWith(`${CLUSTER_TAG_SCOPE}=`));
-  const found = (await api.list({ filters, signal: ctx.signal })).filter((o) => !owned(o));
+  const found = (await api.list(inProject(ctx.projectId, { filters, signal: ctx.signal }))).filter(
+    (o) => !owned(o),
+  );
   if (found.length > 1) {
     const [attr, value] = Object.entries(filters)[0] as [string, string];
     throw new OperationError(

@@ -4,6 +4,7 @@ import { isNotFound } from '../clients/http/errors';
 import type { Server, ServerCreate } from '../clients/nova/servers';
 import type { ProvisionContext } from './context';
 import type { Ensured } from './ensure-neutron';
+import { checkInProject } from './project-scope';
 
 const gone = (s: Server): boolean => s.status === 'DELETED' || s.status === 'SOFT_DELETED';
 
@@ -32,7 +33,7 @@ export async function ensureServer(
 
 /** The server by recorded id, then by tags; deleted servers count as absent. Makes no change. */
 export async function findServer(
-  ctx: Pick<ProvisionContext, 'cluster' | 'recorder' | 'signal' | 'clients'>,
+  ctx: Pick<ProvisionContext, 'cluster' | 'projectId' | 'recorder' | 'signal' | 'clients'>,
   key: string,
 ): Promise<Server | undefined> {
   const { servers } = ctx.clients.nova;
@@ -40,12 +41,14 @@ export async function findServer(
   if (recorded) {
     try {
       const s = await servers.get(recorded, ctx.signal);
+      checkInProject(ctx.projectId, key, s);
       if (!gone(s) && (s.tags === undefined || s.tags.includes(clusterTag(ctx.cluster)))) return s;
     } catch (e) {
       if (!isNotFound(e)) throw e;
     }
     await ctx.recorder.forget(key);
   }
+  // Nova lists only the token's project (viok never asks for all_tenants)
   const tagged = (
     await servers.list({ tags: [clusterTag(ctx.cluster), keyTag(key)], signal: ctx.signal })
   ).filter((s) => !gone(s));

@@ -7,6 +7,7 @@ import { createCluster, defaultHolder, type CreateOptions, type CreateResult } f
 import { StateRecorder } from './state-recorder';
 import { deleteWithRetry } from './wait-servers';
 import { backendFor } from './backends';
+import { inProject } from './project-scope';
 
 export interface ScaleOptions extends CreateOptions {
   /** The worker count wanted. */
@@ -59,6 +60,8 @@ async function removeSurplusWorkers(o: ScaleOptions): Promise<string[]> {
   const lock = await o.store.lock(o.cluster, o.holder ?? defaultHolder('viok scale cluster'));
   try {
     const tag = clusterTag(o.cluster);
+    // Nova lists only the token's project; Neutron's lists are limited to it below
+    const projectId = await o.clients.session.projectId();
     const surplus = (await nova.servers.listByTag(tag, o.signal))
       .filter((s) => s.status !== 'DELETED' && s.status !== 'SOFT_DELETED')
       .map((s) => ({ server: s, index: Number(WORKER_KEY.exec(keyFromTags(s.tags ?? []) ?? '')?.[1] ?? 0) }))
@@ -98,8 +101,10 @@ async function removeSurplusWorkers(o: ScaleOptions): Promise<string[]> {
         signal: o.signal,
       },
     );
-    const clusterPorts = await neutron.ports.list({ tags: [tag], signal: o.signal });
-    const clusterFips = await neutron.floatingIps.list({ tags: [tag], signal: o.signal });
+    const clusterPorts = await neutron.ports.list(inProject(projectId, { tags: [tag], signal: o.signal }));
+    const clusterFips = await neutron.floatingIps.list(
+      inProject(projectId, { tags: [tag], signal: o.signal }),
+    );
     for (const { server, index } of surplus) {
       // nsx-t: the worker's floating IP on its management port (a released port leaves it allocated)
       for (const f of clusterFips.filter((x) => keyFromTags(x.tags ?? []) === `floatingip/worker-${index}`)) {

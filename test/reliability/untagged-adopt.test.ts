@@ -26,9 +26,11 @@ describe('objects a killed create left untagged', () => {
   let sim: TestSim;
   let clients: OpenStackClients;
   let dir: string;
+  let projectId: string;
   beforeAll(async () => {
     sim = await startTestSim();
     clients = await connectOpenStack(simResolvedCloud(sim.urls.identity));
+    projectId = await clients.session.projectId();
     dir = mkdtempSync(path.join(os.tmpdir(), 'viok-untagged-'));
   });
   afterAll(async () => {
@@ -39,6 +41,7 @@ describe('objects a killed create left untagged', () => {
   const context = (cluster: string): ProvisionContext => ({
     clients,
     cluster,
+    projectId,
     userTags: { team: 'platform' },
     recorder: new StateRecorder(new LocalStateStore(dir), StateRecorder.empty(cluster, 'vds', 'viok-sim')),
     progress: silentProgress,
@@ -138,13 +141,13 @@ describe('objects a killed create left untagged', () => {
     const lookAlike = await clients.neutron.networks.create({ name: neutronName('left', 'network/api') });
     const recorded = { [key]: { id: created.id, kind: 'network', recordedAt: '2026-01-01T00:00:00Z' } };
 
-    const owned = await findOwned(clients, 'left', undefined, recorded);
+    const owned = await findOwned(clients, 'left', projectId, undefined, recorded);
     expect(owned.map((o) => [o.kind, o.id, o.key])).toEqual([['network', created.id, key]]);
     expect(owned.some((o) => o.id === lookAlike.id)).toBe(false);
     // without the state, only tagged objects are ever deleted; untagged look-alikes are named for
     // `delete --include-untagged` (and in its warning)
-    expect(await findOwned(clients, 'left')).toEqual([]);
-    const named = await findUntaggedNamed(clients, 'left');
+    expect(await findOwned(clients, 'left', projectId)).toEqual([]);
+    const named = await findUntaggedNamed(clients, 'left', projectId);
     expect(named.map((o) => o.id).sort()).toEqual([created.id, lookAlike.id].sort());
   });
 });

@@ -3,6 +3,7 @@ import type { OpenStackClients } from '../../clients/openstack';
 import type { Network } from '../../clients/neutron/networks';
 import type { Subnet } from '../../clients/neutron/subnets';
 import type { ClusterState } from '../../state/types';
+import { inProject } from '../project-scope';
 import { describeCluster } from '../discover';
 import type { Topology, TopologyNetwork, TopologyNode, TopologyRouter } from './types';
 
@@ -15,7 +16,7 @@ const NSXV_EDGE_KEY = 'nsxv/edge';
  * Nova reports them (the guest's boot order: eth0 first), floating IPs, the VIP and, for nsx-v, the Edge.
  */
 export async function gatherTopology(
-  clients: Pick<OpenStackClients, 'nova' | 'neutron'>,
+  clients: Pick<OpenStackClients, 'nova' | 'neutron' | 'session'>,
   cluster: string,
   state: ClusterState | undefined,
   signal?: AbortSignal,
@@ -23,12 +24,13 @@ export async function gatherTopology(
   const { neutron } = clients;
   const s = signal ? { signal } : {};
   const tags = [clusterTag(cluster)];
+  const projectId = await clients.session.projectId();
   const [described, ownNetworks, routers, floatingIps, vipPorts] = await Promise.all([
     describeCluster(clients, cluster, state, signal),
-    neutron.networks.list({ tags, ...s }),
-    neutron.routers.list({ tags, ...s }),
-    neutron.floatingIps.list({ tags, ...s }),
-    neutron.ports.list({ tags: [clusterTag(cluster), keyTag('port/vip')], ...s }),
+    neutron.networks.list(inProject(projectId, { tags, ...s })),
+    neutron.routers.list(inProject(projectId, { tags, ...s })),
+    neutron.floatingIps.list(inProject(projectId, { tags, ...s })),
+    neutron.ports.list(inProject(projectId, { tags: [clusterTag(cluster), keyTag('port/vip')], ...s })),
   ]);
 
   const byId = new Map<string, Network>(ownNetworks.map((n) => [n.id, n]));

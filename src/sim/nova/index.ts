@@ -483,10 +483,15 @@ export class NovaSim implements SimService {
     return { status: 200, body };
   }
 
-  /** The server named in the path, visible to the caller; deleted servers show as DELETED for a while, then 404. */
+  /**
+   * The server named in the path, visible to the caller: its project's, or any project's for an admin
+   * (Nova's default policy for a server by id is project member or admin; only the lists are per
+   * project unless all_tenants). Deleted servers show as DELETED for a while, then 404.
+   */
   private server(c: Call): ServerRecord {
     const id = c.params.id ?? '';
-    const s = this.state.servers.find((x) => x.id === id && x.project_id === c.token.projectId);
+    const admin = c.token.roles.includes('admin');
+    const s = this.state.servers.find((x) => x.id === id && (admin || x.project_id === c.token.projectId));
     const deletedLongAgo =
       s?.deleted_at !== undefined && this.now() >= s.deleted_at + this.requireSim().config.serverBuildMs;
     if (!s || deletedLongAgo) throw notFound(`Instance ${id} could not be found.`);

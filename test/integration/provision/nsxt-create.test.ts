@@ -17,6 +17,7 @@ import { NSXT_SIM_PASSWORD, NSXT_SIM_USER } from '../../../src/sim/nsxt';
 import type { ClusterSpec } from '../../../src/spec/types';
 import { smallNsxtSpec } from '../../helpers/nsxt-sim';
 import { validatingHttpClient, type ValidatedExchange } from '../../helpers/nsx-validating-http';
+import { unrecognisedNames } from '../../helpers/cluster-names';
 import { startHarness, type Harness } from '../../helpers/provision-harness';
 import { withUnpackedFiles } from '../../helpers/user-data';
 
@@ -64,6 +65,8 @@ describe('nsx-t create and delete against the simulator', () => {
   it('builds the three-network topology and prepares NSX-T for NCP', async () => {
     const result = await createCluster({ ...h.createOptions(), backendClients: nsxtClients(nsx) });
     const tag = clusterTag(CLUSTER);
+    // every named object is found by its exact name should it lose its tags (delete --include-untagged)
+    expect(await unrecognisedNames(h.clients, CLUSTER)).toEqual([]);
     const { neutron, nova } = h.clients;
 
     const networks = await neutron.networks.list({ tags: [tag] });

@@ -18,6 +18,7 @@ import type { ClusterSpec } from '../../../src/spec/types';
 import { repoRoot } from '../../helpers/cli';
 import { nsxvSchemaFor, validateNsxvXml } from '../../helpers/nsxv-xsd';
 import type { TestSim } from '../../helpers/sim';
+import { unrecognisedNames } from '../../helpers/cluster-names';
 import { startHarness, type Harness } from '../../helpers/provision-harness';
 
 interface SentBody {
@@ -97,6 +98,8 @@ describe('nsx-v create and delete against the simulator', () => {
   it('builds the internal network, router, ports, servers and the Edge load balancer in front of the API', async () => {
     const result = await createCluster(h.createOptions({ backendClients: nsxvClients(nsxv) }));
     const tag = clusterTag('demo');
+    // every named object is found by its exact name should it lose its tags (delete --include-untagged)
+    expect(await unrecognisedNames(h.clients, 'demo')).toEqual([]);
     const { neutron, nova } = h.clients;
 
     const servers = await nova.servers.listByTag(tag);

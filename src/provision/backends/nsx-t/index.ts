@@ -5,15 +5,17 @@ import { deleteNcpObjects } from './ncp-objects';
 import { nsxtGraph } from './graph';
 import { deletePrincipalIdentity } from './principal-identity';
 import { checkNsxt } from './preflight';
+import { checkNsxProject, otherProjectsObject } from './project-owner';
 
 /** nsx-t: NCP on the nodes, an IP block, pool and firewall sections on the NSX-T Manager. */
 export const nsxtBackend: Backend = {
   name: 'nsx-t',
   limits: {},
   connect: connectNsxtBackend,
-  // the transport zone, tier-0, and the block's and pool's CIDRs, before anything is created
+  // no other project's cluster of this name on NSX-T; the transport zone, tier-0, and the block's and pool's CIDRs, before anything is created
   preflight: async (ctx, spec) => {
     const nsx = nsxtOf(ctx.backendClients);
+    if (nsx) await checkNsxProject(nsx, ctx.cluster, ctx.projectId);
     if (nsx && spec.spec.nsxt) await checkNsxt(nsx, spec.spec.nsxt, ctx.cluster);
   },
   plan: (input) => nsxtGraph.plan(input),
@@ -23,6 +25,16 @@ export const nsxtBackend: Backend = {
   cleanup: async (connection, input, when) => {
     if (when !== 'after') return;
     const nsx = (connection as NsxtConnection).nsxt;
+    // NSX-T has no projects: a cluster of this name made by another project (an admin deleting its own
+    // vds cluster without state connects every backend) keeps its NSX objects and NCP's
+    const other = await otherProjectsObject(nsx, input.cluster, await input.clients.session.projectId());
+    if (other) {
+      input.progress.emit({
+        type: 'warning',
+        message: `the NSX-T objects of cluster ${input.cluster} belong to project ${other.project}'s cluster of that name (${other.name}, ${other.id}): left alone`,
+      });
+      return;
+    }
     await deleteNcpObjects(nsx, input.cluster, input.progress);
     await deleteNsxtObjects(nsx, input.cluster, input.progress);
     await deletePrincipalIdentity(nsx, input.cluster, input.progress);

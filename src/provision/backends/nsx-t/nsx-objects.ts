@@ -7,6 +7,7 @@ import type { PlannedResource } from '../../backend';
 import type { ProvisionContext } from '../../context';
 import { nsxtOf } from './connect';
 import { NCP_CLUSTER_SCOPE, nsxOwnerTags } from './tags';
+import { projectTag } from './project-owner';
 
 export const IP_BLOCK_KEY = 'nsxt/ip-block/pods';
 export const IP_POOL_KEY = 'nsxt/ip-pool/external';
@@ -73,7 +74,7 @@ function nsxResource<T extends NsxResource>(
         if (ctx.recorder.id(o.key) !== existing.id) await ctx.recorder.record(o.key, o.kind, existing.id);
         return { id: existing.id, action: 'found', attributes: { name } };
       }
-      const tags = [...nsxOwnerTags(ctx.cluster, o.key), ...(o.extraTags ?? [])];
+      const tags = [...nsxOwnerTags(ctx.cluster, o.key), projectTag(ctx.projectId), ...(o.extraTags ?? [])];
       const created = await o.create(nsx, { display_name: name, tags });
       await ctx.recorder.record(o.key, o.kind, created.id);
       return { id: created.id, action: 'created', attributes: { name } };

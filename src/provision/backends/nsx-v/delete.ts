@@ -3,6 +3,7 @@ import type { ProgressSink } from '../../../core/progress';
 import type { OpenStackClients } from '../../../clients/openstack';
 import type { NsxvClient } from '../../../clients/nsxv';
 import { edgeNameForRouter, removeEdgeObjects } from './edge-lb';
+import { inProject } from '../../project-scope';
 
 /** Where create noted the Edge on the VIP port (spec.nsxv.edge may name one that is not the router's). */
 const EDGE_IN_DESCRIPTION = /nsxv-edge=(\S+)/;
@@ -10,20 +11,23 @@ const EDGE_IN_DESCRIPTION = /nsxv-edge=(\S+)/;
 /**
  * Removes viok's objects from the cluster's NSX Edge(s) without local state: the Edge noted on the VIP
  * port, and the Edge named after the cluster's router. Runs before the OpenStack side is deleted, while
- * the router (whose Edge VIO removes with it) and the VIP port still exist.
+ * the router (whose Edge VIO removes with it) and the VIP port still exist. Only the token's project's
+ * VIP port and router are looked at: another project's cluster of the same name keeps its Edge objects.
  */
 export async function deleteNsxvEdgeObjects(
   nsxv: NsxvClient,
-  clients: Pick<OpenStackClients, 'neutron'>,
+  clients: Pick<OpenStackClients, 'neutron' | 'session'>,
   cluster: string,
   progress: ProgressSink,
   signal?: AbortSignal,
 ): Promise<void> {
   const { neutron } = clients;
-  const tagged = (key: string) => ({
-    tags: [clusterTag(cluster), keyTag(key)],
-    ...(signal ? { signal } : {}),
-  });
+  const projectId = await clients.session.projectId();
+  const tagged = (key: string) =>
+    inProject(projectId, {
+      tags: [clusterTag(cluster), keyTag(key)],
+      ...(signal ? { signal } : {}),
+    });
   const [vipPorts, routers] = await Promise.all([
     neutron.ports.list(tagged('port/vip')),
     neutron.routers.list(tagged('router')),
