@@ -3,9 +3,10 @@
  * Cinder and Octavia calls openstack-cloud-controller-manager (CCM) and Cinder CSI make.
  *
  * Keystone's rule grammar: `service` is the catalog service type, `method` an HTTP verb, `path`
- * the request path after the endpoint's version prefix, where `*` matches one path segment and
- * `**` any number. Rules are enforced by the target service's keystonemiddleware, which refuses a
- * call outside them with 401.
+ * the request path, where `*` matches one path segment and `**` any number. Rules are enforced by
+ * the target service's keystonemiddleware, not by Keystone. UNVERIFIED: whether a refused call
+ * gets 401 (token treated as invalid) or 403, and whether `path` includes the version prefix;
+ * the e2e test must settle both on the lab.
  *
  * UNVERIFIED: this list follows what CCM (node addresses, load balancers) and Cinder CSI (volumes,
  * attachments) are known to do; no cloud-provider-openstack page giving the exact list was found,
