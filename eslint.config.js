@@ -19,9 +19,19 @@ module.exports = tseslint.config(
     },
   },
   {
-    // test/boot's host-side client check is a Node ES module run by hand against the lab
+    // test/boot's host-side scripts (client check, NSX plugin double) are Node ES modules run against the lab
     files: ['**/*.mjs'],
-    languageOptions: { sourceType: 'module', globals: { process: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      sourceType: 'module',
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        fetch: 'readonly',
+        setTimeout: 'readonly',
+      },
+    },
   },
   {
     files: ['**/*.js'],
