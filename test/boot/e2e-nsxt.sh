@@ -16,8 +16,8 @@
 #      the main table, the pod NIC is `viokpod0` with no IPv4 address, and cloud-init's own netplan file is
 #      gone (one authoritative file);
 #   3. the API network's return path with real packets: the host takes an address of NCP's SNAT pool
-#      (what a pod's packets carry after NCP's SNAT) and reaches the control-plane node's API address
-#      through the API router (SNAT off, so the source stays); /readyz answers. Then, as a
+#      (what a pod's packets carry after NCP's SNAT) and reaches the control-plane node's API address and
+#      the API VIP (HAProxy on an LB node) through the API router (SNAT off, so the source stays); /readyz answers. Then, as a
 #      control, the node's policy rule and return routes are removed by hand: the same request times out
 #      (the reply leaves by the management NIC with an API-network source); restored by `netplan apply`,
 #      it answers again;
@@ -218,10 +218,9 @@ ip addr add "$POOL_ADDR/32" dev oslabex1p
 ip route add "$API_CIDR" via "$gw" dev oslabex1p && API_ROUTE=1
 read -r _ cp_api < <(port_of "$C-cp-1" api)
 readyz_from_pool() { curl -sk --interface "$POOL_ADDR" --max-time 6 "https://$1:6443/readyz" 2>/dev/null || true; }
-# the control plane's own API address: pods reach the API server through the `kubernetes` Service, whose
-# endpoints are the control-plane nodes' API addresses (the LB nodes admit 6443 only from the nodes and
-# apiAllowedCidrs: provision/backends/nsx-t/rules.ts)
-for target in $cp_api; do
+api_vip=$(os port show "viok-$C-port-vip" -f json | jq -r '.fixed_ips[0].ip_address')
+# the control plane's API address (the `kubernetes` Service's endpoint) and the API VIP (a kubeconfig's)
+for target in "$cp_api" "$api_vip"; do
   got=
   for _ in 1 2 3; do got=$(readyz_from_pool "$target"); [ "$got" = ok ] && break; sleep 2; done
   [ "$got" = ok ] || fail "from $POOL_ADDR (NCP's SNAT pool) to $target:6443 through the API router: '${got:-no answer}'"

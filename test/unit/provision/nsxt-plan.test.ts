@@ -30,13 +30,13 @@ describe('nsx-t nodes', () => {
 });
 
 describe('nsx-t security group rules', () => {
-  it('opens the API to the allowed CIDRs on the LB nodes only, and nothing to the world elsewhere', () => {
+  it('opens the API to the allowed CIDRs and the SNAT pool on the LB nodes, and nothing to the world elsewhere', () => {
     const spec = example();
     spec.spec.loadBalancer = { ...spec.spec.loadBalancer, apiAllowedCidrs: ['192.0.2.0/24'] };
     const rules = nsxtRules(spec);
     const cidrs = (role: 'lb' | 'control-plane' | 'worker') =>
       rules[role].flatMap((r) => ('cidr' in r.from ? [`${r.ports?.[0]}:${r.from.cidr}`] : []));
-    expect(cidrs('lb')).toEqual(['6443:192.0.2.0/24', '22:198.51.100.0/24']);
+    expect(cidrs('lb')).toEqual(['6443:192.0.2.0/24', '6443:203.0.113.0/24', '22:198.51.100.0/24']);
     // pods reach the API servers SNATed to the external pool; ssh from the allowed CIDRs through the
     // nodes' own floating IPs (on by default)
     expect(cidrs('control-plane')).toEqual(['6443:203.0.113.0/24', '22:198.51.100.0/24']);

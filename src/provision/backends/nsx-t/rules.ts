@@ -11,8 +11,10 @@ export const nsxtGroups: readonly NsxtGroup[] = ['control-plane', 'worker', 'lb'
 
 /**
  * The least-open ingress rules of an nsx-t cluster (egress stays Neutron's default: open).
- * - LB nodes: 6443 from the allowed CIDRs (external kubectl through the management VIP's floating IP) and from the
- *   cluster's nodes (kubelets reach the API through the VIP on the API network); VRRP between them.
+ * - LB nodes: 6443 from the allowed CIDRs (external kubectl through the management VIP's floating IP), from the
+ *   cluster's nodes (kubelets reach the API through the VIP on the API network) and from the external IP
+ *   pool (pods reach the API VIP over the API network, SNATed by NCP: the seed's "Special Pods such as
+ *   KubeDNS can access the API server using this network"); VRRP between them.
  * - Control plane: 6443 from the LB nodes, the nodes, and the external IP pool (NCP SNATs pods
  *   to it, and pods reach the API server through the `kubernetes` service's endpoints); etcd
  *   2379-2380 between control-plane nodes; kubelet 10250 from the control plane.
@@ -45,6 +47,10 @@ export function nsxtRules(spec: ClusterSpec): Record<GroupRole, RuleSpec[]> {
       ...apiCidrs.map((cidr) => tcp(6443, { cidr }, 'Kubernetes API from an allowed CIDR')),
       tcp(6443, { group: 'control-plane' }, 'Kubernetes API from control-plane nodes'),
       tcp(6443, { group: 'worker' }, 'Kubernetes API from workers'),
+      // pods that use the cluster's endpoint (a kubeconfig naming the API VIP) come SNATed to the pool
+      ...(externalPool
+        ? [tcp(6443, { cidr: externalPool }, 'Kubernetes API from pods (NCP SNAT pool)')]
+        : []),
       { protocol: 'vrrp', from: { group: 'lb' }, description: 'keepalived VRRP between LB nodes' },
       ...(sshCidrs.length > 0
         ? sshCidrs.map((cidr) => tcp(22, { cidr }, 'ssh from an allowed CIDR'))
