@@ -59,10 +59,9 @@ describe('nsx-t security group rules', () => {
   it('opens ssh from the allowed CIDRs on the nodes that have their own floating IP', () => {
     const spec = example();
     spec.spec.nsxt = { ...spec.spec.nsxt!, nodeFloatingIps: { controlPlane: false, workers: true } };
+    const rules = nsxtRules(spec);
     const ssh = (role: 'control-plane' | 'worker') =>
-      nsxtRules(spec)
-        [role].filter((r) => r.ports?.[0] === 22)
-        .map((r) => r.from);
+      rules[role].filter((r) => r.ports?.[0] === 22).map((r) => r.from);
     expect(ssh('control-plane')).toEqual([{ group: 'lb' }]);
     expect(ssh('worker')).toEqual([{ group: 'lb' }, { cidr: '198.51.100.0/24' }]);
   });
