@@ -29,45 +29,22 @@
 #   usage: e2e-nsxt.sh   (the lab runs in data-plane mode and the image is registered, as for e2e-vds.sh)
 #   env:   E2E_DIR (default /tmp/viok-e2e-nsxt)  KUBECTL (default kubectl)  KEEP=1 (no delete at the end)
 set -euo pipefail
-HERE=$(cd "$(dirname "$0")" && pwd)
-WT=$(cd "$HERE/../.." && pwd)
-export OSLAB_DIR=${OSLAB_DIR:-/tmp/oslab-dp}
-OSLAB=${OSLAB:-/work/shared/openstack-lab/oslab.sh}
+E2E_TAG=e2e-nsxt
 E2E_DIR=${E2E_DIR:-/tmp/viok-e2e-nsxt}
-KUBECTL=${KUBECTL:-kubectl}
-VIOK=${VIOK:-$WT/bin/viok}
-IMAGE_NAME=${IMAGE_NAME:-viok-node-debian12}
-CLOUD=oslab # the lab's admin project: a router gateway with SNAT disabled needs the admin role
-FLAVOR=viok-e2e-boot
 KEY=viok-e2e-nsxt # its own key pair: the private key stays in E2E_DIR
+# shellcheck source=test/boot/lib.sh
+. "$(dirname "$0")/lib.sh"
 C=e2ensxt
-K8S_VERSION=${K8S_VERSION:-1.31.9}
 POOL_CIDR=198.18.0.0/24 # NCP's SNAT pool in the spec: the host borrows an address of it below
 POOL_ADDR=198.18.0.77
 MGMT_CIDR=10.10.0.0/24 API_CIDR=10.20.0.0/24 POD_CIDR=10.30.0.0/24
-mkdir -p "$E2E_DIR"
-eval "$(bash "$OSLAB" env)"
-export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH # the system python3 has the OpenStack client libraries
-os() { openstack --os-cloud "$CLOUD" "$@"; }
-osc() { openstack --os-cloud "$CLOUD" --os-compute-api-version 2.52 "$@"; }
-T0=$(date +%s)
-log() { printf '[e2e-nsxt %s +%4ss] %s\n' "$(date -u +%T)" "$(($(date +%s) - T0))" "$*" | tee -a "$E2E_DIR/e2e.log" >&2; }
-fail() { log "FAIL: $*"; exit 1; }
-viok() { "$VIOK" "$@" --state-dir "$E2E_DIR/state"; }
 SSH_OPTS=(-i "$E2E_DIR/id_ed25519" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ConnectTimeout=8 -o BatchMode=yes -o LogLevel=ERROR)
 on() { local ip=$1; shift; ssh "${SSH_OPTS[@]}" "debian@$ip" "$@"; }
 
 SIM_PID='' PLUGIN_PID=''
 cleanup() {
   local rc=$?
-  if [ $rc -ne 0 ]; then
-    log "exit $rc: saving consoles"
-    for s in $(osc server list --tags "viok-cluster=$C" -f value -c Name 2>/dev/null); do
-      os console log show "$s" >"$E2E_DIR/console-$s.log" 2>&1 || true
-      log "console of $s: $E2E_DIR/console-$s.log (last 15 lines)"
-      tail -n 15 "$E2E_DIR/console-$s.log" | sed 's/^/    /' >&2
-    done
-  fi
+  [ $rc -eq 0 ] || { log "exit $rc: saving consoles"; save_consoles "$C"; }
   ip addr del "$POOL_ADDR/32" dev oslabex1p 2>/dev/null || true
   [ -n "${API_ROUTE:-}" ] && ip route del "$API_CIDR" 2>/dev/null || true
   [ -n "$PLUGIN_PID" ] && kill "$PLUGIN_PID" 2>/dev/null || true
@@ -77,15 +54,7 @@ cleanup() {
 trap cleanup EXIT
 
 # ---------------------------------------------------------------- preconditions and fixtures
-os token issue -f value -c id >/dev/null || fail "the lab is not running (OSLAB_DATAPLANE=1 oslab.sh start)"
-[ -n "$(os image list --name "$IMAGE_NAME" --status active -f value -c ID)" ] ||
-  fail "no active image $IMAGE_NAME: run test/boot/build-node-image.sh"
-os flavor show "$FLAVOR" >/dev/null 2>&1 || os flavor create --vcpus 1 --ram 1536 --disk 4 "$FLAVOR" >/dev/null
-[ -f "$E2E_DIR/id_ed25519" ] || { ssh-keygen -q -t ed25519 -N '' -f "$E2E_DIR/id_ed25519"; os keypair delete "$KEY" >/dev/null 2>&1 || true; }
-os keypair show "$KEY" >/dev/null 2>&1 || os keypair create --public-key "$E2E_DIR/id_ed25519.pub" "$KEY" >/dev/null
-HOLD=viok-e2e-hold-80 # 203.0.113.80 is this machine's package mirror (test/boot/README.md, pitfall 1)
-os port show "$HOLD" >/dev/null 2>&1 ||
-  os port create --network public --fixed-ip ip-address=203.0.113.80 "$HOLD" >/dev/null 2>&1 || true
+boot_fixtures
 
 leftovers() {
   local t="viok-cluster=$C"

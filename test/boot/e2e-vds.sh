@@ -25,58 +25,18 @@
 #   env:   E2E_DIR (default /tmp/viok-e2e-vds)  KUBECTL (default kubectl)  KEEP=1 (no delete at the end)
 #          SKIP_BAD=1 (no failing-bootstrap cluster)  REUSE=1 (rerun create on the cluster an earlier run left)
 set -euo pipefail
-HERE=$(cd "$(dirname "$0")" && pwd)
-WT=$(cd "$HERE/../.." && pwd)
-export OSLAB_DIR=${OSLAB_DIR:-/tmp/oslab-dp}
-OSLAB=${OSLAB:-/work/shared/openstack-lab/oslab.sh}
+E2E_TAG=e2e-vds
 E2E_DIR=${E2E_DIR:-/tmp/viok-e2e-vds}
-KUBECTL=${KUBECTL:-kubectl}
-VIOK=${VIOK:-$WT/bin/viok}
-IMAGE_NAME=${IMAGE_NAME:-viok-node-debian12}
-CLOUD=oslab # the lab's admin project: it may put ports on the external network `public`
-NET=public
-FLAVOR=viok-e2e-boot
 KEY=viok-e2e-boot
+# shellcheck source=test/boot/lib.sh
+. "$(dirname "$0")/lib.sh"
+NET=public
 GOOD=e2eboot
 BAD=e2eboot-bad
-K8S_VERSION=${K8S_VERSION:-1.31.9} # the version the image's kubectl (real) and doubles report
 BAD_VERSION=1.31.4
-mkdir -p "$E2E_DIR"
-eval "$(bash "$OSLAB" env)"
-export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH # the system python3 has the OpenStack client libraries
-os() { openstack --os-cloud "$CLOUD" "$@"; }
-osc() { openstack --os-cloud "$CLOUD" --os-compute-api-version 2.52 "$@"; }
-T0=$(date +%s)
-log() { printf '[e2e-vds %s +%4ss] %s\n' "$(date -u +%T)" "$(($(date +%s) - T0))" "$*" | tee -a "$E2E_DIR/e2e.log" >&2; }
-fail() { log "FAIL: $*"; exit 1; }
-viok() { "$VIOK" "$@" --state-dir "$E2E_DIR/state"; }
 
-# ---------------------------------------------------------------- diagnostics on any failure
-consoles() {
-  local c s
-  for c in "$GOOD" "$BAD"; do
-    for s in $(osc server list --tags "viok-cluster=$c" -f value -c Name 2>/dev/null); do
-      os console log show "$s" >"$E2E_DIR/console-$s.log" 2>&1 || true
-      log "console of $s: $E2E_DIR/console-$s.log (last 15 lines)"
-      tail -n 15 "$E2E_DIR/console-$s.log" | sed 's/^/    /' >&2
-    done
-  done
-}
-trap 'rc=$?; [ $rc -eq 0 ] || { log "exit $rc: saving consoles"; consoles; }' EXIT
-
-# ---------------------------------------------------------------- preconditions and fixtures
-os token issue -f value -c id >/dev/null || fail "the lab is not running (OSLAB_DATAPLANE=1 oslab.sh start)"
-[ -n "$(os image list --name "$IMAGE_NAME" --status active -f value -c ID)" ] ||
-  fail "no active image $IMAGE_NAME: run test/boot/build-node-image.sh"
-os flavor show "$FLAVOR" >/dev/null 2>&1 ||
-  os flavor create --vcpus 1 --ram 1536 --disk 4 "$FLAVOR" >/dev/null
-[ -f "$E2E_DIR/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -f "$E2E_DIR/id_ed25519"
-os keypair show "$KEY" >/dev/null 2>&1 || os keypair create --public-key "$E2E_DIR/id_ed25519.pub" "$KEY" >/dev/null
-# 203.0.113.80 is where this machine resolves deb.debian.org/registry.npmjs.org (test/boot/README.md,
-# pitfall 1): keep it out of the cluster's ports, so a host route to the mirror never shadows a node
-HOLD=viok-e2e-hold-80
-os port show "$HOLD" >/dev/null 2>&1 ||
-  os port create --network "$NET" --fixed-ip ip-address=203.0.113.80 "$HOLD" >/dev/null 2>&1 || true
+trap 'rc=$?; [ $rc -eq 0 ] || { log "exit $rc: saving consoles"; save_consoles "$GOOD" "$BAD"; }' EXIT
+boot_fixtures
 
 leftovers() { # what is tagged for cluster $1: servers, ports, security groups (one line each)
   local t="viok-cluster=$1"
@@ -262,5 +222,5 @@ for c in "$GOOD" "$BAD"; do
   [ -z "$left" ] || fail "tagged viok-cluster=$c still there after delete: $left"
   log "delete $c: $(($(date +%s) - td)) s; nothing tagged viok-cluster=$c remains (servers, ports, security groups)"
 done
-os port delete "$HOLD" >/dev/null 2>&1 || true
+os port delete viok-e2e-hold-80 >/dev/null 2>&1 || true
 log "ALL OK in $(($(date +%s) - T0)) s"
