@@ -31,8 +31,10 @@ import {
   ensureVipFirewallRule,
   ensureVirtualServer,
   findClusterEdge,
+  hasSources,
   LISTENERS,
   listenerName,
+  otherVipRuleWarnings,
   poolMembers,
 } from './edge-lb';
 import { nsxvStateRecord, nsxvOf } from './connect';
@@ -389,23 +391,27 @@ export const nsxvGraph: Pick<Backend, 'plan'> = {
         string,
         string,
       ];
+      // who may call the API is the spec's choice; ingress serves everyone
+      const allowed =
+        l.id === 'api'
+          ? defaulted(s.loadBalancer?.apiAllowedCidrs, '/spec/loadBalancer/apiAllowedCidrs')
+          : [];
       edgeResource(
         rule,
         'nsx-edge-firewall-rule',
         [previous],
-        byName((e) => nsxv.firewall.findRuleByName(e, lname)),
-        (c, edgeId) =>
-          ensureVipFirewallRule(
-            nsxv,
-            edgeId,
-            cluster,
-            l,
-            address(c.output(K.vip)),
-            // who may call the API is the spec's choice; ingress serves everyone
-            l.id === 'api'
-              ? defaulted(s.loadBalancer?.apiAllowedCidrs, '/spec/loadBalancer/apiAllowedCidrs')
-              : [],
-          ),
+        byName(async (e) => {
+          const found = await nsxv.firewall.findRuleByName(e, lname);
+          return found && hasSources(found, allowed) ? found : undefined;
+        }),
+        async (c, edgeId) => {
+          const vip = address(c.output(K.vip));
+          // said once a run: rules for the VIP someone else added stay, and are reported
+          if (l.id === 'api')
+            for (const message of await otherVipRuleWarnings(nsxv, edgeId, cluster, vip))
+              ctx.progress.emit({ type: 'warning', message });
+          return ensureVipFirewallRule(nsxv, edgeId, cluster, l, vip, allowed);
+        },
         lname,
       );
       edgeResource(
