@@ -15,7 +15,7 @@ import { xmllint } from './xmllint';
 export const NSXV_SCHEMA_DIR = path.resolve(__dirname, '../fixtures/nsx-api/nsxv/schemas');
 
 interface Gap {
-  /** Literal text replacements that make the file well-formed. */
+  /** Literal text replacements that make the file well-formed, or add a nested element the RAML's example has. */
   repairs?: [from: string, to: string][];
   /** Element declarations that may be absent or repeat (a list in the RAML's prose). */
   repeatable?: string[];
@@ -71,6 +71,22 @@ export const KNOWN_GAPS: Record<string, Gap> = {
     // RAML firewall rules: "Add one or more rules"; "applicationId — List of string".
     repeatable: ['firewallRule', 'applicationId'],
     // RAML: "ruleTag — Long, optional ... If not specified, NSX Manager will generate ruleId"; "source — Optional. Default is any".
+    optional: ['ruleTag', 'source'],
+  },
+  'firewallRuleUpdate.xsd': {
+    // The RAML's firewallRuleUpdate example has `<application><applicationId/><service><protocol/><port/>
+    // <sourcePort/></service></application>`; the XSD generated from it lost `service` (the create one has it).
+    repairs: [
+      [
+        '<xs:element type="xs:string" name="applicationId"/>\n',
+        '<xs:element type="xs:string" name="applicationId"/>\n<xs:element name="service" minOccurs="0"><xs:complexType><xs:sequence>' +
+          '<xs:element type="xs:string" name="protocol"/><xs:element type="xs:string" name="port"/>' +
+          '<xs:element type="xs:string" name="sourcePort"/></xs:sequence></xs:complexType></xs:element>\n',
+      ],
+    ],
+    // RAML firewall rules: "applicationId — List of string"; "ruleTag — Long, optional";
+    // "source — Optional. Default is any".
+    repeatable: ['applicationId'],
     optional: ['ruleTag', 'source'],
   },
 };
@@ -218,6 +234,8 @@ export function nsxvSchemaFor(
       return { xsd: 'nsxEdgeUpdate.xsd', options: { root: 'vnic' } };
     if (method === 'POST' && m('/api/4.0/edges/[^/]+/firewall/config/rules'))
       return { xsd: 'firewallRulesCreate.xsd' };
+    if (method === 'PUT' && m('/api/4.0/edges/[^/]+/firewall/config/rules/[^/]+'))
+      return { xsd: 'firewallRuleUpdate.xsd' };
     return undefined;
   }
   if (method !== 'GET') return undefined;

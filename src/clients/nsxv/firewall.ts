@@ -10,12 +10,14 @@ export interface FirewallApi {
   addRule(edgeId: string, rule: FirewallRuleInput): Promise<string>;
   listRules(edgeId: string): Promise<FirewallRule[]>;
   findRuleByName(edgeId: string, name: string): Promise<FirewallRule | undefined>;
+  /** PUT one rule (firewallRuleUpdate): the whole rule, e.g. with other sources; its id stays. */
+  updateRule(edgeId: string, ruleId: string, rule: FirewallRuleInput): Promise<void>;
   /** Deleting a rule that is already gone succeeds. */
   deleteRule(edgeId: string, ruleId: string): Promise<void>;
 }
 
 /**
- * firewallRulesCreate.xsd order. `ruleTag`, `source` (any) and `applicationId` are left out: the API
+ * firewallRulesCreate.xsd (and firewallRuleUpdate.xsd) order. `ruleTag`, `source` (any) and `applicationId` are left out: the API
  * assigns the tag, and the rule names its service inline.
  */
 export function firewallRuleToXml(r: FirewallRuleInput): XmlNode {
@@ -68,6 +70,11 @@ export function firewallApi(http: HttpClient): FirewallApi {
     listRules,
     async findRuleByName(edgeId, name) {
       return (await listRules(edgeId)).find((r) => r.name === name);
+    },
+    async updateRule(edgeId, ruleId, rule) {
+      await xmlRequest(http, 'PUT', `${rulesPath(edgeId)}/${encodeURIComponent(ruleId)}`, {
+        body: { root: 'firewallRule', content: firewallRuleToXml(rule) },
+      });
     },
     async deleteRule(edgeId, ruleId) {
       try {

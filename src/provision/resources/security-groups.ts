@@ -1,9 +1,10 @@
-import { isApiError } from '../../clients/http/errors';
+import { isApiError, isNotFound } from '../../clients/http/errors';
 import type { ResourceContext } from '../../engine/graph';
 import type { PlannedResource } from '../backend';
 import type { ProvisionContext } from '../context';
 import { ensureNeutron, findNeutron, neutronName } from '../ensure-neutron';
-import { groupRoles, sameRule, toNeutronRule, type GroupRole, type RuleSpec } from '../backends/vds/rules';
+import { groupRoles, toNeutronRule, type GroupRole, type RuleSpec } from '../backends/vds/rules';
+import { diffRules, foreignRuleWarning, viokRuleDescription, type RuleDiff } from './rule-diff';
 
 export const sgKey = (group: string): string => `security-group/${group}`;
 export const rulesKey = (role: GroupRole): string => `security-group-rules/${role}`;
@@ -72,21 +73,29 @@ export function securityGroupResources(
     }
     return ids;
   };
-  const missingRules = async (
+  /** The group's ingress rules against the spec's; undefined while what they follow does not exist. */
+  const ruleDiff = async (
     role: GroupRole,
     ids: Record<GroupRole, string>,
     c: ResourceContext | undefined,
-  ) => {
+  ): Promise<RuleDiff<ReturnType<typeof toNeutronRule>> | undefined> => {
     const wanted = await resolve(c);
     if (!wanted) return undefined;
     const existing = await neutron.securityGroupRules.list({
       filters: { security_group_id: ids[role] },
       signal: ctx.signal,
     });
-    return (wanted[role] ?? [])
-      .map((r) => toNeutronRule(r, ids))
-      .filter((w) => !existing.some((e) => sameRule(e, w)));
+    return diffRules(
+      existing,
+      (wanted[role] ?? []).map((r) => toNeutronRule(r, ids)),
+      cluster,
+    );
   };
+  const missingRules = async (
+    role: GroupRole,
+    ids: Record<GroupRole, string>,
+    c: ResourceContext | undefined,
+  ) => (await ruleDiff(role, ids, c))?.missing;
   /** A rule whose create answer was lost (the connection dropped) is looked for before failing. */
   const createRuleOnce = async <W>(
     wanted: W,
@@ -112,12 +121,19 @@ export function securityGroupResources(
       cost: { neutron: { security_group_rule: (rules[role] ?? []).length } },
       exists: async () => {
         const ids = await groupIds(undefined);
-        return ids !== undefined && (await missingRules(role, ids, undefined))?.length === 0;
+        const diff = ids && (await ruleDiff(role, ids, undefined));
+        return diff !== undefined && diff.missing.length === 0 && diff.surplus.length === 0;
       },
-      // rules are matched by what they allow, not by tags: a lost create is found on the next run
+      // rules are matched by what they allow, not by tags: a lost create is found on the next run.
+      // The rules viok made follow the spec (narrowing a CIDR removes the old rule, after the new one
+      // is in); rules someone else added are left alone and reported on every run.
       ensure: async (c) => {
         const ids = (await groupIds(c)) as Record<GroupRole, string>;
-        const missing = (await missingRules(role, ids, c)) ?? [];
+        const { missing, surplus, foreign } = (await ruleDiff(role, ids, c)) ?? {
+          missing: [],
+          surplus: [],
+          foreign: [],
+        };
         for (const r of missing) {
           await createRuleOnce(
             r,
@@ -133,13 +149,24 @@ export function securityGroupResources(
                   ...(r.port_range_max !== null ? { port_range_max: r.port_range_max } : {}),
                   ...(r.remote_ip_prefix ? { remote_ip_prefix: r.remote_ip_prefix } : {}),
                   ...(r.remote_group_id ? { remote_group_id: r.remote_group_id } : {}),
-                  description: `viok ${cluster}`,
+                  description: viokRuleDescription(cluster),
                 },
                 ctx.signal,
               ),
           );
         }
-        return { id: ids[role], action: missing.length > 0 ? 'created' : 'found' };
+        for (const r of surplus) {
+          try {
+            await neutron.securityGroupRules.delete(r.id, ctx.signal);
+          } catch (e) {
+            // gone already (a retried run): what was wanted
+            if (!isNotFound(e)) throw e;
+          }
+        }
+        const groupName = neutronName(cluster, sgKey(role));
+        for (const r of foreign)
+          ctx.progress.emit({ type: 'warning', message: foreignRuleWarning(groupName, r) });
+        return { id: ids[role], action: missing.length + surplus.length > 0 ? 'created' : 'found' };
       },
     });
   }

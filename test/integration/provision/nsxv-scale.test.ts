@@ -139,4 +139,21 @@ describe('scaling the workers of an nsx-v cluster', () => {
     });
     expect(problems).toEqual([]);
   }, 120_000);
+
+  it('keeps every running worker in the ingress pools when create runs with fewer than scale left', async () => {
+    await scaleCluster({ ...h.createOptions({ backendClients: nsxvClients(nsxv) }), workers: 4 });
+    const four = ['demo-worker-1', 'demo-worker-2', 'demo-worker-3', 'demo-worker-4'];
+    expect(await workers()).toEqual(four);
+    const from = h.progress.events.length;
+
+    // the spec still says 3: create does not remove workers, so the pools keep the 4 that run
+    await createCluster(h.createOptions({ backendClients: nsxvClients(nsxv) }));
+
+    expect(await workers()).toEqual(four);
+    expect(await poolMembers('viok-demo-ingress-http')).toEqual(four);
+    expect(await poolMembers('viok-demo-ingress-https')).toEqual(four);
+    expect(await apiPoolMembers()).toEqual(['demo-cp-1', 'demo-cp-2', 'demo-cp-3']);
+    const warnings = h.progress.events.slice(from).flatMap((e) => (e.type === 'warning' ? [e.message] : []));
+    expect(warnings).toEqual([expect.stringMatching(/4 workers run.*spec.*3.*demo-worker-4.*viok scale/)]);
+  }, 120_000);
 });

@@ -71,6 +71,49 @@ describe('the VIP firewall rule', () => {
     await ensureVipFirewallRule(client, 'edge-1', 'demo', api, '172.24.4.50', ['198.51.100.0/24']);
     expect(added[0]?.sourceIps).toEqual(['198.51.100.0/24']);
   });
+
+  const existing = (sourceIps?: string[]) => {
+    const updated: { id: string; rule: FirewallRuleInput }[] = [];
+    const found = {
+      id: '131073',
+      name: 'viok-demo-api',
+      protocol: 'tcp',
+      ...(sourceIps ? { sourceIps } : {}),
+    };
+    const firewall = {
+      findRuleByName: () => Promise.resolve(found),
+      addRule: () => Promise.reject(new Error('no add expected')),
+      updateRule: (_edge: string, id: string, rule: FirewallRuleInput) => {
+        updated.push({ id, rule });
+        return Promise.resolve();
+      },
+    };
+    return { client: { firewall } as unknown as NsxvClient, updated };
+  };
+
+  it('updates a found rule in place when the allowed CIDRs changed (narrowing from any)', async () => {
+    const { client, updated } = existing();
+    const r = await ensureVipFirewallRule(client, 'edge-1', 'demo', api, '172.24.4.50', ['198.51.100.0/24']);
+    expect(r).toEqual({ id: '131073', created: true });
+    expect(updated).toEqual([
+      {
+        id: '131073',
+        rule: expect.objectContaining({
+          name: 'viok-demo-api',
+          sourceIps: ['198.51.100.0/24'],
+          port: '6443',
+        }),
+      },
+    ]);
+  });
+
+  it('leaves a found rule with the same sources (in any order) as it is', async () => {
+    const { client, updated } = existing(['203.0.113.0/24', '198.51.100.0/24']);
+    const cidrs = ['198.51.100.0/24', '203.0.113.0/24'];
+    const r = await ensureVipFirewallRule(client, 'edge-1', 'demo', api, '172.24.4.50', cidrs);
+    expect(r).toEqual({ id: '131073', created: false });
+    expect(updated).toEqual([]);
+  });
 });
 
 describe('nsx-v security group rules', () => {

@@ -1,5 +1,6 @@
 import { OperationError } from '../../../core/errors';
 import type { MonitorInput, NsxvClient, PoolMember } from '../../../clients/nsxv';
+import type { FirewallRule, FirewallRuleInput } from '../../../clients/nsxv/types';
 import { ingressNodePorts } from '../../../render';
 
 export const API_PORT = 6443;
@@ -85,7 +86,21 @@ export async function findClusterEdge(
   return (await nsxv.edges.findByName(edgeNameForRouter(router.name, router.id)))?.id;
 }
 
-/** The Edge firewall rule that lets a listener's traffic reach the VIP (from `allowed`; any when open). */
+/** The sources of a listener's firewall rule: none (any) when `allowed` is empty or has 0.0.0.0/0. */
+export function ruleSources(allowed: readonly string[]): string[] {
+  return allowed.length === 0 || allowed.includes('0.0.0.0/0') ? [] : [...allowed].sort();
+}
+
+/** Whether an Edge firewall rule lets in exactly the sources `allowed` asks for. */
+export function hasSources(rule: FirewallRule, allowed: readonly string[]): boolean {
+  return JSON.stringify([...(rule.sourceIps ?? [])].sort()) === JSON.stringify(ruleSources(allowed));
+}
+
+/**
+ * The Edge firewall rule that lets a listener's traffic reach the VIP (from `allowed`; any when open).
+ * A rule found with other sources (the spec's CIDRs changed) is updated in place: narrowing access
+ * takes effect on the next create.
+ */
 export async function ensureVipFirewallRule(
   nsxv: NsxvClient,
   edgeId: string,
@@ -95,19 +110,43 @@ export async function ensureVipFirewallRule(
   allowed: readonly string[],
 ): Promise<{ id: string; created: boolean }> {
   const name = listenerName(cluster, listener);
-  const found = await nsxv.firewall.findRuleByName(edgeId, name);
-  if (found) return { id: found.id, created: false };
-  const open = allowed.length === 0 || allowed.includes('0.0.0.0/0');
-  const id = await nsxv.firewall.addRule(edgeId, {
+  const sources = ruleSources(allowed);
+  const rule: FirewallRuleInput = {
     name,
     action: 'accept',
     destinationIps: [vip],
-    ...(open ? {} : { sourceIps: [...allowed] }),
+    ...(sources.length > 0 ? { sourceIps: sources } : {}),
     protocol: 'tcp',
     port: String(listener.port),
     description: `viok cluster ${cluster}: ${listener.id}`,
-  });
-  return { id, created: true };
+  };
+  const found = await nsxv.firewall.findRuleByName(edgeId, name);
+  if (!found) return { id: await nsxv.firewall.addRule(edgeId, rule), created: true };
+  if (hasSources(found, allowed)) return { id: found.id, created: false };
+  await nsxv.firewall.updateRule(edgeId, found.id, rule);
+  return { id: found.id, created: true };
+}
+
+/**
+ * The Edge's user rules for the VIP that viok did not make (none of the cluster's listener names):
+ * left alone, each reported with what to do.
+ */
+export async function otherVipRuleWarnings(
+  nsxv: NsxvClient,
+  edgeId: string,
+  cluster: string,
+  vip: string,
+): Promise<string[]> {
+  const ours = new Set(LISTENERS.map((l) => listenerName(cluster, l)));
+  return (await nsxv.firewall.listRules(edgeId))
+    .filter((r) => (r.ruleType ?? 'user') === 'user' && !ours.has(r.name))
+    .filter((r) => (r.destinationIps ?? []).includes(vip))
+    .map(
+      (r) =>
+        `NSX Edge ${edgeId}: firewall rule ${r.id} (${r.name}: ${r.action} ${r.protocol} ${r.port ?? 'any'} ` +
+        `from ${(r.sourceIps ?? []).join(', ') || 'any'} to the cluster VIP ${vip}) was not made by viok and is not ` +
+        `in the cluster spec; it is left as it is: delete it on the Edge if the access is not meant`,
+    );
 }
 
 /** The TCP application profile, found by name or created. */

@@ -31,14 +31,17 @@ import {
   ensureVipFirewallRule,
   ensureVirtualServer,
   findClusterEdge,
+  hasSources,
   LISTENERS,
   listenerName,
+  otherVipRuleWarnings,
   poolMembers,
 } from './edge-lb';
 import { nsxvStateRecord, nsxvOf } from './connect';
 import { nsxvLimits } from './limits';
 import { externalNetworkLookup } from './external';
 import { nsxvGroupRoles, nsxvRules, type NsxvGroupRole } from './rules';
+import { extraWorkers, extraWorkersWarning, type ExtraWorker } from './running-workers';
 
 /** The Edge load balancer fronts at most this many workers (VIO-K's documented limit). */
 const EDGE_WAIT_MS = 20 * 60_000;
@@ -380,6 +383,14 @@ export const nsxvGraph: Pick<Backend, 'plan'> = {
       );
       previous = monitorKey(role);
     }
+    // looked up once a run, by the first worker pool, and said once
+    let extra: Promise<ExtraWorker[]> | undefined;
+    const runningExtraWorkers = (): Promise<ExtraWorker[]> =>
+      (extra ??= extraWorkers(ctx, new Set(nodes.map((n) => n.serverKey))).then((found) => {
+        if (found.length > 0)
+          ctx.progress.emit({ type: 'warning', message: extraWorkersWarning(s.workers.count, found) });
+        return found;
+      }));
     // per listener: firewall rule, pool, virtual server, each after the one before (one Edge, one writer)
     for (const l of LISTENERS) {
       const lname = listenerName(cluster, l);
@@ -389,23 +400,27 @@ export const nsxvGraph: Pick<Backend, 'plan'> = {
         string,
         string,
       ];
+      // who may call the API is the spec's choice; ingress serves everyone
+      const allowed =
+        l.id === 'api'
+          ? defaulted(s.loadBalancer?.apiAllowedCidrs, '/spec/loadBalancer/apiAllowedCidrs')
+          : [];
       edgeResource(
         rule,
         'nsx-edge-firewall-rule',
         [previous],
-        byName((e) => nsxv.firewall.findRuleByName(e, lname)),
-        (c, edgeId) =>
-          ensureVipFirewallRule(
-            nsxv,
-            edgeId,
-            cluster,
-            l,
-            address(c.output(K.vip)),
-            // who may call the API is the spec's choice; ingress serves everyone
-            l.id === 'api'
-              ? defaulted(s.loadBalancer?.apiAllowedCidrs, '/spec/loadBalancer/apiAllowedCidrs')
-              : [],
-          ),
+        byName(async (e) => {
+          const found = await nsxv.firewall.findRuleByName(e, lname);
+          return found && hasSources(found, allowed) ? found : undefined;
+        }),
+        async (c, edgeId) => {
+          const vip = address(c.output(K.vip));
+          // said once a run: rules for the VIP someone else added stay, and are reported
+          if (l.id === 'api')
+            for (const message of await otherVipRuleWarnings(nsxv, edgeId, cluster, vip))
+              ctx.progress.emit({ type: 'warning', message });
+          return ensureVipFirewallRule(nsxv, edgeId, cluster, l, vip, allowed);
+        },
         lname,
       );
       edgeResource(
@@ -413,7 +428,7 @@ export const nsxvGraph: Pick<Backend, 'plan'> = {
         'nsx-lb-pool',
         [rule, monitorKey(l.monitor), ...members.flatMap((n) => n.portKeys)],
         byName((e) => nsxv.pools.findByName(e, lname)),
-        (c, edgeId) =>
+        async (c, edgeId) =>
           ensurePool(
             nsxv,
             edgeId,
@@ -421,7 +436,14 @@ export const nsxvGraph: Pick<Backend, 'plan'> = {
             l,
             c.output(monitorKey(l.monitor)).id,
             poolMembers(
-              members.map((n) => ({ name: n.name, address: address(c.output(n.portKeys[0] as string)) })),
+              [
+                ...members.map((n) => ({
+                  name: n.name,
+                  address: address(c.output(n.portKeys[0] as string)),
+                })),
+                // workers `viok scale` added beyond the spec's count keep running: they stay in the pools
+                ...(l.role === 'worker' ? await runningExtraWorkers() : []),
+              ],
               l.memberPort,
             ),
           ),
