@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ClusterState, StateStore } from '../state/types';
 
 /**
@@ -22,6 +23,7 @@ export class StateRecorder {
     return {
       version: 1,
       name,
+      uid: randomUUID(),
       backend,
       cloud,
       createdAt: at,
