@@ -187,11 +187,7 @@ export type StateFs = AtomicWriteFs & Pick<typeof fsp, 'mkdir' | 'chmod'>;
  * Writes a file readable by its owner only, atomically: temp file (0600), fsync, rename. A write that
  * fails (a full disk) removes its temp file: it may hold part of a private key.
  */
-export async function writeFileAtomic(
-  file: string,
-  content: string,
-  fs: AtomicWriteFs = fsp,
-): Promise<void> {
+export async function writeFileAtomic(file: string, content: string, fs: AtomicWriteFs = fsp): Promise<void> {
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
     const handle = await fs.open(tmp, 'w', 0o600);
