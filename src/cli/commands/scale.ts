@@ -58,7 +58,7 @@ Exit codes: 0 scaled, 1 failure (including not ready in time), 2 invalid spec or
         const flags = args[1] as ScaleFlags;
         const waiting = waitOptionsOf(flags);
         if (!/^\d+$/.test(flags.workers))
-          throw new UserInputError(`--workers ${flags.workers}: expected a whole number, 0 or more`);
+          throw new UserInputError(`--workers ${flags.workers}: expected a whole number`);
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- the core loads only for this command
         const app = require('../../app') as typeof App;
         await app.runScale(
