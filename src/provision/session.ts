@@ -7,6 +7,7 @@ import type { LockHolder } from '../state/types';
 import { connectOpenStack, type OpenStackClients } from '../clients/openstack';
 import { insecureRequested, passwordCloud, resolveCloud } from '../config';
 import type { ResolvedCloud } from '../config';
+import { apiTimeoutMs } from '../config/api-timeout';
 import type * as Sim from '../sim';
 import { SIM_CLOUD_NAME } from '../sim/connection-files';
 
@@ -80,7 +81,8 @@ export function simStateFile(stateDir: string): string {
 
 /** Authenticates against the chosen cloud, or starts the embedded simulator and signs in to it. */
 export async function openCloud(o: OpenCloudOptions): Promise<CloudSession> {
-  const log = o.log ? { log: o.log } : {};
+  const timeoutMs = apiTimeoutMs(o.env);
+  const log = { ...(o.log ? { log: o.log } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) };
   // --insecure (the CLI's warning says so once per run) turns verification off for every connection
   const insecure = insecureRequested(o.env);
   if (o.sim) {
