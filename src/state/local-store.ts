@@ -89,7 +89,7 @@ export class LocalStateStore implements StateStore {
     const file = path.join(dir, 'lock');
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        const handle = await fsp.open(
+        const handle = await this.fs.open(
           file,
           fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY,
           0o600,
@@ -107,7 +107,14 @@ export class LocalStateStore implements StateStore {
           },
         };
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
+          const known = this.unusable(e);
+          if (known !== e) throw known;
+          throw new OperationError(
+            `cannot take the lock at ${file} (${(e as NodeJS.ErrnoException).code ?? String(e)}); check that ${dir} is writable, or choose another state folder with --state`,
+            { cause: e },
+          );
+        }
         const current = await readHolder(file);
         if (current && current.host === this.hostname && !this.isAlive(current.pid)) {
           await fsp.rm(file, { force: true }); // its holder died without releasing it

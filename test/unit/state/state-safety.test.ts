@@ -111,6 +111,23 @@ describe('state safety (issue 20)', () => {
     await lock.release();
   });
 
+  it('a state folder on a read-only file system is named with --state when the lock is taken (defect 14)', async () => {
+    const readOnly: StateFs = {
+      ...fsp,
+      mkdir: async () => undefined,
+      chmod: async () => undefined,
+      open: async () => {
+        throw Object.assign(new Error('EROFS: read-only file system, open'), { code: 'EROFS' });
+      },
+    } as StateFs;
+    const store = new LocalStateStore(root, () => true, os.hostname(), readOnly);
+    await expect(store.lock('demo', holder)).rejects.toThrow(
+      new UserInputError(
+        `the state folder ${root} is on a read-only file system; choose a writable one with --state`,
+      ),
+    );
+  });
+
   it('an unwritable state folder is named with --state, not an internal error (defect 14)', async () => {
     const readOnly: StateFs = {
       ...fsp,
