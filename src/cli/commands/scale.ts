@@ -26,7 +26,10 @@ export const register: Register = (program, act) => {
     .argument('[name]', "cluster name; defaults to the spec's metadata.name")
     .description("set a cluster's worker count; the NSX Edge pool (nsx-v) follows")
     .requiredOption('-f, --file <file>', 'the cluster spec the cluster was created from')
-    .requiredOption('--workers <count>', 'the number of workers wanted (nsx-v: at most 32)')
+    .requiredOption(
+      '--workers <count>',
+      'the number of workers wanted, 1 to 1000 as in the spec (nsx-v: at most 32)',
+    )
     .option('-y, --yes', 'change the cluster without asking (required without a terminal or in CI)')
     .option(
       '--no-drain',
