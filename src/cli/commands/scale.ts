@@ -1,5 +1,6 @@
 import { ExitCode, UserInputError } from '../../core/errors';
 import type * as App from '../../app';
+import { checkWorkerCount } from '../../spec/worker-count';
 import { hostOf } from '../run-host';
 import { addCloudOptions, addProgressOutput } from '../cloud-options';
 import { addWaitOptions, waitOptionsOf, type WaitFlags } from '../wait-options';
@@ -62,6 +63,8 @@ Exit codes: 0 scaled, 1 failure (including not ready in time), 2 invalid spec or
         const waiting = waitOptionsOf(flags);
         if (!/^\d+$/.test(flags.workers))
           throw new UserInputError(`--workers ${flags.workers}: expected a whole number`);
+        // named as typed: 99999999999999999999 would print as 100000000000000000000 once a number
+        checkWorkerCount(Number(flags.workers), `--workers ${flags.workers}`);
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- the core loads only for this command
         const app = require('../../app') as typeof App;
         await app.runScale(
