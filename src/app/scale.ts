@@ -1,4 +1,3 @@
-import { UserInputError } from '../core/errors';
 import { confirmChange } from './confirm';
 import { clusterNameOf, loadSpec, readinessSummary } from './create';
 import { awaitReadiness, type Readiness, type WaitOptions } from './readiness';
@@ -31,9 +30,9 @@ export interface ScaleRunResult {
 
 /** `viok scale cluster`: sets the worker count; asks first (also before removing workers). */
 export async function runScale(o: ScaleRunOptions, host: RunHost): Promise<ScaleRunResult> {
-  if (!Number.isInteger(o.workers) || o.workers < 0)
-    throw new UserInputError(`--workers ${o.workers}: expected a whole number, 0 or more`);
   const p = provision();
+  // before the spec, the cloud or the state are touched: a huge count must not reach array sizes
+  p.checkWorkerCount(o.workers, `--workers ${o.workers}`);
   const spec = loadSpec(host, o.file);
   const cluster = clusterNameOf(o.name, spec);
   const run = runContext(host, o, cluster, spec.spec);

@@ -7,6 +7,7 @@ import { isMapping } from './config-file';
 import type { Env } from './env-cloud';
 import { envVarFor } from './env-cloud';
 import { tlsOffWarning } from './insecure';
+import { API_TIMEOUT_VALID, parseApiTimeout } from './api-timeout';
 import type {
   ApplicationCredentialAuth,
   AuthType,
@@ -68,6 +69,11 @@ export function normalizeCloud(entry: CloudEntry, options: NormalizeOptions): Re
     );
   }
 
+  const apiTimeout = reader.string('api_timeout');
+  const apiTimeoutMs = apiTimeout === undefined ? undefined : parseApiTimeout(apiTimeout);
+  if (apiTimeout !== undefined && apiTimeoutMs === undefined)
+    throw reader.error(`${reader.label('api_timeout')} is "${apiTimeout}"; use ${API_TIMEOUT_VALID}`);
+
   const resolved: ResolvedCloud = {
     name: entry.name,
     source: entry.source,
@@ -77,6 +83,7 @@ export function normalizeCloud(entry: CloudEntry, options: NormalizeOptions): Re
     verify,
     ...(cacert ? { cacert } : {}),
     endpointOverrides: readEndpointOverrides(reader),
+    ...(apiTimeoutMs !== undefined ? { apiTimeoutMs } : {}),
     identityApiVersion: '3',
     warnings: reader.warnings,
     ...resolvedAuth,

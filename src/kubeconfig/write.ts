@@ -22,17 +22,18 @@ export async function writeFileAtomic0600(file: string, text: string): Promise<v
   const tmp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await fs.open(tmp, 'wx', kubeconfigMode);
   try {
-    await handle.writeFile(text, 'utf8');
-    // The umask cannot widen the mode, but an unusual one could narrow it to unreadable: set it.
-    await handle.chmod(kubeconfigMode);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    try {
+      await handle.writeFile(text, 'utf8');
+      // The umask cannot widen the mode, but an unusual one could narrow it to unreadable: set it.
+      await handle.chmod(kubeconfigMode);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await fs.rename(tmp, target);
   } catch (e) {
-    await fs.rm(tmp, { force: true });
+    // a write cut short (a full disk) leaves no temp file holding part of the admin key
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
     throw e;
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import os from 'node:os';
 import { AbortError, OperationError, UserInputError } from '../core/errors';
@@ -164,6 +165,8 @@ async function createUnlessInterrupted(o: CreateOptions): Promise<CreateResult> 
   const lock = await o.store.lock(o.cluster, o.holder ?? defaultHolder('viok create cluster'));
   try {
     const existing = await o.store.read(o.cluster);
+    // state written before viok recorded a uid gets one with this run's first write
+    if (existing && existing.uid === undefined) existing.uid = randomUUID();
     const recorder = new StateRecorder(
       o.store,
       existing ?? StateRecorder.empty(o.cluster, o.spec.spec.backend, o.cloudName, now()),

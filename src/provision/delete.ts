@@ -208,6 +208,15 @@ export async function deleteCluster(o: DeleteOptions): Promise<{ deleted: OwnedO
         }),
     });
     if (ours) await backendCleanup(o, 'after');
+    // the state holds the CA keys: it goes only with the last object, so a re-run can still adopt them
+    const left = o.includeUntagged ? [] : untagged;
+    if (left.length > 0)
+      throw new OperationError(
+        `cluster ${o.cluster}: ${owned.length} tagged objects deleted, but ${left.length} untagged objects named` +
+          ` for it are left (${left.map((x) => `${x.kind} ${x.name} (${x.id})`).join(', ')}), so its state` +
+          ` (with the CA keys) is kept in ${o.store.location}; run viok delete cluster ${o.cluster}` +
+          ` --include-untagged to delete them too, or viok create cluster ${o.cluster} to adopt them`,
+      );
     await o.store.remove(o.cluster);
     o.progress.emit({ type: 'summary', message: `cluster ${o.cluster} deleted (${owned.length} objects)` });
     return { deleted: owned };

@@ -16,5 +16,6 @@ export type { BackendClients } from './backend';
 export { PreflightError } from './preflight';
 export { systemClock } from '../clients/http/clock';
 export { loadValidSpec } from '../spec/validate';
+export { checkWorkerCount } from '../spec/worker-count';
 export { gatherTopology } from './topology/gather';
 export type { Topology } from './topology/types';

@@ -1,3 +1,4 @@
+import { checkWorkerCount } from '../spec/worker-count';
 import { UserInputError } from '../core/errors';
 import { clusterTag, keyFromTags } from '../core/names';
 import { isNotFound } from '../clients/http/errors';
@@ -39,8 +40,7 @@ const WORKER_KEY = /^server\/worker-(\d+)$/;
  * More workers than the backend's load balancer fronts (nsx-v: 32) are refused before anything changes.
  */
 export async function scaleCluster(o: ScaleOptions): Promise<ScaleResult> {
-  if (!Number.isInteger(o.workers) || o.workers < 0)
-    throw new UserInputError(`--workers ${o.workers}: expected a whole number, 0 or more`);
+  checkWorkerCount(o.workers, `--workers ${o.workers}`);
   const backend = backendFor(o.spec.spec.backend);
   const { maxWorkers, maxWorkersWhy } = backend.limits;
   if (maxWorkers !== undefined && o.workers > maxWorkers)

@@ -7,6 +7,7 @@ import type { LockHolder } from '../state/types';
 import { connectOpenStack, type OpenStackClients } from '../clients/openstack';
 import { insecureRequested, passwordCloud, resolveCloud } from '../config';
 import type { ResolvedCloud } from '../config';
+import { apiTimeoutMs } from '../config/api-timeout';
 import type * as Sim from '../sim';
 import { SIM_CLOUD_NAME } from '../sim/connection-files';
 
@@ -81,6 +82,12 @@ export function simStateFile(stateDir: string): string {
 /** Authenticates against the chosen cloud, or starts the embedded simulator and signs in to it. */
 export async function openCloud(o: OpenCloudOptions): Promise<CloudSession> {
   const log = o.log ? { log: o.log } : {};
+  // OS_API_TIMEOUT beats the cloud's api_timeout (clouds.yaml)
+  const envTimeoutMs = apiTimeoutMs(o.env);
+  const timeout = (cloudTimeoutMs?: number) => {
+    const ms = envTimeoutMs ?? cloudTimeoutMs;
+    return ms !== undefined ? { timeoutMs: ms } : {};
+  };
   // --insecure (the CLI's warning says so once per run) turns verification off for every connection
   const insecure = insecureRequested(o.env);
   if (o.sim) {
@@ -116,7 +123,10 @@ export async function openCloud(o: OpenCloudOptions): Promise<CloudSession> {
         stateFile,
         ...(configFile ? { config: simulator.readSimConfigFile(path.resolve(o.cwd, configFile)) } : {}),
       });
-      const clients = await connectOpenStack(simResolvedCloud(running.urls.identity), log);
+      const clients = await connectOpenStack(simResolvedCloud(running.urls.identity), {
+        ...log,
+        ...timeout(),
+      });
       const sim = running;
       return {
         clients,
@@ -160,7 +170,10 @@ export async function openCloud(o: OpenCloudOptions): Promise<CloudSession> {
     ...(o.regionName ? { regionName: o.regionName, regionNameFrom: 'spec.region' } : {}),
   });
   for (const w of cloud.warnings) o.warn?.(w);
-  const clients = await connectOpenStack(insecure ? withoutVerification(cloud) : cloud, log);
+  const clients = await connectOpenStack(insecure ? withoutVerification(cloud) : cloud, {
+    ...log,
+    ...timeout(cloud.apiTimeoutMs),
+  });
   return {
     clients,
     cloudName: cloud.name,

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { OperationError } from '../core/errors';
 import type { ClusterState, StateStore } from '../state/types';
 
 /**
@@ -9,12 +11,16 @@ export class StateRecorder {
   private writing: Promise<void> | undefined;
   private dirty = false;
   private failure: unknown;
+  /** The resources in the last state the store holds (at first: those the run started with). */
+  private written: ClusterState['resources'];
 
   constructor(
     private readonly store: StateStore,
     readonly state: ClusterState,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.written = structuredClone(state.resources);
+  }
 
   /** A fresh state for a cluster that has none yet. */
   static empty(name: string, backend: string, cloud: string, now: Date = new Date()): ClusterState {
@@ -22,6 +28,7 @@ export class StateRecorder {
     return {
       version: 1,
       name,
+      uid: randomUUID(),
       backend,
       cloud,
       createdAt: at,
@@ -70,6 +77,19 @@ export class StateRecorder {
     }
   }
 
+  /** A failed write (a full disk) names what exists in the cloud but not in the stored state. */
+  private unrecorded(e: unknown): unknown {
+    const missing = Object.entries(this.state.resources).filter(([key, r]) => this.written[key]?.id !== r.id);
+    if (missing.length === 0 || !(e instanceof Error)) return e;
+    const list = missing.map(([key, r]) => `${key} (${r.kind} ${r.id})`).join(', ');
+    return new OperationError(
+      `${e.message}. Created in the cloud but not recorded in the state: ${list};` +
+        ` make room, then run the same command again (it adopts them by their tags or names),` +
+        ` or viok delete cluster ${this.state.name} --include-untagged to remove them`,
+      { cause: e },
+    );
+  }
+
   private changed(): Promise<void> {
     this.dirty = true;
     this.writing ??= this.drain();
@@ -82,10 +102,12 @@ export class StateRecorder {
         this.dirty = false;
         this.state.updatedAt = this.now().toISOString();
         // a snapshot: changes made while this write is in flight go into the next one
-        await this.store.write(structuredClone(this.state));
+        const snapshot = structuredClone(this.state);
+        await this.store.write(snapshot);
+        this.written = snapshot.resources;
       }
     } catch (e) {
-      this.failure = e;
+      this.failure = this.unrecorded(e);
     } finally {
       this.writing = undefined;
     }

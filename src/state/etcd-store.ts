@@ -3,6 +3,7 @@ import { Etcd3 } from 'etcd3';
 import type { DeleteBuilder, IOptions, Lease, PutBuilder } from 'etcd3';
 import { OperationError, UserInputError } from '../core/errors';
 import { describeEtcdFailure } from './etcd/failure';
+import { parseClusterState } from './state-file';
 import type { ClusterState, Lock, LockHolder, StateStore } from './types';
 
 /** How to reach etcd; `openStateStore` builds this from an `etcd://` or `etcds://` URL. */
@@ -125,14 +126,11 @@ export class EtcdStateStore implements StateStore {
     const key = this.clusterKey(cluster, 'state');
     const text = await this.use((client) => client.get(key).string());
     if (text === null) return undefined;
-    try {
-      return JSON.parse(text) as ClusterState;
-    } catch {
-      throw new OperationError(
-        `state at etcd key ${key} (${this.location}) is not valid JSON;` +
-          ` delete it (etcdctl del ${key}) to rebuild state from the cloud's tags`,
-      );
-    }
+    return parseClusterState(text, {
+      where: `state at etcd key ${key} (${this.location})`,
+      cluster,
+      setAside: `save it (etcdctl get ${key}) and delete it (etcdctl del ${key})`,
+    });
   }
 
   async write(state: ClusterState): Promise<void> {

@@ -2,6 +2,7 @@ import { promises as fsp, constants as fsConstants } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { OperationError, UserInputError } from '../core/errors';
+import { parseClusterState } from './state-file';
 import type { ClusterState, Lock, LockHolder, StateStore } from './types';
 
 /**
@@ -27,6 +28,7 @@ export class LocalStateStore implements StateStore {
     readonly root: string,
     private readonly isAlive: (pid: number) => boolean = processIsAlive,
     private readonly hostname: string = os.hostname(),
+    private readonly fs: StateFs = fsp,
   ) {}
 
   get location(): string {
@@ -50,7 +52,13 @@ export class LocalStateStore implements StateStore {
         `the state folder ${this.root} is not a directory; choose another with --state-dir`,
       );
     if (code === 'EACCES' || code === 'EPERM')
-      return new UserInputError(`the state folder ${this.root} is not accessible (permission denied)`);
+      return new UserInputError(
+        `the state folder ${this.root} is not accessible (permission denied); choose another with --state`,
+      );
+    if (code === 'EROFS')
+      return new UserInputError(
+        `the state folder ${this.root} is on a read-only file system; choose a writable one with --state`,
+      );
     if (code === 'ENAMETOOLONG' || code === 'ERR_INVALID_ARG_VALUE' || code === 'ELOOP')
       return new UserInputError(
         `the state folder ${JSON.stringify(this.root.length > 80 ? `${this.root.slice(0, 60)}…` : this.root)} is not a usable path (${code}); choose another with --state-dir`,
@@ -61,12 +69,18 @@ export class LocalStateStore implements StateStore {
   private async ensureDir(cluster: string): Promise<string> {
     const dir = this.dir(cluster);
     try {
-      await fsp.mkdir(this.root, { recursive: true, mode: 0o700 });
-      await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
+      await this.fs.mkdir(this.root, { recursive: true, mode: 0o700 });
+      await this.fs.mkdir(dir, { recursive: true, mode: 0o700 });
+      await this.fs.chmod(dir, 0o700);
     } catch (e) {
-      throw this.unusable(e);
+      const known = this.unusable(e);
+      if (known !== e) throw known;
+      // Node's recursive mkdir reports a folder it may not create as ENOENT (read-only parents)
+      const code = (e as NodeJS.ErrnoException).code ?? String(e);
+      throw new UserInputError(
+        `cannot create the state folder ${dir} (${code}); check that ${this.root} is writable, or choose another with --state`,
+      );
     }
-    await fsp.chmod(dir, 0o700);
     return dir;
   }
 
@@ -75,13 +89,15 @@ export class LocalStateStore implements StateStore {
     const file = path.join(dir, 'lock');
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        const handle = await fsp.open(
+        const handle = await this.fs.open(
           file,
           fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY,
           0o600,
         );
         await handle.writeFile(JSON.stringify(holder));
         await handle.close();
+        // with the lock held no write is in flight: any temp file is a killed run's leftover
+        await removeStaleTemps(dir);
         return {
           holder,
           release: async () => {
@@ -91,7 +107,14 @@ export class LocalStateStore implements StateStore {
           },
         };
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
+          const known = this.unusable(e);
+          if (known !== e) throw known;
+          throw new OperationError(
+            `cannot take the lock at ${file} (${(e as NodeJS.ErrnoException).code ?? String(e)}); check that ${dir} is writable, or choose another state folder with --state`,
+            { cause: e },
+          );
+        }
         const current = await readHolder(file);
         if (current && current.host === this.hostname && !this.isAlive(current.pid)) {
           await fsp.rm(file, { force: true }); // its holder died without releasing it
@@ -115,18 +138,26 @@ export class LocalStateStore implements StateStore {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw this.unusable(e);
     }
-    try {
-      return JSON.parse(text) as ClusterState;
-    } catch {
-      throw new OperationError(
-        `state file ${file} is not valid JSON; move it away to rebuild state from the cloud's tags`,
-      );
-    }
+    return parseClusterState(text, {
+      where: `state file ${file}`,
+      cluster,
+      setAside: `move it away (mv ${file} ${file}.bad)`,
+    });
   }
 
   async write(state: ClusterState): Promise<void> {
     const dir = await this.ensureDir(state.name);
-    await writeFileAtomic(path.join(dir, 'state.json'), `${JSON.stringify(state, null, 2)}\n`);
+    const file = path.join(dir, 'state.json');
+    try {
+      await writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`, this.fs);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? String(e);
+      throw new OperationError(
+        `could not write the state file ${file} (${code}${code === 'ENOSPC' ? ': no space left on device' : ''});` +
+          ` it keeps what it held before this write`,
+        { cause: e },
+      );
+    }
   }
 
   async remove(cluster: string): Promise<void> {
@@ -154,17 +185,39 @@ export class LocalStateStore implements StateStore {
   }
 }
 
-/** Writes a file readable by its owner only, atomically: temp file (0600), fsync, rename. */
-export async function writeFileAtomic(file: string, content: string): Promise<void> {
+/** The file system calls an atomic write makes; a test passes one that fails (a full disk). */
+export type AtomicWriteFs = Pick<typeof fsp, 'open' | 'rename' | 'rm'>;
+/** The calls the store makes that a test may fail (a full disk, a read-only folder). */
+export type StateFs = AtomicWriteFs & Pick<typeof fsp, 'mkdir' | 'chmod'>;
+
+/**
+ * Writes a file readable by its owner only, atomically: temp file (0600), fsync, rename. A write that
+ * fails (a full disk) removes its temp file: it may hold part of a private key.
+ */
+export async function writeFileAtomic(file: string, content: string, fs: AtomicWriteFs = fsp): Promise<void> {
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  const handle = await fsp.open(tmp, 'w', 0o600);
   try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    const handle = await fs.open(tmp, 'w', 0o600);
+    try {
+      await handle.writeFile(content);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(tmp, file);
+  } catch (e) {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw e;
   }
-  await fsp.rename(tmp, file);
+}
+
+/** Temp files of `state.json` left by a run that was killed mid-write. */
+const STALE_TEMP = /^state\.json\.\d+\.\d+\.tmp$/;
+
+async function removeStaleTemps(dir: string): Promise<void> {
+  const names = await fsp.readdir(dir).catch(() => [] as string[]);
+  for (const name of names.filter((n) => STALE_TEMP.test(n)))
+    await fsp.rm(path.join(dir, name), { force: true }).catch(() => undefined);
 }
 
 async function readHolder(file: string): Promise<LockHolder | undefined> {

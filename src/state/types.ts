@@ -9,7 +9,13 @@ export interface ResourceRecord {
 
 export interface ClusterState {
   version: 1;
+  /** The cluster this state belongs to; a read for another name is refused (a copied state file). */
   name: string;
+  /**
+   * Generated when the cluster's state is first written; state written before viok recorded it has
+   * none until the next create adds one.
+   */
+  uid?: string;
   backend: string;
   /** The cloud the cluster lives in (clouds.yaml name or 'viok-sim'). */
   cloud?: string;

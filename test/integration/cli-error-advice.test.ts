@@ -112,7 +112,7 @@ describe('errors with advice', () => {
     const entry = { ...simEntry(), auth };
     const env = withCloud(entry, { auth: { password: 'not-the-password' } });
     const r = await viok(['get', 'clusters'], { env, cwd: dir });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2); // a credential problem, as the README lists it (issue 20 defect 14)
     expect(r.stderr).toContain(`Keystone at ${sim.urls.identity}`);
     expect(r.stderr).toContain(
       `refused the credentials of cloud "lab" (from ${path.join(dir, 'clouds.yaml')} and ${path.join(dir, 'secure.yaml')}), auth type password: check username, password`,

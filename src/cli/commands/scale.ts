@@ -1,5 +1,6 @@
 import { ExitCode, UserInputError } from '../../core/errors';
 import type * as App from '../../app';
+import { checkWorkerCount } from '../../spec/worker-count';
 import { hostOf } from '../run-host';
 import { addCloudOptions, addProgressOutput } from '../cloud-options';
 import { addWaitOptions, waitOptionsOf, type WaitFlags } from '../wait-options';
@@ -26,7 +27,10 @@ export const register: Register = (program, act) => {
     .argument('[name]', "cluster name; defaults to the spec's metadata.name")
     .description("set a cluster's worker count; the NSX Edge pool (nsx-v) follows")
     .requiredOption('-f, --file <file>', 'the cluster spec the cluster was created from')
-    .requiredOption('--workers <count>', 'the number of workers wanted (nsx-v: at most 32)')
+    .requiredOption(
+      '--workers <count>',
+      'the number of workers wanted, 1 to 1000 as in the spec (nsx-v: at most 32)',
+    )
     .option('-y, --yes', 'change the cluster without asking (required without a terminal or in CI)')
     .option(
       '--no-drain',
@@ -58,7 +62,9 @@ Exit codes: 0 scaled, 1 failure (including not ready in time), 2 invalid spec or
         const flags = args[1] as ScaleFlags;
         const waiting = waitOptionsOf(flags);
         if (!/^\d+$/.test(flags.workers))
-          throw new UserInputError(`--workers ${flags.workers}: expected a whole number, 0 or more`);
+          throw new UserInputError(`--workers ${flags.workers}: expected a whole number`);
+        // named as typed: 99999999999999999999 would print as 100000000000000000000 once a number
+        checkWorkerCount(Number(flags.workers), `--workers ${flags.workers}`);
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- the core loads only for this command
         const app = require('../../app') as typeof App;
         await app.runScale(

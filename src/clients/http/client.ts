@@ -24,7 +24,11 @@ export interface HttpClientOptions {
   clock: Clock;
   /** Debug log, one call per line group; everything passed here is already redacted. */
   log?: (line: string) => void;
-  /** @default 60000 */
+  /**
+   * The most one request may take, retries included: each try gets what is left, and no retry starts
+   * past it (an endpoint that accepts connections but never answers fails after this, not 4 times it).
+   * @default 60000
+   */
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
   /** @default { verify: true } */
@@ -64,8 +68,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const idempotent = req.idempotent ?? !(req.method === 'POST' || req.method === 'PATCH');
     const url = buildUrl(options.baseUrl, req.path, req.query);
     let reauthenticated = false;
+    let deadline = options.clock.now() + (req.timeoutMs ?? timeoutMs);
     for (let attempt = 1; ; attempt++) {
-      const exchange = await sendOnce(axiosInstance, options, req, url, timeoutMs);
+      const left = Math.max(1, deadline - options.clock.now());
+      const exchange = await sendOnce(axiosInstance, options, { ...req, timeoutMs: left }, url, left);
       if (exchange.kind === 'ok') return exchange.response as HttpResponse<T>;
       const { failure } = exchange;
       if (
@@ -99,6 +105,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         error.details.retryAfterSeconds !== undefined ? error.details.retryAfterSeconds * 1000 : undefined;
       if (!retryable || attempt >= policy.attempts || (retryAfterMs ?? 0) > maxRetryAfterMs) throw error;
       const delay = retryAfterMs ?? backoffDelay(attempt - 1, policy, random);
+      // a server that asked to be retried later (Retry-After) is answering: its wait is not held against the deadline
+      if (retryAfterMs !== undefined) deadline += retryAfterMs;
+      else if (options.clock.now() + delay >= deadline) throw error; // no time left for another try
       options.log?.(
         `${options.service}: ${req.method} ${safeUrl(url)} failed (${failure.kind === 'response' ? failure.status : failure.code}); ` +
           `try ${attempt + 1} of ${policy.attempts} in ${delay} ms`,

@@ -6,8 +6,8 @@ import { ViokError, ExitCode } from '../../core/errors';
  * status codes.
  */
 export class ApiError extends ViokError {
-  readonly source = 'toolkit' as const;
-  readonly exitCode = ExitCode.failure;
+  readonly source: 'user' | 'toolkit';
+  readonly exitCode: ExitCode;
 
   constructor(
     readonly details: {
@@ -31,10 +31,14 @@ export class ApiError extends ViokError {
       cause?: unknown;
       /** What to do about it, in the user's terms (which cloud, which file); shown before the technical line. */
       advice?: string;
+      /** The user's input is at fault (refused credentials): exit 2, as the README lists credential problems. */
+      userInput?: boolean;
     },
   ) {
     const technical = ApiError.describe(details);
     super(options?.advice ? `${options.advice}\n  ${technical}` : technical, { cause: options?.cause });
+    this.source = options?.userInput ? 'user' : 'toolkit';
+    this.exitCode = options?.userInput ? ExitCode.invalidInput : ExitCode.failure;
   }
 
   get status(): number | undefined {
@@ -108,6 +112,6 @@ export function unreachableReason(e: ApiError): string {
 }
 
 /** The same failure, with advice in the user's terms in front of the technical line. */
-export function withAdvice(e: ApiError, advice: string): ApiError {
-  return new ApiError(e.details, { cause: e.cause ?? e, advice });
+export function withAdvice(e: ApiError, advice: string, fault?: { userInput: true }): ApiError {
+  return new ApiError(e.details, { cause: e.cause ?? e, advice, ...fault });
 }

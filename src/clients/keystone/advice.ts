@@ -49,6 +49,7 @@ export function tokenRequestFailure(e: unknown, cloud: KeystoneCloud, identityUr
     return withAdvice(
       e,
       `Keystone at ${identityUrl} refused the credentials of ${describeCloud(cloud)}, auth type ${cloud.authType}: ${CHECK[cloud.authType]}`,
+      { userInput: true },
     );
   if (e.status === undefined && isTlsFailureCode(e.details.networkCode)) {
     // the advice names the cloud and its file; the generic hint in the technical line would repeat it

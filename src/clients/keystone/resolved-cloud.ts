@@ -59,6 +59,8 @@ export interface ResolvedCloudSettings {
   cacert?: string;
   /** Service type (e.g. `network`, `load-balancer`) to the URL used instead of the catalog's. */
   endpointOverrides: Record<string, string>;
+  /** clouds.yaml's api_timeout: the most one API request may take, retries included (ms). */
+  apiTimeoutMs?: number;
   /** Keystone API version; only v3 is supported. */
   identityApiVersion: '3';
   /** Things the user should hear about but that do not stop the run (deprecated keys, ignored settings). */

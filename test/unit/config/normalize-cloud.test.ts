@@ -472,3 +472,18 @@ describe('endpoint overrides and identity API version', () => {
     );
   });
 });
+
+describe('api_timeout (issue 20 defect 14)', () => {
+  it('is read in seconds, as openstacksdk reads it', () => {
+    expect(resolveSettings({ auth: PASSWORD_AUTH, api_timeout: 15 }).apiTimeoutMs).toBe(15000);
+    expect(resolveSettings({ auth: PASSWORD_AUTH }).apiTimeoutMs).toBeUndefined();
+  });
+
+  it('a bad one names the cloud, the file and what is valid', () => {
+    expect(() => resolveSettings({ auth: PASSWORD_AUTH, api_timeout: 'soon' })).toThrow(
+      new ConfigError(
+        `${where}: api_timeout is "soon"; use a number of seconds above 0 and at most 3600 (default 60)`,
+      ),
+    );
+  });
+});

@@ -71,3 +71,28 @@ describe('StateRecorder', () => {
     expect(rec.id('port/a')).toBeUndefined();
   });
 });
+
+describe('StateRecorder on a full disk (issue 20 defect 13)', () => {
+  it('a failed write names what was created but not recorded, and how to recover', async () => {
+    let full = false;
+    const store: StateStore = {
+      location: 'memory',
+      lock: () => Promise.reject(new Error('not used')),
+      read: () => Promise.resolve(undefined),
+      write: () =>
+        full
+          ? Promise.reject(new Error('could not write the state file /s/demo/state.json (ENOSPC)'))
+          : Promise.resolve(),
+      remove: () => Promise.resolve(),
+      list: () => Promise.resolve([]),
+    };
+    const recorder = new StateRecorder(store, StateRecorder.empty('demo', 'vds', 'viok-sim'));
+    await recorder.record('network/nodes', 'network', 'net-1');
+    full = true;
+    await expect(recorder.record('security-group/worker', 'security-group', 'sg-9')).rejects.toThrow(
+      'could not write the state file /s/demo/state.json (ENOSPC). Created in the cloud but not recorded in' +
+        ' the state: security-group/worker (security-group sg-9); make room, then run the same command again' +
+        ' (it adopts them by their tags or names), or viok delete cluster demo --include-untagged to remove them',
+    );
+  });
+});

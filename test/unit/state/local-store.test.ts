@@ -72,7 +72,9 @@ describe('LocalStateStore', () => {
     const store = new LocalStateStore(root);
     await store.write(state('demo'));
     writeFileSync(path.join(root, 'demo', 'state.json'), '{');
-    await expect(store.read('demo')).rejects.toThrow(/not valid JSON; move it away/);
+    await expect(store.read('demo')).rejects.toThrow(
+      /not valid JSON; restore it from a backup, or move it away/,
+    );
   });
 
   it('uses XDG_STATE_HOME when absolute, else ~/.local/state', () => {

@@ -63,6 +63,8 @@ describe('tokenRequestFailure', () => {
     );
     expect(e.message).toContain(advice);
     expect(e.message).toContain('keystone: POST https://keystone.lab:5000/v3/auth/tokens failed with 401');
+    // refused credentials are the user's to fix: exit 2, as the README lists credential problems (issue 20 defect 14)
+    expect(e.exitCode).toBe(2);
   });
 
   it('names secure.yaml too when the cloud was merged from it', () => {
