@@ -2,7 +2,8 @@ import type { CatalogService } from '../clients/keystone/types';
 import { cpoReleases } from '../render/openstack-integrations';
 import { parseKubernetesVersion } from '../render/kubernetes-version';
 import type { ClusterSpec } from '../spec/types';
-import type { PreflightProblem } from './preflight';
+import type { ProgressSink } from '../core/progress';
+import { PreflightError, type PreflightProblem } from './preflight';
 
 /** The in-cluster OpenStack integrations (spec.openstack), each on or off once the cloud is known. */
 export interface IntegrationSwitches {
@@ -98,4 +99,19 @@ export function decideIntegrations(
     (w) => !(spec.spec.backend === 'nsx-t' && w.startsWith('spec.openstack.loadBalancer')),
   );
   return { switches: { ccm, cinderCsi, loadBalancer }, warnings: quiet, problems };
+}
+
+/**
+ * The preflight step: the switches for this cloud, a PreflightError for a chosen switch the cloud
+ * cannot serve (nothing created yet), a warning for each defaulted one turned off.
+ */
+export async function checkIntegrations(
+  spec: ClusterSpec,
+  session: { catalog(): Promise<CatalogService[]>; readonly regionName?: string | undefined },
+  progress: ProgressSink,
+): Promise<IntegrationSwitches> {
+  const d = decideIntegrations(spec, await session.catalog(), session.regionName);
+  if (d.problems.length > 0) throw new PreflightError(d.problems);
+  for (const message of d.warnings) progress.emit({ type: 'warning', message });
+  return d.switches;
 }
