@@ -270,6 +270,8 @@ describe('cp-1 user data with the NCP bundle', () => {
     const c = {
       ...clusterInput(pki, 'nsx-t'),
       ncp,
+      // the CCM's --cloud-provider=external (its manifests are applied through the API, not here)
+      cloudProvider: 'external' as const,
       bootstrap: {
         proxy: {
           http: 'http://proxy.example.com:3128',
@@ -299,7 +301,8 @@ describe('cp-1 user data with the NCP bundle', () => {
     };
     const userData = renderControlPlaneUserData(c, node, true);
     const size = Buffer.from(userData).toString('base64').length;
-    // about 62 kB of base64 with all of that: the gzipped bundle keeps NCP's share to about 7 kB
+    // about 62 kB of base64 with all of that (62,064 B; the CCM's flags add 232): the gzipped bundle
+    // keeps NCP's share to about 7 kB
     expect(size).toBeLessThanOrEqual(65535);
     expect(Buffer.byteLength(userData)).toBeLessThanOrEqual(maxUserDataBytes);
     const doc = YAML.parse(userData) as {
