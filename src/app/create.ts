@@ -11,6 +11,7 @@ import {
   type KubeconfigTarget,
   type KubeconfigWritten,
 } from './kubeconfig';
+import { installIntegrations, type IntegrationsInstalled } from './integrations';
 import { awaitReadiness, type Readiness, type WaitOptions } from './readiness';
 import { joinTokenRegistrar } from './cluster-access';
 import { provision, provisionInputs, runContext, withCloud } from './session';
@@ -39,6 +40,8 @@ export interface CreateRunResult {
   kubeconfig?: KubeconfigWritten;
   /** Whether Kubernetes is known to be ready; undefined for a dry run. */
   readiness?: Readiness;
+  /** What was applied in the cluster once it was ready (CCM, Cinder CSI); undefined when not ready or a dry run. */
+  integrations?: IntegrationsInstalled;
 }
 
 /** A DNS label short enough for every name viok derives from it (Neutron's 255, tags' 60). */
@@ -124,6 +127,19 @@ export async function runCreate(o: CreateRunOptions, host: RunHost): Promise<Cre
           },
         )
       : undefined;
+    // the in-cluster integrations (CCM, Cinder CSI) once the API answers and the nodes are Ready
+    const integrations =
+      readiness?.status === 'ready' && result.outputs
+        ? await installIntegrations(
+            { progress: run.progress, signal: run.host.signal },
+            {
+              cluster,
+              spec,
+              integrations: result.outputs.integrations,
+              kubeconfig: { file: kubeconfig.file, config },
+            },
+          )
+        : undefined;
     if (readiness) run.progress.emit(readinessSummary(cluster, readiness));
     return {
       cluster,
@@ -132,6 +148,7 @@ export async function runCreate(o: CreateRunOptions, host: RunHost): Promise<Cre
       ...(result.outputs ? { outputs: result.outputs } : {}),
       kubeconfig,
       ...(readiness ? { readiness } : {}),
+      ...(integrations ? { integrations } : {}),
     };
   });
 }

@@ -1,5 +1,6 @@
 import type { Resource, ResourceOutput } from '../engine/graph';
 import type { NodeRole } from '../core/names';
+import type { IntegrationSwitches } from './integration-switches';
 import type { ClusterSpec } from '../spec/types';
 import type { ClusterPki } from '../pki';
 import type { ProvisionContext } from './context';
@@ -38,6 +39,8 @@ export interface ClusterOutputs {
   apiEndpoint: { host: string; port: number };
   nodes: { name: string; role: NodeRole; addresses: Record<string, string[]> }[];
   loadBalancer: { vip: string; nodes: string[] };
+  /** spec.openstack's integrations as decided against the catalog (absent in states from before them). */
+  integrations?: IntegrationSwitches;
 }
 
 export interface BackendPlan {
@@ -53,6 +56,11 @@ export interface BuildInput {
   facts: CloudFacts;
   /** The cluster PKI, read when user data is rendered (only when a server is really created). */
   pki: () => ClusterPki;
+  /**
+   * spec.openstack's integrations as decided against the catalog: with the CCM the kubelets run with
+   * `--cloud-provider=external`. Absent: none.
+   */
+  integrations?: IntegrationSwitches;
 }
 
 /** A backend's name, as the spec and the state spell it. */

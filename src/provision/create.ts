@@ -14,6 +14,7 @@ import { backendFor } from './backends';
 import { defaultTiming, type ProvisionContext, type Timing } from './context';
 import { diffPlan, quotaNeeds, type PlanEntry } from './plan';
 import { checkCloudObjects, checkQuotas } from './preflight';
+import { checkIntegrations, type IntegrationSwitches } from './integration-switches';
 import { StateRecorder } from './state-recorder';
 import { joinTokenFor, needsRegistration, type JoinTokenRegistrar } from './join-token';
 import { waitForBootstrap } from './wait-bootstrap';
@@ -70,7 +71,13 @@ export async function planCluster(
   recorder?: StateRecorder,
   /** The run's join token for `kubeadm init`/`join` in user data; @default a throwaway (plans render none) */
   joinToken?: string,
-): Promise<{ plan: PlanEntry[]; graph: BackendPlan; ctx: ProvisionContext; projectId: string }> {
+): Promise<{
+  plan: PlanEntry[];
+  graph: BackendPlan;
+  ctx: ProvisionContext;
+  projectId: string;
+  integrations: IntegrationSwitches;
+}> {
   const now = o.now ?? (() => new Date());
   const rec =
     recorder ??
@@ -101,10 +108,12 @@ export async function planCluster(
   });
   const facts = await checkCloudObjects(ctx, o.spec);
   await backend.preflight?.(ctx, o.spec);
+  const integrations = await checkIntegrations(o.spec, o.clients.session, o.progress);
   const graph = backend.plan({
     spec: o.spec,
     ctx,
     facts,
+    integrations,
     pki: () => {
       const pki = rec.state.secrets.pki;
       if (!isClusterPki(pki)) throw new OperationError('the cluster PKI is missing from the state');
@@ -114,7 +123,7 @@ export async function planCluster(
   const plan = await diffPlan(graph.resources);
   o.progress.emit({ type: 'phase', phase: 'preflight', message: 'checking quotas' });
   await checkQuotas(ctx, projectId, quotaNeeds(graph.resources, plan));
-  return { plan, graph, ctx, projectId };
+  return { plan, graph, ctx, projectId, integrations };
 }
 
 /**
@@ -182,7 +191,7 @@ async function createUnlessInterrupted(o: CreateOptions): Promise<CreateResult> 
     // a failed preflight must not leave the pending keys as an unhandled rejection
     pkiPending?.catch(() => undefined);
     const joinToken = joinTokenFor(recorder.state, now());
-    const { plan, graph, ctx } = await planCluster(o, recorder, joinToken.bootstrapToken);
+    const { plan, graph, ctx, integrations } = await planCluster(o, recorder, joinToken.bootstrapToken);
     const toCreate = plan.filter((e) => e.action === '+');
     if (toCreate.length > 0 && o.confirm && !(await o.confirm(plan)))
       throw new AbortError('create cancelled; nothing was created');
@@ -242,7 +251,8 @@ async function createUnlessInterrupted(o: CreateOptions): Promise<CreateResult> 
         );
       }
     }
-    const outputs = graph.outputs(results);
+    // the integrations too: the app installs them once Kubernetes is ready, and describe lists them
+    const outputs: ClusterOutputs = { ...graph.outputs(results), integrations };
     // the version too, for `viok get clusters` (the spec itself is not kept)
     await recorder.setOutputs({ ...outputs, kubernetesVersion: o.spec.spec.kubernetesVersion });
     await recorder.flush();

@@ -6,6 +6,7 @@ import type { FloatingIp } from '../clients/neutron/floating-ips';
 import { bootstrapProgress } from '../render/bootstrap-markers';
 import { CONSOLE_LINES } from './wait-bootstrap';
 import { inProject } from './project-scope';
+import type { IntegrationSwitches } from './integration-switches';
 
 /** A cluster as `viok get clusters` shows it: found from tags, not from local state. */
 export interface ClusterSummary {
@@ -128,7 +129,16 @@ export interface ClusterDescription {
   apiEndpoint?: string;
   /** The keepalived VIP; `internal` when only the cluster's own network reaches it (nsx-t's API network). */
   loadBalancer?: { vip: string; internal?: boolean };
+  /** spec.openstack's integrations as the create decided them (from local state; absent without it). */
+  integrations?: IntegrationSwitches;
   nodes: NodeDescription[];
+}
+
+/** The recorded integrations, when the state has them in the shape create writes. */
+function recordedIntegrations(state: ClusterState | undefined): IntegrationSwitches | undefined {
+  const i = state?.outputs.integrations as Partial<Record<keyof IntegrationSwitches, unknown>> | undefined;
+  if (!i || ![i.ccm, i.cinderCsi, i.loadBalancer].every((v) => typeof v === 'boolean')) return undefined;
+  return { ccm: i.ccm === true, cinderCsi: i.cinderCsi === true, loadBalancer: i.loadBalancer === true };
 }
 
 /** A cluster's nodes (with addresses per network), load balancer VIP and API endpoint, from the cloud. */
@@ -188,12 +198,14 @@ export async function describeCluster(
     );
   if (options.bootstrap) await addBootstrapPhases(clients, nodes, signal);
   const endpoint = apiEndpointOf(state, nodes, floatingIps) ?? (vip ? `https://${vip}:6443` : undefined);
+  const integrations = recordedIntegrations(state);
   return {
     name: cluster,
     ...(state?.backend ? { backend: state.backend } : {}),
     ...(state?.cloud ? { cloud: state.cloud } : {}),
     ...(endpoint ? { apiEndpoint: endpoint } : {}),
     ...(vip ? { loadBalancer: endpoint?.includes(`//${vip}:`) ? { vip } : { vip, internal: true } } : {}),
+    ...(integrations ? { integrations } : {}),
     nodes,
   };
 }

@@ -15,10 +15,25 @@ function extraArgs(v: KubernetesVersion, args: Record<string, string>): unknown 
     : args;
 }
 
-function nodeRegistration(v: KubernetesVersion, node: NodeRenderInput): Record<string, unknown> {
+/**
+ * With openstack-cloud-controller-manager the kubelet and the controller manager run with
+ * `--cloud-provider=external`, as cloud-provider-openstack's kubeadm example has it
+ * (manifests/controller-manager/kubeadm.conf): each node is registered with the taint
+ * `node.cloudprovider.kubernetes.io/uninitialized` until the CCM sets its provider ID, addresses and
+ * zone from Nova, and then untaints it.
+ */
+const externalCloudProvider = { 'cloud-provider': 'external' } as const;
+
+function nodeRegistration(
+  c: ClusterRenderInput,
+  v: KubernetesVersion,
+  node: NodeRenderInput,
+): Record<string, unknown> {
   // node-ip pins the address the node registers with: on nsx-t nodes with several NICs the
-  // kubelet would otherwise pick whichever has the default route (management).
-  return { name: node.name, criSocket, kubeletExtraArgs: extraArgs(v, { 'node-ip': node.address }) };
+  // kubelet would otherwise pick whichever has the default route (management). With the CCM it
+  // stays the address the kubelet reports (the provided-node-ip annotation the CCM honours).
+  const args = { 'node-ip': node.address, ...(c.cloudProvider === 'external' ? externalCloudProvider : {}) };
+  return { name: node.name, criSocket, kubeletExtraArgs: extraArgs(v, args) };
 }
 
 /** The API endpoint as host:port (IPv6 in brackets), as kubeadm and curl take it. */
@@ -45,6 +60,9 @@ function clusterConfiguration(c: ClusterRenderInput, v: KubernetesVersion): Reco
     controlPlaneEndpoint: endpoint(c),
     networking,
     apiServer: { certSANs: [...new Set([c.apiEndpoint.host, ...(c.extraApiCertSans ?? [])])] },
+    ...(c.cloudProvider === 'external'
+      ? { controllerManager: { extraArgs: extraArgs(v, externalCloudProvider) } }
+      : {}),
   };
 }
 
@@ -71,7 +89,7 @@ export function kubeadmInitConfig(
         },
       ],
       localAPIEndpoint: { advertiseAddress: node.address, bindPort: 6443 },
-      nodeRegistration: nodeRegistration(v, node),
+      nodeRegistration: nodeRegistration(c, v, node),
     },
     clusterConfiguration(c, v),
     kubeletConfiguration,
@@ -100,7 +118,7 @@ export function kubeadmJoinConfig(
         caCertHashes: [c.pki.caCertHash],
       },
     },
-    nodeRegistration: nodeRegistration(v, node),
+    nodeRegistration: nodeRegistration(c, v, node),
   };
   if (controlPlane)
     join.controlPlane = { localAPIEndpoint: { advertiseAddress: node.address, bindPort: 6443 } };

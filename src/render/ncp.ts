@@ -164,6 +164,30 @@ function projectCredentials(objects: K8sObject[]): void {
 }
 
 /**
+ * NCP is the cluster's network plugin, so it must run on nodes the cloud controller manager has not
+ * initialized yet: with spec.openstack.ccm the kubelets register with the taint
+ * `node.cloudprovider.kubernetes.io/uninitialized`, and the CCM only starts once the cluster is ready
+ * (which needs NCP) and viok has created its Secret. The vendor's workloads tolerate only the
+ * control-plane and not-ready taints, so each gets this toleration too (Flannel tolerates every
+ * NoSchedule taint already). Without the CCM the taint never appears and the toleration is inert.
+ */
+export const uninitializedToleration = {
+  key: 'node.cloudprovider.kubernetes.io/uninitialized',
+  value: 'true',
+  effect: 'NoSchedule',
+} as const;
+
+function tolerateUninitialized(objects: K8sObject[]): void {
+  for (const o of objects) {
+    if (o.kind !== 'Deployment' && o.kind !== 'DaemonSet') continue;
+    const pod = (o['spec'] as { template?: { spec?: { tolerations?: unknown[] } } } | undefined)?.template
+      ?.spec;
+    if (!pod) throw new InternalError(`NCP manifest: ${o.kind} ${o.metadata.name} has no pod template`);
+    pod.tolerations = [...(pod.tolerations ?? []), { ...uninitializedToleration }];
+  }
+}
+
+/**
  * The whole NCP bundle cp-1 applies after `kubeadm init`: VMware's manifests for vanilla
  * Kubernetes of the chosen release line (templates/ncp-<line>.yaml: CRDs, the nsx-system
  * namespace, service accounts and RBAC, the `nsx-ncp` Deployment with one replica, the
@@ -178,6 +202,7 @@ export function renderNcpManifest(ncp: NcpRenderInput, api: NcpApiEndpoint): str
     throw new UserInputError('nsxt.caFile is required unless nsxt.insecure is true');
   const cert = ncp.credentials.kind === 'client-certificate' ? ncp.credentials : undefined;
   const vendored = vendorObjects(ncp.version ?? defaultNcpVersion, ncp.image);
+  tolerateUninitialized(vendored);
   const config: K8sObject[] = [
     {
       apiVersion: 'v1',

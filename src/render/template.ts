@@ -51,6 +51,20 @@ export interface TemplateVars {
   'ingress-nginx-v1.14.5.yaml': { httpNodePort: string; httpsNodePort: string };
   'ncp-4.1.yaml': { image: string };
   'ncp-4.2.yaml': { image: string };
+  'openstack-ccm-v1.28.3.yaml': { image: string; clusterName: string };
+  'openstack-ccm-v1.29.1.yaml': { image: string; clusterName: string };
+  'openstack-ccm-v1.30.3.yaml': { image: string; clusterName: string };
+  'openstack-ccm-v1.31.4.yaml': { image: string; clusterName: string };
+  'openstack-ccm-v1.32.1.yaml': { image: string; clusterName: string };
+  'openstack-ccm-v1.33.1.yaml': { image: string; clusterName: string };
+  'openstack-ccm-v1.34.1.yaml': { image: string; clusterName: string };
+  'cinder-csi-v1.28.3.yaml': { image: string; clusterName: string };
+  'cinder-csi-v1.29.1.yaml': { image: string; clusterName: string };
+  'cinder-csi-v1.30.3.yaml': { image: string; clusterName: string };
+  'cinder-csi-v1.31.4.yaml': { image: string; clusterName: string };
+  'cinder-csi-v1.32.1.yaml': { image: string; clusterName: string };
+  'cinder-csi-v1.33.1.yaml': { image: string; clusterName: string };
+  'cinder-csi-v1.34.1.yaml': { image: string; clusterName: string };
 }
 export type TemplateName = keyof TemplateVars;
 
@@ -66,6 +80,20 @@ export const templateNames = Object.keys({
   'ingress-nginx-v1.14.5.yaml': true,
   'ncp-4.1.yaml': true,
   'ncp-4.2.yaml': true,
+  'openstack-ccm-v1.28.3.yaml': true,
+  'openstack-ccm-v1.29.1.yaml': true,
+  'openstack-ccm-v1.30.3.yaml': true,
+  'openstack-ccm-v1.31.4.yaml': true,
+  'openstack-ccm-v1.32.1.yaml': true,
+  'openstack-ccm-v1.33.1.yaml': true,
+  'openstack-ccm-v1.34.1.yaml': true,
+  'cinder-csi-v1.28.3.yaml': true,
+  'cinder-csi-v1.29.1.yaml': true,
+  'cinder-csi-v1.30.3.yaml': true,
+  'cinder-csi-v1.31.4.yaml': true,
+  'cinder-csi-v1.32.1.yaml': true,
+  'cinder-csi-v1.33.1.yaml': true,
+  'cinder-csi-v1.34.1.yaml': true,
 } satisfies Record<TemplateName, true>) as TemplateName[];
 
 /** Where the templates live: `templates/` beside `src/` and `dist/` alike. */

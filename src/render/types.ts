@@ -35,6 +35,11 @@ export interface ClusterRenderInput {
    * (vds and nsx-v from the spec; nsx-t never: NCP provides ingress). Absent: none.
    */
   ingress?: IngressRenderInput;
+  /**
+   * `external` when openstack-cloud-controller-manager runs in the cluster (spec.openstack.ccm):
+   * kubelets and the controller manager start with `--cloud-provider=external`. Absent: no cloud provider.
+   */
+  cloudProvider?: 'external';
 }
 
 /** spec.bootstrap as the renderers take it. */

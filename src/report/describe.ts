@@ -1,4 +1,5 @@
 import type { ClusterDescription } from '../provision/discover';
+import type { IntegrationSwitches } from '../provision/integration-switches';
 
 /** Human text for `viok describe cluster`. */
 export function formatDescription(d: ClusterDescription): string {
@@ -10,6 +11,7 @@ export function formatDescription(d: ClusterDescription): string {
     lines.push(
       `Load balancer: VIP ${d.loadBalancer.vip}${d.loadBalancer.internal ? ' (internal: reachable only from the cluster networks; kubectl uses the endpoint above)' : ''}`,
     );
+  if (d.integrations) lines.push(`OpenStack:     ${integrationsText(d.integrations, d.backend)}`);
   lines.push('Nodes:');
   const width = Math.max(4, ...d.nodes.map((n) => n.name.length));
   for (const n of d.nodes) {
@@ -29,4 +31,19 @@ function bootstrapText(b: ClusterDescription['nodes'][number]['bootstrap']): str
   if (b.phase === 'none') return '  bootstrap: no phase on the console';
   if (b.phase === 'done' && b.status === 'ok') return '  bootstrap: done';
   return `  bootstrap: ${b.phase} ${b.status}${b.attempt !== undefined ? ` (attempt ${b.attempt})` : ''}`;
+}
+
+/** spec.openstack's integrations as the create decided them, by their spec names, with what each gives. */
+export function integrationsText(i: IntegrationSwitches, backend?: string): string {
+  const on = (v: boolean): string => (v ? 'on' : 'off');
+  const lb = i.loadBalancer
+    ? 'on (Octavia)'
+    : backend === 'nsx-t'
+      ? 'off (NCP serves LoadBalancer Services)'
+      : 'off (expose Services through the ingress)';
+  return [
+    `ccm ${on(i.ccm)}`,
+    `cinderCsi ${i.cinderCsi ? 'on (default StorageClass cinder)' : 'off'}`,
+    `loadBalancer ${lb}`,
+  ].join(', ');
 }

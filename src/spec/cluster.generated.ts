@@ -98,6 +98,7 @@ export interface Spec {
    */
   sshAllowedCidrs?: string[];
   ingress?: Ingress;
+  openstack?: OpenStackIntegrations;
   tags?: Tags;
   nsxt?: NsxT;
   nsxv?: NsxV;
@@ -283,6 +284,41 @@ export interface Ingress {
    * ingress-nginx release viok ships (vendored manifest, images pinned by digest); the newest when absent. v1.15.1 supports Kubernetes 1.31-1.35, v1.14.5 1.30-1.34.
    */
   version?: 'v1.15.1' | 'v1.14.5';
+}
+/**
+ * The OpenStack integrations viok installs in the cluster once it is ready, signed in with the cluster's own application credential (the Secret kube-system/cloud-config). Each switch defaults to on where the cloud's service catalog offers what it needs (off, with a warning, where it does not); a switch set to true that the cloud cannot serve is refused before anything is created.
+ */
+export interface OpenStackIntegrations {
+  /**
+   * openstack-cloud-controller-manager (cloud-provider-openstack, the release matching the Kubernetes minor): nodes get their provider ID, addresses and availability zone from Nova, and kubelets start with --cloud-provider=external. Needs the catalog's compute service. Default: on.
+   */
+  ccm?: boolean;
+  /**
+   * Cinder CSI (cloud-provider-openstack's cinder-csi-plugin): persistent volumes from Cinder and the default StorageClass `cinder` (volume expansion allowed, bound when a pod is scheduled). Needs the catalog's block-storage service (volumev3 or block-storage). Default: on where the catalog has it.
+   */
+  cinderCsi?: boolean;
+  /**
+   * Services of type LoadBalancer through Octavia, served by the cloud controller manager (needs ccm). Needs the catalog's load-balancer service. Default: on where the catalog has it, except on nsx-t, where NCP already serves Services of type LoadBalancer on the NSX-T Edge (true is refused there). Without it, expose Services through the ingress controller.
+   */
+  loadBalancer?: boolean;
+  /**
+   * Cinder availability zone of the default StorageClass's volumes (its topology); when absent, volumes go to the zone of the node the pod is scheduled to.
+   */
+  availabilityZone?: string;
+  images?: OpenStackIntegrationImages;
+}
+/**
+ * Images to use instead of registry.k8s.io's (a private copy under another name). A plain mirror of registry.k8s.io needs nothing here: configure it under spec.bootstrap.registryMirrors, which also serves the CSI sidecars (registry.k8s.io/sig-storage).
+ */
+export interface OpenStackIntegrationImages {
+  /**
+   * openstack-cloud-controller-manager image; default registry.k8s.io/provider-os/openstack-cloud-controller-manager at the release matching the Kubernetes minor.
+   */
+  ccm?: string;
+  /**
+   * cinder-csi-plugin image; default registry.k8s.io/provider-os/cinder-csi-plugin at the release matching the Kubernetes minor.
+   */
+  cinderCsi?: string;
 }
 /**
  * User tags added to every resource viok creates, as key=value (each at most 60 characters once joined).

@@ -19,6 +19,13 @@ export interface FakeKubeState {
   evictionRefusals: Record<string, number>;
   /** Secrets created, namespace/name → stringData. */
   secrets: Record<string, Record<string, string>>;
+  /** Server-side applies (PATCH application/apply-patch+yaml): object path → the object and the query. */
+  applied: Record<
+    string,
+    { object: Record<string, unknown>; fieldManager: string | null; force: string | null }
+  >;
+  /** Object paths whose apply is refused with 422 Invalid. */
+  applyRefused: string[];
 }
 
 /**
@@ -34,6 +41,8 @@ export class FakeKubeApi {
     pods: {},
     evictionRefusals: {},
     secrets: {},
+    applied: {},
+    applyRefused: [],
   };
   /** Each request as `METHOD path`, in order. */
   readonly requests: string[] = [];
@@ -78,6 +87,9 @@ export class FakeKubeApi {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
   }
 
+  /** The content type of the request being answered (server-side apply is told apart by it). */
+  private contentType = '';
+
   private answer(req: IncomingMessage, res: ServerResponse): void {
     const peer = (req.socket as TLSSocket).getPeerCertificate();
     this.seen.push(String(peer.subject?.CN));
@@ -86,7 +98,10 @@ export class FakeKubeApi {
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (c: string) => (body += c));
-    req.on('end', () => this.route(req.method ?? 'GET', url, body, res));
+    req.on('end', () => {
+      this.contentType = String(req.headers['content-type'] ?? '');
+      this.route(req.method ?? 'GET', url, body, res);
+    });
   }
 
   private json(res: ServerResponse, status: number, value: unknown): void {
@@ -101,6 +116,16 @@ export class FakeKubeApi {
   private route(method: string, url: URL, body: string, res: ServerResponse): void {
     const node = /^\/api\/v1\/nodes\/([^/]+)$/.exec(url.pathname)?.[1];
     const eviction = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/eviction$/.exec(url.pathname);
+    if (method === 'PATCH' && this.contentType === 'application/apply-patch+yaml') {
+      if (this.state.applyRefused.includes(url.pathname)) return this.status(res, 422, 'Invalid');
+      const object = JSON.parse(body) as Record<string, unknown>;
+      this.state.applied[url.pathname] = {
+        object,
+        fieldManager: url.searchParams.get('fieldManager'),
+        force: url.searchParams.get('force'),
+      };
+      return this.json(res, 200, object);
+    }
     if (method === 'POST' && url.pathname === '/api/v1/namespaces/kube-system/secrets') {
       const secret = JSON.parse(body) as { metadata: { name: string }; stringData: Record<string, string> };
       const key = `kube-system/${secret.metadata.name}`;

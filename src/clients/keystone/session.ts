@@ -74,6 +74,11 @@ export class KeystoneSession {
     return (await this.valid()).body.catalog ?? [];
   }
 
+  /** The region endpoints are chosen in (the cloud config's region_name); undefined: any. */
+  get regionName(): string | undefined {
+    return this.options.cloud.regionName;
+  }
+
   /** The endpoint of a service type: an override from the cloud config, else the catalog's. */
   async endpointFor(serviceType: string): Promise<string> {
     const override = this.options.cloud.endpointOverrides[serviceType];

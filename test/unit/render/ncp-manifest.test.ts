@@ -25,6 +25,7 @@ interface Obj {
 }
 interface PodSpec {
   hostNetwork?: boolean;
+  tolerations?: { key?: string; value?: string; effect?: string }[];
   serviceAccountName?: string;
   containers: { name: string; image: string; volumeMounts?: { name: string; mountPath: string }[] }[];
   initContainers?: { name: string; image: string }[];
@@ -105,6 +106,22 @@ describe.each<NcpVersion>([...ncpVersions])('NCP %s bundle', (version) => {
       'nsx-kube-proxy',
       'nsx-ovs',
     ]);
+  });
+
+  it("runs on nodes the cloud controller manager has not initialized yet (it is the cluster's network)", () => {
+    const workloads = cert.filter((o) => o.kind === 'Deployment' || o.kind === 'DaemonSet');
+    expect(workloads.map((o) => o.metadata.name).sort()).toEqual([
+      'nsx-ncp',
+      'nsx-ncp-bootstrap',
+      'nsx-node-agent',
+    ]);
+    for (const o of workloads) {
+      expect(podSpec(o).tolerations).toContainEqual({
+        key: 'node.cloudprovider.kubernetes.io/uninitialized',
+        value: 'true',
+        effect: 'NoSchedule',
+      });
+    }
   });
 
   it('runs the spec image everywhere, and fills every placeholder', () => {
@@ -270,6 +287,8 @@ describe('cp-1 user data with the NCP bundle', () => {
     const c = {
       ...clusterInput(pki, 'nsx-t'),
       ncp,
+      // the CCM's --cloud-provider=external (its manifests are applied through the API, not here)
+      cloudProvider: 'external' as const,
       bootstrap: {
         proxy: {
           http: 'http://proxy.example.com:3128',
@@ -299,7 +318,9 @@ describe('cp-1 user data with the NCP bundle', () => {
     };
     const userData = renderControlPlaneUserData(c, node, true);
     const size = Buffer.from(userData).toString('base64').length;
-    // about 62 kB of base64 with all of that: the gzipped bundle keeps NCP's share to about 7 kB
+    // about 62 kB of base64 with all of that (62,108 B; the CCM's flags and NCP's toleration of
+    // uninitialized nodes add 276): the gzipped bundle
+    // keeps NCP's share to about 7 kB
     expect(size).toBeLessThanOrEqual(65535);
     expect(Buffer.byteLength(userData)).toBeLessThanOrEqual(maxUserDataBytes);
     const doc = YAML.parse(userData) as {

@@ -432,3 +432,44 @@ describe('metadata service and leftovers', () => {
     },
   );
 });
+
+describe('external cloud provider (spec.openstack.ccm)', () => {
+  const kubelet = (doc: Record<string, unknown> | undefined): unknown =>
+    (doc?.['nodeRegistration'] as { kubeletExtraArgs?: unknown } | undefined)?.kubeletExtraArgs;
+
+  it('starts every kubelet and the controller manager with --cloud-provider=external', () => {
+    const c = { ...clusterInput(pki, 'nsx-t'), cloudProvider: 'external' as const };
+    const node = { name: 'n', address: '10.1.0.11' };
+    const [init, cluster] = kubeadmDocs(parse(renderControlPlaneUserData(c, node, true)));
+    const [cpJoin] = kubeadmDocs(parse(renderControlPlaneUserData(c, node, false)));
+    const [workerJoin] = kubeadmDocs(parse(renderWorkerUserData(c, node)));
+    for (const doc of [init, cpJoin, workerJoin]) {
+      // the node keeps its pinned address: the CCM honours it among Nova's addresses
+      expect(kubelet(doc)).toEqual([
+        { name: 'node-ip', value: '10.1.0.11' },
+        { name: 'cloud-provider', value: 'external' },
+      ]);
+    }
+    expect(cluster).toMatchObject({
+      controllerManager: { extraArgs: [{ name: 'cloud-provider', value: 'external' }] },
+    });
+  });
+
+  it('uses the map form before Kubernetes 1.31', () => {
+    const c = { ...clusterInput(pki, 'vds', '1.30.2'), cloudProvider: 'external' as const };
+    const [init, cluster] = kubeadmDocs(
+      parse(renderControlPlaneUserData(c, { name: 'n', address: '10.0.0.9' }, true)),
+    );
+    expect(kubelet(init)).toEqual({ 'node-ip': '10.0.0.9', 'cloud-provider': 'external' });
+    expect(cluster).toMatchObject({ controllerManager: { extraArgs: { 'cloud-provider': 'external' } } });
+  });
+
+  it('leaves the flags out without the CCM', () => {
+    const c = clusterInput(pki, 'vds');
+    const [init, cluster] = kubeadmDocs(
+      parse(renderControlPlaneUserData(c, { name: 'n', address: '10.0.0.9' }, true)),
+    );
+    expect(kubelet(init)).toEqual([{ name: 'node-ip', value: '10.0.0.9' }]);
+    expect(cluster?.['controllerManager']).toBeUndefined();
+  });
+});

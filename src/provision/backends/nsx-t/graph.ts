@@ -267,6 +267,7 @@ export const nsxtGraph: Pick<Backend, 'plan'> = {
           (n) => (n ? [n.cidr] : []),
         ),
         ...(spec.spec.bootstrap ? { bootstrap: spec.spec.bootstrap } : {}),
+        ...(input.integrations?.ccm ? { cloudProvider: 'external' as const } : {}),
         ...(node.role === 'control-plane'
           ? {
               // external kubectl's endpoint, the floating IP, and the management VIP it is bound to

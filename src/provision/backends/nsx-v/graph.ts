@@ -483,6 +483,7 @@ export const nsxvGraph: Pick<Backend, 'plan'> = {
         nodeSubnets: s.networks.internal ? [s.networks.internal.cidr] : [],
         ...(s.bootstrap ? { bootstrap: s.bootstrap } : {}),
         ingress: ingressFor(spec),
+        ...(input.integrations?.ccm ? { cloudProvider: 'external' as const } : {}),
       };
       return node.role === 'control-plane'
         ? renderControlPlaneUserData(clusterInput, { name: node.name, address: self }, node.index === 1)

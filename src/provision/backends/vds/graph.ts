@@ -133,6 +133,7 @@ export const vdsGraph: Pick<Backend, 'plan'> = {
         nodeSubnets: [provider.subnet.cidr],
         ...(spec.spec.bootstrap ? { bootstrap: spec.spec.bootstrap } : {}),
         ingress: ingressFor(spec),
+        ...(input.integrations?.ccm ? { cloudProvider: 'external' as const } : {}),
       };
       return node.role === 'control-plane'
         ? renderControlPlaneUserData(clusterInput, { name: node.name, address: self }, node.index === 1)
