@@ -1,3 +1,4 @@
+import { UserInputError } from '../core/errors';
 import { confirmChange } from './confirm';
 import { clusterNameOf, loadSpec, readinessSummary } from './create';
 import { awaitReadiness, type Readiness, type WaitOptions } from './readiness';
@@ -40,6 +41,17 @@ export async function runScale(o: ScaleRunOptions, host: RunHost): Promise<Scale
   // spec.cloud, else (no --os-cloud or OS_CLOUD) the cloud the cluster was created in
   return withCloud(run, o, { spec: spec.spec, ...(state ? { state } : {}) }, async (session) => {
     const simulated = Boolean(o.sim || session.simulated);
+    // scale changes a cluster that exists; it never creates one (a typo or the spec's other name would)
+    if (!state) {
+      const known = await p.listClusters(session.clients, await run.store.list(), host.signal);
+      if (!known.some((c) => c.name === cluster)) {
+        const names = known.map((c) => c.name);
+        throw new UserInputError(
+          `no cluster ${cluster} in ${session.cloudName}: nothing is tagged viok-cluster=${cluster} and ${run.store.location} holds no state for it` +
+            `${names.length > 0 ? ` (clusters there: ${names.join(', ')})` : ''}; viok create cluster makes one; nothing was changed`,
+        );
+      }
+    }
     await confirmChange(host, `Scale cluster ${cluster} in ${session.cloudName} to ${o.workers} workers?`, {
       yes: o.yes,
       view: run.view,

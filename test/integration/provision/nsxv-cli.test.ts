@@ -27,6 +27,15 @@ describe('viok plan → create → describe → scale → delete cluster with --
     const spec = path.join(dir, 'nsx-v.yaml');
     writeFileSync(spec, stringify(example));
 
+    // scale acts only on a cluster that exists: before create it changes nothing (issue 18)
+    const early = await viok('scale', 'cluster', '--sim', '-f', spec, '--workers', '4', '--yes');
+    expect(early.code).toBe(2);
+    expect(early.stderr).toMatch(
+      /no cluster demo-nsxv in .*viok create cluster makes one; nothing was changed/,
+    );
+    const none = await viok('get', 'clusters', '--sim', '-o', 'json');
+    expect(JSON.parse(none.stdout)).toEqual({ clusters: [] });
+
     const plan = await viok('plan', '--sim', '-f', spec);
     expect(plan.code).toBe(0);
     expect(plan.stdout).toMatch(/^\+ nsx-lb-pool +viok-demo-nsxv-api/m);
@@ -50,6 +59,11 @@ describe('viok plan → create → describe → scale → delete cluster with --
     const tooMany = await viok('scale', 'cluster', '--sim', '-f', spec, '--workers', '33', '--yes');
     expect(tooMany.code).toBe(2);
     expect(tooMany.stderr).toContain('at most 32 workers');
+    // a name that is a prefix of the cluster's is not the cluster: refused, the clusters that exist named
+    const typo = await viok('scale', 'cluster', 'demo-nsx', '--sim', '-f', spec, '--workers', '4', '--yes');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('no cluster demo-nsx in');
+    expect(typo.stderr).toContain('clusters there: demo-nsxv');
     const scaled = await viok('scale', 'cluster', '--sim', '-f', spec, '--workers', '4', '--yes');
     expect(scaled.code).toBe(0);
     const four = await viok('describe', 'cluster', 'demo-nsxv', '--sim', '-o', 'json');
