@@ -2,13 +2,14 @@
 
 /**
  * The slow campaigns, run by `npm run test:reliability` only: the kill matrix (every kill point of every
- * backend; kill-smoke.test.ts keeps one point per backend in `npm test`), etcd (needs the etcd program),
+ * backend, and of delete and scale; kill-smoke.test.ts keeps one point per backend in `npm test`), etcd (needs the etcd program),
  * the fault soak, the concurrency campaign and the fuzz.
  */
 const SLOW = [
   'kill-vds',
   'kill-nsxt',
   'kill-nsxv',
+  'kill-day-two',
   'kill-etcd',
   'etcd-state-cli',
   'faults',

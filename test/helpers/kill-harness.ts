@@ -82,6 +82,8 @@ export interface KillHarness {
   create(cluster: string, interrupt?: Interrupt): Promise<RunResult>;
   /** `extra`: more delete flags, e.g. `--include-untagged`; `interrupt` kills the delete itself. */
   delete(cluster: string, extra?: string[], interrupt?: Interrupt): Promise<RunResult>;
+  /** `viok scale cluster` to `workers`; `interrupt` kills the scale itself. */
+  scale(cluster: string, workers: number, interrupt?: Interrupt): Promise<RunResult>;
   /** Every object the simulator holds that belongs to the cluster, counted by kind. */
   inventory(cluster: string): Inventory;
   /** Ids of every object the simulator holds (NSX ids and edge ids too). */
@@ -157,6 +159,8 @@ export async function startKillHarness(options: KillHarnessOptions): Promise<Kil
     create: (cluster, interrupt) => run(['create', 'cluster', cluster, '-f', specFile, '--yes'], interrupt),
     delete: (cluster, extra = [], interrupt) =>
       run(['delete', 'cluster', cluster, '--yes', ...extra], interrupt),
+    scale: (cluster, workers, interrupt) =>
+      run(['scale', 'cluster', cluster, '-f', specFile, '--workers', String(workers), '--yes'], interrupt),
     inventory: (cluster) => inventoryOf(sim, cluster),
     allIds: () => idsOf(sim),
     missingSeeded: () => {
@@ -559,6 +563,6 @@ export async function runKillCampaign(o: CampaignOptions): Promise<CampaignResul
   }
 }
 
-function lastLines(text: string, n = 4): string {
+export function lastLines(text: string, n = 4): string {
   return text.trim().split('\n').slice(-n).join(' | ');
 }

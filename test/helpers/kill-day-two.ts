@@ -1,0 +1,168 @@
+/**
+ * Kill at every step of `delete` and `scale` (issue 20): the create campaign (kill-harness.ts) proves a
+ * killed create converges; these prove the same for the commands that change a cluster that exists.
+ *
+ * delete: for each kill point k a fresh cluster is created, deleted with SIGKILL right after the k-th
+ * mutating request of delete, then deleted again: exit 0, nothing of the cluster left, the seed intact.
+ *
+ * scale: for each kill point k a fresh cluster is created with `from` workers, scaled to `to` with
+ * SIGKILL right after the k-th mutating request of scale, then scaled again: exit 0 and exactly the
+ * objects of an uninterrupted scale (none twice, none left of a removed worker; NSX-V's Edge pools
+ * are inside the Edge and counted with it), then deleted: nothing left.
+ *
+ * Budgeted by work (kill points), never by a wall-clock timeout: each CLI run has its own limit.
+ */
+import {
+  compareInventories,
+  hasMore,
+  killPoints,
+  lastLines,
+  leftovers,
+  requestKind,
+  spreadOver,
+  startKillHarness,
+  type Backend,
+  type KillHarness,
+  type RunResult,
+} from './kill-harness';
+
+export interface DayTwoCampaignOptions {
+  backend: Backend;
+  /** Cluster names are `<prefix>-<k>`: unique, and no prefix of another cluster's name. */
+  prefix: string;
+  /** Simulators working through the points side by side. @default 3 */
+  lanes?: number;
+  /** The work budget: at most this many kill points, spread evenly. @default every point */
+  maxPoints?: number;
+}
+
+export interface DayTwoCampaignResult {
+  /** Mutating requests of the uninterrupted reference run. */
+  total: number;
+  points: number[];
+  duplicates: number;
+  leaks: number;
+  problems: string[];
+  summary: string;
+}
+
+/** Runs `each` for every kill point over `lanes` simulators, the first lane also giving the reference. */
+async function campaign(
+  o: DayTwoCampaignOptions & { what: string; workers: number },
+  reference: (h: KillHarness) => Promise<RunResult>,
+  each: (h: KillHarness, k: number, at: string, tally: Tally) => Promise<void>,
+): Promise<DayTwoCampaignResult> {
+  const lanes = await Promise.all(
+    Array.from({ length: o.lanes ?? 3 }, () =>
+      startKillHarness({ backend: o.backend, counts: { controlPlane: 1, workers: o.workers, lb: 2 } }),
+    ),
+  );
+  try {
+    const ref = await reference(lanes[0] as KillHarness);
+    const points = spreadOver(killPoints(ref.requests, Infinity, 0), o.maxPoints);
+    const queue = [...points];
+    const tally: Tally = { problems: [], duplicates: 0, leaks: 0 };
+    await Promise.all(
+      lanes.map(async (h) => {
+        for (let k = queue.shift(); k !== undefined; k = queue.shift())
+          await each(h, k, `k=${k} (after ${requestKind(ref.requests[k - 1] ?? '?')})`, tally);
+      }),
+    );
+    const summary =
+      `kill-at-every-step ${o.backend} ${o.what}: ${points.length} kill points of ${ref.mutations} mutating requests` +
+      `${points.length === ref.mutations ? ' (every point)' : ''}, duplicates ${tally.duplicates}, leaks ${tally.leaks}`;
+    return { total: ref.mutations, points, ...tally, summary };
+  } finally {
+    await Promise.all(lanes.map((h) => h.close()));
+  }
+}
+
+interface Tally {
+  problems: string[];
+  duplicates: number;
+  leaks: number;
+}
+
+/** Deletes the cluster and counts what is left of it, and of the seed. */
+async function deleteAndCount(h: KillHarness, cluster: string, at: string, t: Tally): Promise<void> {
+  const del = await h.delete(cluster);
+  if (del.code !== 0) t.problems.push(`${at}: delete exited ${del.code}: ${lastLines(del.stderr)}`);
+  const left = leftovers(h.inventory(cluster));
+  if (left.length > 0) t.leaks++;
+  t.problems.push(...left.map((l) => `${at}: after delete, ${l}`));
+  t.problems.push(...h.missingSeeded().map((m) => `${at}: seeded object gone: ${m}`));
+}
+
+async function mustCreate(h: KillHarness, cluster: string): Promise<void> {
+  const made = await h.create(cluster);
+  if (made.code !== 0) throw new Error(`create ${cluster} failed (${made.code}):\n${made.stderr}`);
+}
+
+/** `viok delete cluster` killed after each of its mutating requests, then run again. */
+export function runDeleteCampaign(o: DayTwoCampaignOptions): Promise<DayTwoCampaignResult> {
+  return campaign(
+    { ...o, what: 'delete', workers: 2 },
+    async (h) => {
+      const name = `${o.prefix}-ref`;
+      await mustCreate(h, name);
+      const ref = await h.delete(name);
+      const left = leftovers(h.inventory(name));
+      if (ref.code !== 0 || left.length > 0)
+        throw new Error(`the reference delete failed (${ref.code}): ${left.join('; ')}\n${ref.stderr}`);
+      return ref;
+    },
+    async (h, k, at, t) => {
+      const cluster = `${o.prefix}-${String(k).padStart(3, '0')}`;
+      const made = await h.create(cluster);
+      if (made.code !== 0) {
+        t.problems.push(`${at}: create exited ${made.code}: ${lastLines(made.stderr)}`);
+        return;
+      }
+      const killed = await h.delete(cluster, [], { signal: 'SIGKILL', after: k });
+      if (killed.signal !== 'SIGKILL' && killed.code !== 0)
+        t.problems.push(
+          `${at}: the killed delete failed on its own (${killed.code}): ${lastLines(killed.stderr)}`,
+        );
+      await deleteAndCount(h, cluster, at, t);
+    },
+  );
+}
+
+/** `viok scale cluster` from `from` to `to` workers, killed after each of its mutating requests, then run again. */
+export function runScaleCampaign(
+  o: DayTwoCampaignOptions & { from: number; to: number },
+): Promise<DayTwoCampaignResult> {
+  let reference = {} as ReturnType<KillHarness['inventory']>;
+  return campaign(
+    { ...o, what: `scale ${o.from} → ${o.to}`, workers: o.from },
+    async (h) => {
+      const name = `${o.prefix}-ref`;
+      await mustCreate(h, name);
+      const ref = await h.scale(name, o.to);
+      if (ref.code !== 0) throw new Error(`the reference scale failed (${ref.code}):\n${ref.stderr}`);
+      reference = h.inventory(name);
+      await deleteAndCount(h, name, 'reference', { problems: [], duplicates: 0, leaks: 0 });
+      return ref;
+    },
+    async (h, k, at, t) => {
+      const cluster = `${o.prefix}-${String(k).padStart(3, '0')}`;
+      const made = await h.create(cluster);
+      if (made.code !== 0) {
+        t.problems.push(`${at}: create exited ${made.code}: ${lastLines(made.stderr)}`);
+        return;
+      }
+      const killed = await h.scale(cluster, o.to, { signal: 'SIGKILL', after: k });
+      if (killed.signal !== 'SIGKILL' && killed.code !== 0)
+        t.problems.push(
+          `${at}: the killed scale failed on its own (${killed.code}): ${lastLines(killed.stderr)}`,
+        );
+      const again = await h.scale(cluster, o.to);
+      if (again.code !== 0)
+        t.problems.push(`${at}: the re-run exited ${again.code}: ${lastLines(again.stderr)}`);
+      const actual = h.inventory(cluster);
+      if (hasMore(reference, actual)) t.duplicates++;
+      t.problems.push(...compareInventories(reference, actual).map((d) => `${at}: after the re-run, ${d}`));
+      await deleteAndCount(h, cluster, at, t);
+    },
+  );
+}
