@@ -1,3 +1,4 @@
+import { keystoneKubeconfig } from '../kubeconfig/exec-credential';
 import { UserInputError } from '../core/errors';
 import type { ClusterDescription, ClusterSummary } from '../provision/discover';
 import type { Topology } from '../provision/topology/types';
@@ -31,13 +32,26 @@ export async function runListClusters(o: CloudOptions, host: RunHost): Promise<C
 
 /** `viok get kubeconfig NAME`: the admin kubeconfig from local state, to stdout unless a file is asked for. */
 export async function runGetKubeconfig(
-  o: Pick<CloudOptions, 'state' | 'stateDir'> & { name: string } & KubeconfigTarget,
+  o: Pick<CloudOptions, 'state' | 'stateDir' | 'osCloud'> & {
+    name: string;
+    /** The Keystone sign-in kubeconfig (exec `viok auth token`) instead of the admin's. */
+    keystone?: boolean;
+  } & KubeconfigTarget,
   host: RunHost,
 ): Promise<KubeconfigWritten> {
   const p = provision();
   const run = runContext(host, o, o.name);
-  const config = p.kubeconfigFromState(await run.store.read(o.name), o.name, run.store.location);
+  const state = await run.store.read(o.name);
+  const admin = p.kubeconfigFromState(state, o.name, run.store.location);
   if (o.merge && o.file) throw new UserInputError('--merge-kubeconfig and --file: choose one');
+  if (o.keystone && o.merge)
+    throw new UserInputError(
+      "--keystone with --merge-kubeconfig: the Keystone kubeconfig is for the cluster's users, not the operator's own file (it would replace the admin context); write it with --file or to stdout",
+    );
+  if (!o.keystone && o.osCloud)
+    throw new UserInputError('--os-cloud names the cloud of a --keystone kubeconfig; add --keystone');
+  // the users' cloud: as asked, else the one the cluster was made in (their clouds.yaml may name it alike)
+  const config = o.keystone ? keystoneKubeconfig(admin, o.name, o.osCloud ?? state?.cloud) : admin;
   return deliverKubeconfig(
     config,
     o.name,

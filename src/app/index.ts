@@ -12,3 +12,4 @@ export type { CloudOptions, LiveView, ProgressOptions, RunHost } from './host';
 export type { KubeconfigTarget, KubeconfigWritten } from './kubeconfig';
 export { nonInteractiveHost } from './library-host';
 export { DEFAULT_READY_TIMEOUT_MS, type Readiness, type WaitOptions } from './readiness';
+export { runAuthToken } from './auth';

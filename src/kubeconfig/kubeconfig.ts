@@ -8,11 +8,34 @@ export interface Kubeconfig {
   apiVersion: 'v1';
   kind: 'Config';
   clusters: { name: string; cluster: { server: string; 'certificate-authority-data': string } }[];
-  users: { name: string; user: { 'client-certificate-data': string; 'client-key-data': string } }[];
+  /** The admin's client certificate; or, in a Keystone kubeconfig, `exec` running `viok auth token`. */
+  users: { name: string; user: ClientCertificateUser | ExecUser }[];
   contexts: { name: string; context: { cluster: string; user: string; namespace?: string } }[];
   'current-context': string;
   preferences: Record<string, never>;
 }
+
+export interface ClientCertificateUser {
+  'client-certificate-data': string;
+  'client-key-data': string;
+}
+
+/** client-go's ExecConfig, as viok writes it (exec-credential.ts). */
+export interface ExecUser {
+  exec: {
+    apiVersion: string;
+    command: string;
+    args: string[];
+    interactiveMode: 'Never' | 'IfAvailable' | 'Always';
+    provideClusterInfo: boolean;
+    installHint?: string;
+  };
+}
+
+/** A kubeconfig with the admin's client certificate (what create and `get kubeconfig` write). */
+export type AdminKubeconfig = Omit<Kubeconfig, 'users'> & {
+  users: { name: string; user: ClientCertificateUser }[];
+};
 
 export interface KubeconfigInput {
   /** viok's cluster name: the entries are named after it (see {@link kubeconfigNames}). */
@@ -37,7 +60,7 @@ export function kubeconfigNames(clusterName: string): { context: string; cluster
 }
 
 /** A kubeconfig with one cluster, one user and one context, named by {@link kubeconfigNames}. */
-export function buildKubeconfig(input: KubeconfigInput): Kubeconfig {
+export function buildKubeconfig(input: KubeconfigInput): AdminKubeconfig {
   const names = kubeconfigNames(input.clusterName);
   const user = names.user;
   return {

@@ -19,3 +19,4 @@ export { loadValidSpec } from '../spec/validate';
 export { checkWorkerCount } from '../spec/worker-count';
 export { gatherTopology } from './topology/gather';
 export type { Topology } from './topology/types';
+export { keystoneToken } from './keystone-token';

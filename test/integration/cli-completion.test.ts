@@ -57,6 +57,7 @@ describe('viok completion', () => {
           'init',
           'scale',
           'graph',
+          'auth',
           'completion',
           'version',
         ],

@@ -88,10 +88,20 @@ Examples:
   get
     .command('kubeconfig')
     .argument('<name>', 'the cluster')
-    .description("print the cluster's admin kubeconfig (context viok-<name>), or write or merge it")
+    .description(
+      "print the cluster's admin kubeconfig (context viok-<name>), or write or merge it; --keystone: its users' kubeconfig",
+    )
     .option('--file <file>', 'write it to this file (mode 0600) instead of stdout')
     .option('--merge-kubeconfig', 'merge it into $KUBECONFIG or ~/.kube/config, as kubectl would')
     .option('--force', 'replace an entry or file of the same name that belongs to another cluster')
+    .option(
+      '--keystone',
+      "a kubeconfig for the cluster's users: they sign in with their own Keystone identity (viok auth token), no admin certificate in it",
+    )
+    .option(
+      '--os-cloud <name>',
+      "with --keystone: the clouds.yaml cloud its users sign in with (default: the cluster's cloud)",
+    )
     .option('--state-dir <dir>', 'where cluster state lives (default $XDG_STATE_HOME/viok)')
     .addOption(stateOption())
     .option('--sim', 'accepted for symmetry: the kubeconfig comes from local state either way')
@@ -101,7 +111,8 @@ Examples:
 Examples:
   $ viok get kubeconfig demo > demo.kubeconfig
   $ viok get kubeconfig demo --file demo.kubeconfig
-  $ viok get kubeconfig demo --merge-kubeconfig && kubectl config use-context viok-demo`,
+  $ viok get kubeconfig demo --merge-kubeconfig && kubectl config use-context viok-demo
+  $ viok get kubeconfig demo --keystone --os-cloud mycloud --file demo-users.kubeconfig`,
     )
     .action(
       act(async (ctx, ...args) => {
@@ -110,6 +121,8 @@ Examples:
           mergeKubeconfig?: boolean;
           file?: string;
           force?: boolean;
+          keystone?: boolean;
+          osCloud?: string;
           stateDir?: string;
           state?: string;
         };
@@ -123,6 +136,8 @@ Examples:
             merge: Boolean(flags.mergeKubeconfig),
             ...(flags.file ? { file: flags.file } : {}),
             force: Boolean(flags.force),
+            ...(flags.keystone ? { keystone: true } : {}),
+            ...(flags.osCloud ? { osCloud: flags.osCloud } : {}),
           },
           hostOf(ctx),
         );

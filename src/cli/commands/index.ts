@@ -13,6 +13,7 @@ import { register as scale } from './scale';
 import { register as graph } from './graph';
 import { register as completion } from './completion';
 import { register as version } from './version';
+import { register as auth } from './auth';
 
 /** Every command module registers its flags and help here; implementations load lazily. */
 export type Register = (program: ViokCommand, act: Act) => void;
@@ -29,6 +30,7 @@ export const commandModules: Register[] = [
   init,
   scale,
   graph,
+  auth,
   completion,
   version,
 ];

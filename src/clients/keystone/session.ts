@@ -63,6 +63,12 @@ export class KeystoneSession {
     return true;
   };
 
+  /** A valid token and when Keystone says it expires (`expires_at`, ISO 8601), for handing it on. */
+  async issuedToken(): Promise<{ token: string; expiresAt?: string }> {
+    const t = await this.valid();
+    return { token: t.token, ...(t.body.expires_at ? { expiresAt: t.body.expires_at } : {}) };
+  }
+
   async projectId(): Promise<string> {
     const project = (await this.valid()).body.project;
     if (!project)
