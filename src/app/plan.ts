@@ -22,7 +22,10 @@ export async function runPlan(o: PlanRunOptions, host: RunHost): Promise<PlanRun
   const cluster = clusterNameOf(o.name, spec);
   const run = { ...runContext(host, o, cluster, spec.spec), progress: silentProgress };
   return withCloud(run, o, { spec: spec.spec }, async (session) => {
-    const { plan } = await p.planCluster(await provisionInputs(run, session, spec, cluster));
-    return { cluster, cloud: session.cloudName, plan };
+    const { plan, graph, ctx } = await p.planCluster(await provisionInputs(run, session, spec, cluster));
+    // what exists for the cluster but is no longer planned (workers above a lowered count): `-` lines
+    const planned = new Set(graph.resources.map((r) => r.key));
+    const surplus = await p.surplusEntries(ctx, planned, spec.spec.workers.count);
+    return { cluster, cloud: session.cloudName, plan: [...plan, ...surplus] };
   });
 }

@@ -106,6 +106,9 @@ Exit codes: 0 ok, 1 failure, 2 invalid input or usage, 130 interrupted.`,
     await program.parseAsync(helpOnlyForKnownCommands(program, argv));
   } catch (e) {
     exitCode = reportError(withNextStep(e, aborter.signal, argv), out, argv.includes('--debug'));
+    // plan --detailed-exitcode (as terraform's): 2 means "changes", so every error exits 1
+    if (argv.includes('--detailed-exitcode') && exitCode === ExitCode.invalidInput)
+      exitCode = ExitCode.failure;
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);

@@ -20,6 +20,11 @@ export interface PlannedResource extends Resource {
   name: string;
   /** Whether it exists already (found by recorded id or tags); never changes anything. */
   exists(): Promise<boolean>;
+  /**
+   * Whether it exists and, if it differs from the spec in a way create does not change, how (for
+   * `plan`'s `~` lines, e.g. `flavor m1.small → m1.large (replace)`). One look-up, like exists().
+   */
+  probe?(): Promise<{ exists: boolean; change?: string }>;
   /** Quota it consumes when created, for the preflight. */
   cost: Partial<Omit<QuotaNeeds, 'neutron'>> & { neutron?: Record<string, number> };
 }

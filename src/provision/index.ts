@@ -20,3 +20,4 @@ export { checkWorkerCount } from '../spec/worker-count';
 export { gatherTopology } from './topology/gather';
 export type { Topology } from './topology/types';
 export { keystoneToken } from './keystone-token';
+export { surplusEntries } from './plan-surplus';

@@ -2,12 +2,23 @@ import { Semaphore } from '../engine/semaphore';
 import type { PlannedResource } from './backend';
 import { emptyNeeds, type QuotaNeeds } from './preflight';
 
-/** One line of `viok plan`: `+` to create, `=` exists already. */
+/**
+ * One line of `viok plan`, as terraform shows a plan: `+` to create, `~` exists but differs from the
+ * spec (the reason says how and whether it would be replaced), `-` exists for the cluster but the spec
+ * no longer has it, `=` exists as the spec says.
+ */
 export interface PlanEntry {
-  action: '+' | '=';
+  action: '+' | '~' | '-' | '=';
   key: string;
   kind: string;
   name: string;
+  /** Why `~` or `-`, and which command applies it. */
+  reason?: string;
+}
+
+/** Whether the plan changes anything (`--detailed-exitcode`). */
+export function planHasChanges(plan: readonly PlanEntry[]): boolean {
+  return plan.some((e) => e.action !== '=');
 }
 
 /** Probes every resource (read-only, a few at a time per service) and diffs the graph with the cloud. */
@@ -20,8 +31,12 @@ export async function diffPlan(resources: readonly PlannedResource[], limit = 8)
   };
   return Promise.all(
     resources.map(async (r): Promise<PlanEntry> => {
-      const exists = await gate(r.service).run(() => r.exists());
-      return { action: exists ? '=' : '+', key: r.key, kind: r.kind, name: r.name };
+      const found: { exists: boolean; change?: string } = await gate(r.service).run(async () =>
+        r.probe ? r.probe() : { exists: await r.exists() },
+      );
+      const entry = { key: r.key, kind: r.kind, name: r.name };
+      if (!found.exists) return { action: '+', ...entry };
+      return found.change ? { action: '~', ...entry, reason: found.change } : { action: '=', ...entry };
     }),
   );
 }

@@ -47,6 +47,12 @@ export function serverResource(
     dependsOn,
     cost: { instances: 1, cores: flavor.vcpus, ram: flavor.ram },
     exists: async () => (await findServer(ctx, node.serverKey)) !== undefined,
+    probe: async () => {
+      const server = await findServer(ctx, node.serverKey);
+      if (!server) return { exists: false };
+      const change = serverChange(server, flavor, node.flavor, facts);
+      return change ? { exists: true, change } : { exists: true };
+    },
     ensure: async (unchecked) => {
       const c = onlyDeclared(unchecked, node.serverKey, dependsOn);
       const r = await explainingVanished(ctx, node, facts, () =>
@@ -151,4 +157,28 @@ function onlyDeclared(c: ResourceContext, key: string, dependsOn: readonly strin
       return c.output(k);
     },
   };
+}
+
+/**
+ * How a server differs from the spec in what Nova fixes at boot (flavor, image): create leaves it as it
+ * is, so plan shows it as a replacement. The flavor is compared by id (before compute 2.47) or name.
+ */
+export function serverChange(
+  server: Pick<Server, 'flavor' | 'image'>,
+  flavor: { id: string; name: string },
+  flavorAsSpecified: string,
+  facts: Pick<CloudFacts, 'imageId' | 'imageName'>,
+): string | undefined {
+  const changes: string[] = [];
+  const f = server.flavor;
+  const sameFlavor =
+    f.original_name !== undefined
+      ? f.original_name === flavor.name
+      : f.id === undefined || f.id === flavor.id;
+  if (!sameFlavor) changes.push(`flavor ${f.original_name ?? f.id ?? '?'} → ${flavorAsSpecified}`);
+  const image = server.image === '' ? undefined : server.image.id;
+  // a boot-from-volume server has no image here: nothing to compare
+  if (image !== undefined && image !== facts.imageId)
+    changes.push(`image ${image} → ${facts.imageName ?? facts.imageId}`);
+  return changes.length > 0 ? `${changes.join(', ')} (replace)` : undefined;
 }

@@ -37,7 +37,7 @@ describe('changing the cloud off a terminal needs --yes', () => {
   it('a dry run needs no --yes', async () => {
     const r = await viok(['create', 'cluster', 'demo', '--sim', '-f', spec, '--dry-run']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/to create, 0 already exist/);
+    expect(r.stdout).toMatch(/to create, 0 unchanged/);
   });
 });
 

@@ -51,7 +51,7 @@ describe('viok init --sim', () => {
       '--plan',
     ]);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/23 to create, 0 already exist/);
+    expect(ok.stdout).toMatch(/23 to create, 0 unchanged/);
     const spec = parse(readFileSync(path.join(dir, 'vds.yaml'), 'utf8')) as { spec: Record<string, unknown> };
     expect(spec.spec.cloud).toBeUndefined();
     expect(spec.spec.networks).toEqual({ provider: { name: 'provider' } });

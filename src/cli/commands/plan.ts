@@ -13,6 +13,7 @@ interface PlanFlags extends ListingFlags {
   stateDir?: string;
   state?: string;
   sim?: boolean;
+  detailedExitcode?: boolean;
 }
 
 /** `viok plan -f SPEC`: the preflight checks and the resources a create would make, against what exists. */
@@ -20,7 +21,11 @@ export const register: Register = (program, act) => {
   const command = program
     .command('plan')
     .description(
-      "what `viok create cluster` would do: '+' to create, '=' exists already (nothing is changed)",
+      "what the spec asks of the cloud: '+' to create, '~' differs (and how), '-' no longer in the spec, '=' unchanged (nothing is changed)",
+    )
+    .option(
+      '--detailed-exitcode',
+      'exit 0 when nothing would change, 2 when something would, 1 on error (for pipelines)',
     )
     .requiredOption('-f, --file <file>', 'the cluster spec (YAML or JSON)');
   addListingOptions(command)
@@ -33,13 +38,17 @@ export const register: Register = (program, act) => {
     .addHelpText(
       'after',
       `
-Columns: ACTION KIND NAME KEY.
+Columns: ACTION KIND NAME KEY REASON. '~': a server whose flavor or image differs from the spec (create
+does not change it; it would be replaced). '-': servers and ports tagged for the cluster that the spec no
+longer has, e.g. workers above a lowered count (viok scale removes them; create does not).
 Examples:
   $ viok plan -f examples/vds.yaml --sim
   $ viok plan -f cluster.yaml -o json | jq '[.plan[] | select(.action == "+")] | length'
   $ viok plan -f cluster.yaml -o value -c action -c key
 
-Exit codes: 0 planned, 1 failure (cloud error, quota short), 2 invalid spec or missing image/flavor/network.`,
+Exit codes: 0 planned, 1 failure (cloud error, quota short), 2 invalid spec or missing image/flavor/network;
+with --detailed-exitcode 0 no changes, 2 changes, 1 any error.
+  $ viok plan -f cluster.yaml --detailed-exitcode >/dev/null; [ $? -eq 2 ] && echo "drift"`,
     )
     .action(
       act(async (ctx, ...args) => {
@@ -59,6 +68,7 @@ Exit codes: 0 planned, 1 failure (cloud error, quota short), 2 invalid spec or m
                   { name: 'KIND', value: (e) => e.kind },
                   { name: 'NAME', value: (e) => e.name },
                   { name: 'KEY', value: (e) => e.key },
+                  { name: 'REASON', value: (e) => e.reason },
                 ],
                 format: flags.output,
                 select: flags.column,
@@ -67,7 +77,8 @@ Exit codes: 0 planned, 1 failure (cloud error, quota short), 2 invalid spec or m
                 document: (plan) => ({ cluster: result.cluster, cloud: result.cloud, plan }),
               }),
         );
-        return ExitCode.ok;
+        if (!flags.detailedExitcode) return ExitCode.ok;
+        return result.plan.some((e) => e.action !== '=') ? ExitCode.invalidInput : ExitCode.ok;
       }),
     );
 };

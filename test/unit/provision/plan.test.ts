@@ -33,7 +33,7 @@ describe('plan', () => {
     expect(quotaNeeds(resources, plan)).toEqual({ instances: 1, cores: 2, ram: 4096, neutron: { port: 2 } });
     const table = formatPlanTable(plan);
     expect(table).toContain('+ port            viok-demo-port-cp-1  (port/cp-1)');
-    expect(table).toMatch(/3 to create, 1 already exist$/);
+    expect(table).toMatch(/3 to create, 1 unchanged$/);
   });
 
   it('exits 2 when the spec names missing things, 1 when a quota is short', () => {
