@@ -86,9 +86,14 @@ export async function runCreate(o: CreateRunOptions, host: RunHost): Promise<Cre
       holder: p.defaultHolder(`viok create cluster ${cluster}`),
       confirm: async (plan) => {
         const count = plan.filter((e) => e.action === '+').length;
+        const changed = plan.filter((e) => e.action === '~' && e.inPlace).length;
+        const what = [
+          ...(count > 0 ? [`create ${count} resources`] : []),
+          ...(changed > 0 ? [`change ${changed} in place`] : []),
+        ].join(' and ');
         await confirmChange(
           host,
-          `Create ${count} resources for cluster ${cluster} in ${session.cloudName}?`,
+          `${what.charAt(0).toUpperCase()}${what.slice(1)} for cluster ${cluster} in ${session.cloudName}?`,
           {
             yes: o.yes,
             view: run.view,

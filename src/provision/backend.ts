@@ -22,9 +22,10 @@ export interface PlannedResource extends Resource {
   exists(): Promise<boolean>;
   /**
    * Whether it exists and, if it differs from the spec in a way create does not change, how (for
-   * `plan`'s `~` lines, e.g. `flavor m1.small → m1.large (replace)`). One look-up, like exists().
+   * `plan`'s `~` lines, e.g. `flavor m1.small → m1.large (replace)`), and whether create applies it
+   * (`inPlace`, e.g. a security-group rule removed by hand). One look-up, like exists().
    */
-  probe?(): Promise<{ exists: boolean; change?: string }>;
+  probe?(): Promise<{ exists: boolean; change?: string; inPlace?: boolean }>;
   /** Quota it consumes when created, for the preflight. */
   cost: Partial<Omit<QuotaNeeds, 'neutron'>> & { neutron?: Record<string, number> };
 }

@@ -194,12 +194,13 @@ async function createUnlessInterrupted(o: CreateOptions): Promise<CreateResult> 
     const { plan, graph, ctx, integrations } = await planCluster(o, recorder, joinToken.bootstrapToken);
     const toCreate = plan.filter((e) => e.action === '+');
     // create makes what is missing; it never rebuilds a server whose flavor or image the spec changed
-    for (const e of plan.filter((x) => x.action === '~'))
+    for (const e of plan.filter((x) => x.action === '~' && !x.inPlace))
       o.progress.emit({
         type: 'warning',
         message: `${e.kind} ${e.name}: ${e.reason ?? 'differs from the spec'}; create leaves it as it is (viok plan lists every difference)`,
       });
-    if (toCreate.length > 0 && o.confirm && !(await o.confirm(plan)))
+    const inPlace = plan.filter((e) => e.action === '~' && e.inPlace);
+    if (toCreate.length + inPlace.length > 0 && o.confirm && !(await o.confirm(plan)))
       throw new AbortError('create cancelled; nothing was created');
 
     if (pkiPending) {

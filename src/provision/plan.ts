@@ -14,6 +14,8 @@ export interface PlanEntry {
   name: string;
   /** Why `~` or `-`, and which command applies it. */
   reason?: string;
+  /** A `~` that create applies where it stands (security-group rules); otherwise it needs a replacement. */
+  inPlace?: boolean;
 }
 
 /** Whether the plan changes anything (`--detailed-exitcode`). */
@@ -31,12 +33,13 @@ export async function diffPlan(resources: readonly PlannedResource[], limit = 8)
   };
   return Promise.all(
     resources.map(async (r): Promise<PlanEntry> => {
-      const found: { exists: boolean; change?: string } = await gate(r.service).run(async () =>
+      const found: { exists: boolean; change?: string; inPlace?: boolean } = await gate(r.service).run(async () =>
         r.probe ? r.probe() : { exists: await r.exists() },
       );
       const entry = { key: r.key, kind: r.kind, name: r.name };
       if (!found.exists) return { action: '+', ...entry };
-      return found.change ? { action: '~', ...entry, reason: found.change } : { action: '=', ...entry };
+      if (!found.change) return { action: '=', ...entry };
+      return { action: '~', ...entry, reason: found.change, ...(found.inPlace ? { inPlace: true } : {}) };
     }),
   );
 }

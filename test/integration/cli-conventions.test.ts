@@ -22,17 +22,17 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('changing the cloud off a terminal needs --yes', () => {
-  it.each([
-    [['create', 'cluster', 'demo', '--sim', '-f', spec], 'Create '],
-    [['scale', 'cluster', 'demo', '--sim', '-f', spec, '--workers', '2'], 'Scale cluster demo'],
-  ])('%j exits 2 naming --yes and changes nothing', async (args, question) => {
-    const r = await viok(args);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain(question);
-    expect(r.stderr).toContain('cannot ask without a terminal; pass --yes to confirm');
-    const list = await viok(['get', 'clusters', '--sim', '-o', 'json']);
-    expect(JSON.parse(list.stdout)).toEqual({ clusters: [] });
-  });
+  it.each([[['create', 'cluster', 'demo', '--sim', '-f', spec], 'Create ']])(
+    '%j exits 2 naming --yes and changes nothing',
+    async (args, question) => {
+      const r = await viok(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(question);
+      expect(r.stderr).toContain('cannot ask without a terminal; pass --yes to confirm');
+      const list = await viok(['get', 'clusters', '--sim', '-o', 'json']);
+      expect(JSON.parse(list.stdout)).toEqual({ clusters: [] });
+    },
+  );
 
   it('a dry run needs no --yes', async () => {
     const r = await viok(['create', 'cluster', 'demo', '--sim', '-f', spec, '--dry-run']);
@@ -122,6 +122,21 @@ describe('a cluster from create to delete', () => {
     const bad = await viok(['get', 'clusters', '--sim', '-c', 'colour']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('-c colour: no such column (columns: NAME, BACKEND, CLOUD');
+  });
+
+  it('scale asks first: off a terminal it exits 2 naming --yes and changes nothing', async () => {
+    const servers = async () =>
+      (
+        JSON.parse((await viok(['get', 'clusters', '--sim', '-o', 'json'])).stdout) as {
+          clusters: { servers: number }[];
+        }
+      ).clusters[0]?.servers;
+    const before = await servers();
+    const r = await viok(['scale', 'cluster', 'demo', '--sim', '-f', spec, '--workers', '2']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Scale cluster demo');
+    expect(r.stderr).toContain('cannot ask without a terminal; pass --yes to confirm');
+    expect(await servers()).toBe(before);
   });
 
   it('plan takes the listing formats too', async () => {

@@ -4,7 +4,7 @@ import type { PlannedResource } from '../backend';
 import type { ProvisionContext } from '../context';
 import { ensureNeutron, findNeutron, neutronName } from '../ensure-neutron';
 import { groupRoles, toNeutronRule, type GroupRole, type RuleSpec } from '../backends/vds/rules';
-import { diffRules, foreignRuleWarning, viokRuleDescription, type RuleDiff } from './rule-diff';
+import { describeRule, diffRules, foreignRuleWarning, viokRuleDescription, type RuleDiff } from './rule-diff';
 
 export const sgKey = (group: string): string => `security-group/${group}`;
 export const rulesKey = (role: GroupRole): string => `security-group-rules/${role}`;
@@ -123,6 +123,19 @@ export function securityGroupResources(
         const ids = await groupIds(undefined);
         const diff = ids && (await ruleDiff(role, ids, undefined));
         return diff !== undefined && diff.missing.length === 0 && diff.surplus.length === 0;
+      },
+      // for plan: rules removed or added by hand are a change in place (create puts them right)
+      probe: async () => {
+        const ids = await groupIds(undefined);
+        const diff = ids && (await ruleDiff(role, ids, undefined));
+        if (!diff) return { exists: false };
+        const changes = [
+          ...diff.missing.map((r) => `add ${describeRule(r)}`),
+          ...diff.surplus.map((r) => `remove ${describeRule(r)}`),
+        ];
+        return changes.length === 0
+          ? { exists: true }
+          : { exists: true, change: `${changes.join(', ')} (in place)`, inPlace: true };
       },
       // rules are matched by what they allow, not by tags: a lost create is found on the next run.
       // The rules viok made follow the spec (narrowing a CIDR removes the old rule, after the new one
