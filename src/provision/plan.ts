@@ -33,8 +33,8 @@ export async function diffPlan(resources: readonly PlannedResource[], limit = 8)
   };
   return Promise.all(
     resources.map(async (r): Promise<PlanEntry> => {
-      const found: { exists: boolean; change?: string; inPlace?: boolean } = await gate(r.service).run(async () =>
-        r.probe ? r.probe() : { exists: await r.exists() },
+      const found: { exists: boolean; change?: string; inPlace?: boolean } = await gate(r.service).run(
+        async () => (r.probe ? r.probe() : { exists: await r.exists() }),
       );
       const entry = { key: r.key, kind: r.kind, name: r.name };
       if (!found.exists) return { action: '+', ...entry };
