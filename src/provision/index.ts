@@ -5,6 +5,7 @@ export { deleteCluster, findOwned } from './delete';
 export type { DeleteOptions, OwnedObject } from './delete';
 export { describeCluster, listClusters, withStateDetails } from './discover';
 export type { PlanEntry } from './plan';
+export { versionDrift } from './plan';
 export { kubeconfigFromState, saveKubeconfig } from './kubeconfig-output';
 export { cloudOf, homeDir, progressOf, stateDirOf, storeOf } from './command-env';
 export { openCloud, simStateFile } from './session';
