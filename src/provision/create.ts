@@ -56,6 +56,11 @@ export interface CreateOptions extends ProvisionOptions {
   holder?: LockHolder;
   /** Makes the cluster PKI when the state has none. @default generateClusterPki */
   generatePki?: (options: { kubernetesVersion: string; now: Date }) => Promise<ClusterPki>;
+  /**
+   * Server keys whose server in ERROR create must leave as it is rather than replace (repair reports
+   * control-plane nodes: a new one would join etcd beside its old member).
+   */
+  leaveInError?: readonly string[];
 }
 
 export interface CreateResult {
@@ -249,7 +254,8 @@ async function createUnlessInterrupted(o: CreateOptions): Promise<CreateResult> 
       phase: 'wait',
       message: `waiting for ${graph.nodes.length} servers to become ACTIVE`,
     });
-    let failed = await waitForServers(ctx, graph.nodes, timing);
+    const watched = graph.nodes.filter((n) => !o.leaveInError?.includes(n.serverKey));
+    let failed = await waitForServers(ctx, watched, timing);
     if (failed.length > 0) {
       for (const f of failed) {
         o.progress.emit({
@@ -259,7 +265,7 @@ async function createUnlessInterrupted(o: CreateOptions): Promise<CreateResult> 
         await removeFailedNode(ctx, f, timing);
       }
       results = await apply(graph, ctx);
-      failed = await waitForServers(ctx, graph.nodes, timing);
+      failed = await waitForServers(ctx, watched, timing);
       if (failed.length > 0) {
         throw new OperationError(
           failed

@@ -22,3 +22,5 @@ export { gatherTopology } from './topology/gather';
 export type { Topology } from './topology/types';
 export { keystoneToken } from './keystone-token';
 export { surplusEntries } from './plan-surplus';
+export { findBrokenNodes, repairCluster } from './repair';
+export type { BrokenNode, RepairResult } from './repair';
