@@ -5,14 +5,18 @@
  *
  * Deleting an object still in use is refused unless `force=true`, as the spec documents:
  * - DeleteNSGroup: "By default, if the NSGroup is added to another NSGroup, it won't be deleted. In
- *   such situations, pass "force=true" as query param to force delete the NSGroup." NSX also refuses an
- *   NSGroup a firewall rule names (source, destination, applied_tos), the task's brief says, with the
- *   same `force` escape. The spec lists 400 (not 409) among DeleteNSGroup's responses: 400 here.
+ *   such situations, pass "force=true" as query param to force delete the NSGroup." Its `force`
+ *   (NSGroupDeleteRequestParameters): "If true, deleting the resource succeeds even if it is being
+ *   referred as a resource reference" — a firewall rule's sources, destinations and applied_tos are
+ *   ResourceReferences, so a group a rule names is refused too
+ *   (https://developer.broadcom.com/xapis/nsx-t-data-center-rest-api/latest/schemas_NSGroupDeleteRequestParameters.html).
+ *   The 3.1 spec lists 400 (not 409) among DeleteNSGroup's responses, as BadRequest with an ApiError
+ *   body in the vendor's 2.2 reference (.../2.2/api/v1/ns-groups/ns-group-id/delete): 400 here.
  * - DeleteIPSet: "By default, if the IPSet is added to an NSGroup, it won't be deleted. In such
  *   situations, pass "force=true" as query param to force delete the IPSet." DeleteIPSet is the one
  *   of the two that lists 409 among its responses: 409 here.
- * The vendor's error_code for "in use" is not in the spec and was not found in the vendor's docs or in
- * nsxlib (searched: "NSGroup is being referenced", "cannot be deleted ... force"): the code is the
+ * The vendor's error_code for "in use" is not in the spec and was not found in the vendor's reference
+ * pages or public code (searched for the refusal's message and code): the code is the
  * simulator's own `inUse` (5021), and the body is NSX's `ApiError` shape (errors.ts), the message naming
  * the referrers and the `force` parameter.
  */
