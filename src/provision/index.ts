@@ -21,3 +21,5 @@ export { gatherTopology } from './topology/gather';
 export type { Topology } from './topology/types';
 export { keystoneToken } from './keystone-token';
 export { surplusEntries } from './plan-surplus';
+export { provideCloudConfig, removeClusterCredentials, recordedCredential } from './credentials/cloud-config';
+export { findClusterCredentials } from './credentials/cluster-credential';
