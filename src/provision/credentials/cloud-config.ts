@@ -1,4 +1,6 @@
+import { isApiError } from '../../clients/http/errors';
 import type { Clock } from '../../clients/http/types';
+import { ConfigError } from '../../core/errors';
 import { ApplicationCredentials, type KeystoneSession } from '../../clients/keystone';
 import type { ProgressSink } from '../../core/progress';
 import type { ApplyObject } from '../../kube';
@@ -57,6 +59,14 @@ export async function provideCloudConfig(
     secretInCluster,
     clock: o.clock,
     ...(o.signal ? { signal: o.signal } : {}),
+  }).catch((e: unknown) => {
+    if (isApiError(e) && e.details.status === 403)
+      throw new ConfigError(
+        `Keystone refused to make cluster ${c.cluster}'s application credential (403: ${e.details.backendMessage}). ` +
+          `A restricted application credential cannot make others: sign in with a password or an unrestricted ` +
+          `application credential, or turn spec.openstack.ccm and spec.openstack.cinderCsi off`,
+      );
+    throw e;
   });
   if (ensured.action === 'reused') {
     if (recorded?.id !== ensured.id) await record(o, c.cluster, ensured.id);

@@ -173,6 +173,7 @@ export class KeystoneSim implements SimService {
     });
     add('POST', '/v3/users/:id/application_credentials', (req, p) => {
       const caller = this.ownUser(req, p.id as string);
+      this.unrestrictedOnly(caller);
       const body = (req.body as { application_credential?: Record<string, unknown> } | undefined)
         ?.application_credential;
       if (!body || typeof body.name !== 'string' || body.name === '')
@@ -202,7 +203,7 @@ export class KeystoneSim implements SimService {
       };
     });
     add('DELETE', '/v3/users/:id/application_credentials/:cred', (req, p) => {
-      this.ownUser(req, p.id as string);
+      this.unrestrictedOnly(this.ownUser(req, p.id as string));
       const before = this.state.applicationCredentials.length;
       this.state.applicationCredentials = this.state.applicationCredentials.filter(
         (c) => !(c.id === p.cred && c.user_id === p.id),
@@ -247,6 +248,20 @@ export class KeystoneSim implements SimService {
     if (caller.user_id !== userId)
       throw new KeystoneFault(403, 'You are not authorized to perform the requested action.');
     return caller;
+  }
+
+  /**
+   * Keystone (keystone/api/users.py) lets a token from a restricted application credential neither
+   * create nor delete application credentials: 403 ForbiddenAction.
+   */
+  private unrestrictedOnly(caller: TokenRecord): void {
+    if (!caller.application_credential_id) return;
+    const cred = this.state.applicationCredentials.find((c) => c.id === caller.application_credential_id);
+    if (cred?.unrestricted) return;
+    throw new KeystoneFault(
+      403,
+      "Using method 'application_credential' is not allowed for managing additional application credentials.",
+    );
   }
 
   /** The token named by X-Subject-Token, after checking the caller's own token. */

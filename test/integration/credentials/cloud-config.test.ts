@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { systemClock } from '../../../src/clients/http/clock';
 import { ApplicationCredentials, KeystoneSession } from '../../../src/clients/keystone';
+import { ConfigError } from '../../../src/core/errors';
 import type { ProgressEvent } from '../../../src/core/progress';
 import type { ApplyObject } from '../../../src/kube';
 import {
@@ -145,6 +146,34 @@ describe('the cluster credential and its cloud-config Secret (simulator)', () =>
     expect(await api.get(firstId)).toBeUndefined();
     expect((await findClusterCredentials(api, cluster)).map((c) => c.id)).toEqual([r.id]);
     expect((JSON.parse(stateText()) as ClusterState).outputs[CREDENTIAL_OUTPUT]).toEqual({ id: r.id });
+  });
+
+  test('an operator signed in with a restricted application credential gets a clear error, not a credential', async () => {
+    const restricted = new KeystoneSession({
+      cloud: {
+        authType: 'v3applicationcredential',
+        auth: {
+          authUrl: sim.urls.identity,
+          applicationCredentialName: 'viok-sim',
+          applicationCredentialSecret: 'viok-sim-secret',
+          username: 'admin',
+          userDomainName: 'Default',
+        },
+        interfaces: ['public'],
+        verify: true,
+        endpointOverrides: {},
+      },
+      clock: systemClock,
+    });
+    const other = new FakeKube();
+    const err = await provideCloudConfig(o(), { cluster: 'other', session: restricted, kube: other }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(
+      /^Keystone refused to make cluster other's application credential \(403: .*sign in with a password/,
+    );
+    expect(other.applies).toBe(0);
   });
 
   test('delete removes it, by the id in state or, without state, by its name', async () => {

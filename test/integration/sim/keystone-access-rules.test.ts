@@ -117,6 +117,18 @@ describe('simulated Keystone: application credentials with access rules', () => 
     expect(check.status).toBe(200);
   });
 
+  test('a token from a restricted credential may list credentials but not create or delete them (403)', async () => {
+    const r = await create({ name: 'restricted-manager' });
+    const cred = (r.body as Created).application_credential;
+    const token = await tokenFor(cred.id, cred.secret ?? '');
+    const base = `/identity/v3/users/${userId}/application_credentials`;
+    expect((await sim.api('GET', base, { token })).status).toBe(200);
+    const made = await sim.api('POST', base, { token, body: { application_credential: { name: 'child' } } });
+    expect(made.status).toBe(403);
+    expect(made.text).toContain("Using method 'application_credential' is not allowed");
+    expect((await sim.api('DELETE', `${base}/${cred.id}`, { token })).status).toBe(403);
+  });
+
   test('a credential without access rules is not restricted by them', async () => {
     const r = await create({ name: 'no-rules' });
     const cred = (r.body as Created).application_credential;
