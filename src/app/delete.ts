@@ -1,4 +1,5 @@
 import { OperationError } from '../core/errors';
+import type { BackendObject } from '../provision/backend';
 import type { OwnedObject } from '../provision/delete';
 import { confirmChange } from './confirm';
 import type { CloudOptions, ProgressOptions, RunHost } from './host';
@@ -21,6 +22,8 @@ export interface DeleteRunResult {
   cluster: string;
   /** What was deleted (or, for a dry run, would be). */
   deleted: OwnedObject[];
+  /** For a dry run: what the backend's clean-up would delete on its own managers (NSX). */
+  backendObjects: BackendObject[];
   dryRun: boolean;
 }
 
@@ -73,6 +76,11 @@ export async function runDelete(o: DeleteRunOptions, host: RunHost): Promise<Del
       );
     }
     if (!o.dryRun) for (const line of await takeBackKubeconfigs(state, cluster)) run.env.out.info(line);
-    return { cluster, deleted: result.deleted, dryRun: Boolean(o.dryRun) };
+    return {
+      cluster,
+      deleted: result.deleted,
+      backendObjects: result.backendObjects ?? [],
+      dryRun: Boolean(o.dryRun),
+    };
   });
 }

@@ -13,7 +13,7 @@ import { findRecordedUntagged, findUntaggedNamed, listNeutronObjects } from './u
 import { defaultTiming, type Timing } from './context';
 import { defaultHolder, interrupted } from './create';
 import { deleteWithRetry } from './wait-servers';
-import type { BackendClients } from './backend';
+import type { BackendClients, BackendObject } from './backend';
 import { backendFor } from './backends';
 import { isClusterObjectName } from './cluster-names';
 import { clusterCredentialsOwned, deleteCredential } from './credentials/owned';
@@ -158,6 +158,14 @@ export interface DeleteOptions {
   backendClients?: BackendClients;
 }
 
+/** What each connected backend's own clean-up would delete (those that can say), in its order. */
+async function backendObjects(o: DeleteOptions): Promise<BackendObject[]> {
+  const found: BackendObject[] = [];
+  for (const connection of o.backendClients?.connections ?? [])
+    found.push(...((await backendFor(connection.backend).findCleanup?.(connection, o)) ?? []));
+  return found;
+}
+
 /** Each connected backend deletes what only it made, before or after the OpenStack objects go. */
 async function backendCleanup(o: DeleteOptions, when: 'before' | 'after'): Promise<void> {
   for (const connection of o.backendClients?.connections ?? [])
@@ -169,7 +177,9 @@ async function backendCleanup(o: DeleteOptions, when: 'before' | 'after'): Promi
  * children before parents with the graph executor, retries 409 in-use with backoff, takes NotFound as
  * done, then removes the local state. Safe to run again.
  */
-export async function deleteCluster(o: DeleteOptions): Promise<{ deleted: OwnedObject[] }> {
+export async function deleteCluster(
+  o: DeleteOptions,
+): Promise<{ deleted: OwnedObject[]; backendObjects?: BackendObject[] }> {
   // every request of the run listens on the one Ctrl-C signal
   setMaxListeners(0, o.signal);
   const state = await o.store.read(o.cluster);
@@ -197,7 +207,11 @@ export async function deleteCluster(o: DeleteOptions): Promise<{ deleted: OwnedO
         `(${untagged.map((x) => `${x.kind} ${x.name} (${x.id})`).join(', ')}): a create stopped before ` +
         `tagging them; run viok create cluster ${o.cluster} again to adopt them, or delete with --include-untagged`,
     });
-  if (o.dryRun) return { deleted: owned };
+  // NSX has no projects: its objects tagged with the cluster's name may be another project's
+  // cluster of that name. Only a cluster this project has (objects here, or its state) cleans them.
+  const ours = owned.length > 0 || recorded !== undefined;
+  // a dry run also lists what the backend's clean-up would delete on its own managers
+  if (o.dryRun) return { deleted: owned, backendObjects: ours ? await backendObjects(o) : [] };
   const lock = await o.store.lock(o.cluster, o.holder ?? defaultHolder('viok delete cluster'));
   try {
     if (owned.length > 0 && o.confirm && !(await o.confirm(owned))) {
@@ -208,9 +222,6 @@ export async function deleteCluster(o: DeleteOptions): Promise<{ deleted: OwnedO
       phase: 'delete',
       message: `${owned.length} objects tagged ${clusterTag(o.cluster)}`,
     });
-    // NSX has no projects: its objects tagged with the cluster's name may be another project's
-    // cluster of that name. Only a cluster this project has (objects here, or its state) cleans them.
-    const ours = owned.length > 0 || recorded !== undefined;
     if (ours) await backendCleanup(o, 'before');
     await executeGraph(deletionGraph(o, owned, { ...defaultTiming, ...o.timing }), {
       limits: { neutron: 8, nova: 4 },
