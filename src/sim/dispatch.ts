@@ -64,10 +64,12 @@ function accessRulesAllow(
   service: ServiceName,
   method: string,
   path: string,
+  unvalidated: readonly string[] = [],
 ): boolean {
   if (!token?.accessRules) return true;
   if (service === 'keystone' && method === 'GET' && path.endsWith('/v3/auth/tokens')) return true;
   const type = SERVICE_TYPES[service];
+  if (type !== undefined && unvalidated.includes(type)) return false;
   return type !== undefined && requestAllowed(token.accessRules, type, method, path);
 }
 
@@ -171,7 +173,13 @@ export async function handle(
   }
   if (
     isOpenstack &&
-    !accessRulesAllow(ctx.sim.validateToken(headers['x-auth-token']), service, method, path)
+    !accessRulesAllow(
+      ctx.sim.validateToken(headers['x-auth-token']),
+      service,
+      method,
+      path,
+      ctx.sim.config.faults.accessRulesUnvalidated,
+    )
   ) {
     return send(unauthorized(ctx.sim.urls.openstack));
   }

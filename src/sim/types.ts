@@ -35,6 +35,12 @@ export interface SimConfig {
      * failed (with log lines) and stops there, e.g. `demo-worker-1:kubeadm-join`.
      */
     bootstrapFailures: string[];
+    /**
+     * Service types (e.g. `network`) whose keystonemiddleware has no service_type in
+     * [keystone_authtoken]: it cannot check access rules, so it refuses (401) every call made with a
+     * token that has them ("Cannot validate request with restricted access rules").
+     */
+    accessRulesUnvalidated?: string[];
   };
   seed: number;
 }

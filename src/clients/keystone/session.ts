@@ -63,6 +63,20 @@ export class KeystoneSession {
     return true;
   };
 
+  /** A session of the same cloud (endpoints, TLS, region) that signs in with an application credential. */
+  withApplicationCredential(id: string, secret: string): KeystoneSession {
+    const cloud: KeystoneCloud = {
+      ...this.options.cloud,
+      authType: 'v3applicationcredential',
+      auth: {
+        authUrl: this.options.cloud.auth.authUrl,
+        applicationCredentialId: id,
+        applicationCredentialSecret: secret,
+      },
+    };
+    return new KeystoneSession({ ...this.options, cloud, retry: { attempts: 1 } });
+  }
+
   /** A valid token and when Keystone says it expires (`expires_at`, ISO 8601), for handing it on. */
   async issuedToken(): Promise<{ token: string; expiresAt?: string }> {
     const t = await this.valid();

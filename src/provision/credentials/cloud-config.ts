@@ -1,4 +1,5 @@
 import { isApiError } from '../../clients/http/errors';
+import { neutronBaseUrl, parseNeutronError } from '../../clients/neutron';
 import type { Clock } from '../../clients/http/types';
 import { ConfigError } from '../../core/errors';
 import { ApplicationCredentials, type KeystoneSession } from '../../clients/keystone';
@@ -53,7 +54,7 @@ export async function provideCloudConfig(
   const api = await ApplicationCredentials.forSession(c.session);
   const secretInCluster = await c.kube.exists(cloudConfigSecretRef);
   const recorded = recordedCredential((await o.store.read(c.cluster))?.outputs);
-  const ensured = await ensureClusterCredential(api, {
+  let ensured = await ensureClusterCredential(api, {
     cluster: c.cluster,
     recordedId: recorded?.id,
     secretInCluster,
@@ -71,6 +72,27 @@ export async function provideCloudConfig(
   if (ensured.action === 'reused') {
     if (recorded?.id !== ensured.id) await record(o, c.cluster, ensured.id);
     return { id: ensured.id, action: 'reused' };
+  }
+  if (!(await accessRulesHonoured(c.session.withApplicationCredential(ensured.id, ensured.secret)))) {
+    // keystonemiddleware refuses every call of a credential with access rules when the service has no
+    // service_type in [keystone_authtoken] ("Cannot validate request with restricted access rules"):
+    // the CCM would get 401 for everything. The credential keeps the project's roles, not the rules.
+    o.progress.emit({
+      type: 'warning',
+      message:
+        `the cloud's Neutron refused a call the access rules allow (401): its keystonemiddleware does not validate access rules ` +
+        `(service_type unset in [keystone_authtoken]), so cluster ${c.cluster}'s application credential is made without them, ` +
+        `limited to the project's roles only; ask the cloud's operators to set service_type on Nova, Neutron, Cinder and Octavia`,
+    });
+    await api.delete(ensured.id, o.signal);
+    ensured = (await ensureClusterCredential(api, {
+      cluster: c.cluster,
+      recordedId: undefined,
+      secretInCluster: false,
+      clock: o.clock,
+      accessRules: [],
+      ...(o.signal ? { signal: o.signal } : {}),
+    })) as typeof ensured;
   }
   // recorded before the Secret: a run stopped here still finds (and deletes) it by id
   await record(o, c.cluster, ensured.id);
@@ -125,5 +147,22 @@ async function record(
     await o.store.write(state);
   } finally {
     await lock.release();
+  }
+}
+
+/**
+ * Whether the cloud's Neutron lets a credential with access rules make a call its rules allow (a list
+ * of networks, which the CCM reads). A 401 is keystonemiddleware refusing a token it cannot check.
+ */
+async function accessRulesHonoured(session: KeystoneSession): Promise<boolean> {
+  const neutron = await session.clientFor('neutron', 'network', parseNeutronError, {
+    baseUrl: neutronBaseUrl(await session.endpointFor('network')),
+  });
+  try {
+    await neutron.request({ method: 'GET', path: '/v2.0/networks', query: { limit: 1 } });
+    return true;
+  } catch (e) {
+    if (isApiError(e) && e.details.status === 401) return false;
+    throw e;
   }
 }

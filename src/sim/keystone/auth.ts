@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ApplicationCredential, KeystoneState, Project, TokenRecord, User } from './model';
-import { badRequest, unauthenticated } from './errors';
+import { badRequest, unauthenticated, notFound } from './errors';
 
 type Json = Record<string, unknown>;
 
@@ -97,6 +97,9 @@ function applicationCredential(
         : state.users.find((x) => x.name === u.name && x.domain_id === domainOf(state, obj(u.domain)));
     cred = user && state.applicationCredentials.find((x) => x.name === c.name && x.user_id === user.id);
   } else throw badRequest('Expecting to find id or name in application_credential.');
+  // Keystone looks a credential up by id before it checks the secret: an unknown id is a 404
+  // (ApplicationCredentialNotFound, as Zed answers), a wrong secret a 401
+  if (!cred && typeof c.id === 'string') throw notFound('Application Credential', c.id);
   if (!cred || cred.secret !== c.secret) throw unauthenticated();
   if (cred.expires_at !== null && Date.parse(cred.expires_at) <= now) throw unauthenticated();
   return cred;

@@ -184,3 +184,71 @@ describe('the cluster credential and its cloud-config Secret (simulator)', () =>
     expect(await removeClusterCredentials(session, cluster, state.outputs)).toEqual([]);
   });
 });
+
+describe('a cloud whose Neutron cannot check access rules (service_type unset in keystonemiddleware)', () => {
+  let sim: TestSim;
+  let dir: string;
+  afterAll(async () => {
+    await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('gets a credential without access rules, and a warning saying why and what to ask for', async () => {
+    sim = await startTestSim({ config: { faults: { accessRulesUnvalidated: ['network'] } } });
+    dir = mkdtempSync(path.join(os.tmpdir(), 'viok-cred-unvalidated-'));
+    const store = new LocalStateStore(dir);
+    const now = new Date().toISOString();
+    await store.write({
+      version: 1,
+      name: 'plain',
+      backend: 'vds',
+      createdAt: now,
+      updatedAt: now,
+      resources: {},
+      outputs: {},
+      secrets: {},
+    });
+    const session = new KeystoneSession({
+      cloud: {
+        authType: 'password',
+        auth: {
+          authUrl: sim.urls.identity,
+          username: 'admin',
+          password: 'secret',
+          projectName: 'admin',
+          userDomainName: 'Default',
+          projectDomainName: 'Default',
+        },
+        regionName: 'RegionOne',
+        interfaces: ['public'],
+        verify: true,
+        endpointOverrides: {},
+      },
+      clock: systemClock,
+    });
+    const events: ProgressEvent[] = [];
+    const kube = new FakeKube();
+    const r = await provideCloudConfig(
+      {
+        progress: { emit: (e: ProgressEvent) => events.push(e) },
+        clock: systemClock,
+        store,
+        holder: { pid: process.pid, host: 'test', user: 'test', command: 'test', since: now },
+      },
+      { cluster: 'plain', session, kube },
+    );
+    expect(r.action).toBe('created');
+    const warnings = events.flatMap((e) => (e.type === 'warning' ? [e.message] : []));
+    expect(warnings).toEqual([
+      expect.stringMatching(/does not validate access rules .*service_type.*without them/),
+    ]);
+    const api = await ApplicationCredentials.forSession(session);
+    const made = await findClusterCredentials(api, 'plain');
+    // one credential (the one with rules was deleted), without access rules, still restricted
+    expect(made.map((c) => c.id)).toEqual([r.id]);
+    const shown = (await api.get(r.id)) as { access_rules?: unknown[]; unrestricted?: boolean } | undefined;
+    expect(shown?.access_rules ?? []).toEqual([]);
+    expect(shown?.unrestricted).toBe(false);
+    expect(kube.cloudConf()).toContain(`application-credential-id="${r.id}"`);
+  });
+});
