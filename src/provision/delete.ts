@@ -17,6 +17,8 @@ import type { BackendClients } from './backend';
 import { backendFor } from './backends';
 import { isClusterObjectName } from './cluster-names';
 import { inProject } from './project-scope';
+import { backendsNeeded, requireBackendConnections } from './backends-needed';
+import type { BackendName } from './backend';
 
 /** One object the cluster owns, found by its viok-cluster tag. */
 export interface OwnedObject {
@@ -147,10 +149,19 @@ export interface DeleteOptions {
   backendClients?: BackendClients;
 }
 
-/** Each connected backend deletes what only it made, before or after the OpenStack objects go. */
-async function backendCleanup(o: DeleteOptions, when: 'before' | 'after'): Promise<void> {
+/**
+ * Each connected backend deletes what only it made, before or after the OpenStack objects go: with
+ * state, the backends the cluster needs (its state's, and any whose objects were found); without,
+ * every backend that connected (each finds its own objects, or none).
+ */
+async function backendCleanup(
+  o: DeleteOptions,
+  when: 'before' | 'after',
+  only: readonly BackendName[] | undefined,
+): Promise<void> {
   for (const connection of o.backendClients?.connections ?? [])
-    await backendFor(connection.backend).cleanup(connection, o, when);
+    if (!only || only.includes(connection.backend))
+      await backendFor(connection.backend).cleanup(connection, o, when);
 }
 
 /**
@@ -161,7 +172,8 @@ async function backendCleanup(o: DeleteOptions, when: 'before' | 'after'): Promi
 export async function deleteCluster(o: DeleteOptions): Promise<{ deleted: OwnedObject[] }> {
   // every request of the run listens on the one Ctrl-C signal
   setMaxListeners(0, o.signal);
-  const recorded = (await o.store.read(o.cluster))?.resources;
+  const state = await o.store.read(o.cluster);
+  const recorded = state?.resources;
   // only the token's project: an admin token sees every project's Neutron objects
   const projectId = await o.clients.session.projectId();
   const owned = await findOwned(o.clients, o.cluster, projectId, o.signal, recorded);
@@ -178,7 +190,11 @@ export async function deleteCluster(o: DeleteOptions): Promise<{ deleted: OwnedO
         `(${untagged.map((x) => `${x.kind} ${x.name} (${x.id})`).join(', ')}): a create stopped before ` +
         `tagging them; run viok create cluster ${o.cluster} again to adopt them, or delete with --include-untagged`,
     });
+  // the NSX managers whose objects the cluster has: without a connection to each, nothing is deleted
+  const needed = backendsNeeded(state?.backend, owned);
   if (o.dryRun) return { deleted: owned };
+  requireBackendConnections(o.cluster, needed, o.backendClients, state ? o.store.location : undefined);
+  const only = state ? needed : undefined;
   const lock = await o.store.lock(o.cluster, o.holder ?? defaultHolder('viok delete cluster'));
   try {
     if (owned.length > 0 && o.confirm && !(await o.confirm(owned))) {
@@ -192,7 +208,7 @@ export async function deleteCluster(o: DeleteOptions): Promise<{ deleted: OwnedO
     // NSX has no projects: its objects tagged with the cluster's name may be another project's
     // cluster of that name. Only a cluster this project has (objects here, or its state) cleans them.
     const ours = owned.length > 0 || recorded !== undefined;
-    if (ours) await backendCleanup(o, 'before');
+    if (ours) await backendCleanup(o, 'before', only);
     await executeGraph(deletionGraph(o, owned, { ...defaultTiming, ...o.timing }), {
       limits: { neutron: 8, nova: 4 },
       signal: o.signal,
@@ -207,7 +223,7 @@ export async function deleteCluster(o: DeleteOptions): Promise<{ deleted: OwnedO
           message: error instanceof Error ? error.message : String(error),
         }),
     });
-    if (ours) await backendCleanup(o, 'after');
+    if (ours) await backendCleanup(o, 'after', only);
     // the state holds the CA keys: it goes only with the last object, so a re-run can still adopt them
     const left = o.includeUntagged ? [] : untagged;
     if (left.length > 0)
