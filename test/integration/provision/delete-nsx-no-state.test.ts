@@ -60,6 +60,14 @@ describe('delete reaches the NSX manager a cluster needs, or refuses', () => {
       const before = await nsxv.loadBalancer.getConfig(shared);
       expect(before.virtualServers).toHaveLength(3);
       const vip = before.virtualServers[0]?.ipAddress ?? '';
+      // demo-1, whose Edge objects' names start with demo's, on the same Edge: never touched
+      await createCluster(
+        rig.createOptions({ cluster: 'demo-1', spec: { ...spec, metadata: { name: 'demo-1' } } }),
+      );
+      const neighbour = (await nsxv.loadBalancer.getConfig(shared)).virtualServers.filter((v) =>
+        v.name.startsWith('viok-demo-1-'),
+      );
+      expect(neighbour).toHaveLength(3);
       removeState(rig);
 
       // no NSX Manager: nothing is deleted, and the error says what would be left and how to reach it
@@ -86,18 +94,24 @@ describe('delete reaches the NSX manager a cluster needs, or refuses', () => {
       expect(viaEnv.connections.map((c) => c.backend)).toEqual(['nsx-v']);
       await deleteCluster(rig.deleteOptions({ backendClients: viaEnv }));
       const after = await nsxv.loadBalancer.getConfig(shared);
-      expect([after.virtualServers, after.pools, after.monitors, after.applicationProfiles]).toEqual([
-        [],
-        [],
-        [],
-        [],
-      ]);
+      const names = (list: { name: string }[]) => list.map((x) => x.name).sort();
+      const demo1 = (...suffixes: string[]) => suffixes.map((x) => `viok-demo-1-${x}`).sort();
+      expect(names(after.virtualServers)).toEqual(demo1('api', 'ingress-http', 'ingress-https'));
+      expect(names(after.pools)).toEqual(demo1('api', 'ingress-http', 'ingress-https'));
+      expect(names(after.monitors)).toEqual(demo1('api', 'ingress'));
+      expect(names(after.applicationProfiles)).toEqual(demo1('api'));
       expect(await nsxv.firewall.findRuleByName(shared, 'viok-demo-api')).toBeUndefined();
+      expect(await nsxv.firewall.findRuleByName(shared, 'viok-demo-1-api')).toBeDefined();
       const secondary = (await nsxv.edges.vnics(shared)).flatMap((v) =>
         v.addressGroups.flatMap((g) => g.secondaryAddresses),
       );
       expect(secondary).not.toContain(vip);
-      expect(simObjects(rig.sim, rig.cluster)).toEqual([]);
+      expect(secondary).toContain(neighbour[0]?.ipAddress);
+      // what simObjects finds by demo's name prefix is demo-1's, untagged for demo
+      const left = simObjects(rig.sim, rig.cluster).filter(
+        (o) => o.tagged || !/^(viok-)?demo-1-/.test(o.name),
+      );
+      expect(left).toEqual([]);
     } finally {
       await rig.close();
     }
