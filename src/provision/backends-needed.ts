@@ -33,6 +33,11 @@ const LEFT_ON_NSX: Partial<Record<BackendName, { what: string; env: string }>> =
   },
 };
 
+/** What a backend's manager holds of the cluster, for an error that says what is left there. */
+export function leftOnManager(backend: BackendName, cluster: string): string {
+  return LEFT_ON_NSX[backend]?.what.replace(/CLUSTER/g, cluster) ?? `the ${backend} objects of ${cluster}`;
+}
+
 /**
  * The backends whose own managers hold objects of the cluster: the one its state names, and any whose
  * objects are among those found in the cloud.
@@ -60,9 +65,7 @@ export function requireBackendConnections(
   if (missing.length === 0) return;
   const parts = missing.map((b) => {
     const left = LEFT_ON_NSX[b];
-    return left
-      ? `${b}: ${left.what.replace(/CLUSTER/g, cluster)}; set ${left.env}`
-      : `${b}: its manager's objects`;
+    return left ? `${b}: ${leftOnManager(b, cluster)}; set ${left.env}` : `${b}: its manager's objects`;
   });
   throw new OperationError(
     `cluster ${cluster} was made with ${missing.join(' and ')}, and viok has no connection to ` +

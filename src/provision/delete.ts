@@ -17,7 +17,7 @@ import type { BackendClients } from './backend';
 import { backendFor } from './backends';
 import { isClusterObjectName } from './cluster-names';
 import { inProject } from './project-scope';
-import { backendsNeeded, requireBackendConnections } from './backends-needed';
+import { backendsNeeded, leftOnManager, requireBackendConnections } from './backends-needed';
 import type { BackendName } from './backend';
 
 /** One object the cluster owns, found by its viok-cluster tag. */
@@ -159,9 +159,22 @@ async function backendCleanup(
   when: 'before' | 'after',
   only: readonly BackendName[] | undefined,
 ): Promise<void> {
-  for (const connection of o.backendClients?.connections ?? [])
-    if (!only || only.includes(connection.backend))
+  for (const connection of o.backendClients?.connections ?? []) {
+    if (only && !only.includes(connection.backend)) continue;
+    try {
       await backendFor(connection.backend).cleanup(connection, o, when);
+    } catch (e) {
+      if (o.signal.aborted || e instanceof AbortError) throw e;
+      const why = e instanceof Error ? e.message : String(e);
+      throw new OperationError(
+        `cluster ${o.cluster}: the ${connection.backend} manager failed (${why}), so ` +
+          `${leftOnManager(connection.backend, o.cluster)} may be left there; ` +
+          `${when === 'before' ? 'nothing in OpenStack was deleted' : 'the OpenStack objects are deleted'} ` +
+          `and the state, if any, is kept in ${o.store.location}: run viok delete cluster ${o.cluster} again once it answers`,
+        { cause: e },
+      );
+    }
+  }
 }
 
 /**

@@ -117,6 +117,35 @@ describe('delete reaches the NSX manager a cluster needs, or refuses', () => {
     }
   });
 
+  it('nsx-v, an NSX Manager that does not answer: exit-1 error naming what is left, nothing deleted, state kept', async () => {
+    const rig = await startRig('nsx-v', { cluster: 'demo' });
+    try {
+      await createCluster(rig.createOptions());
+      const from = rig.sim.requestLog.length;
+      const state = await rig.store.read('demo');
+      // what create recorded, pointing at a port nothing listens on
+      const nsxv = state?.outputs.nsxv as Record<string, unknown>;
+      await rig.store.write({
+        ...state!,
+        outputs: { ...state!.outputs, nsxv: { ...nsxv, manager: 'https://127.0.0.1:1' } },
+      });
+      const down = await connectLikeDelete(rig, { VIOK_NSXV_PASSWORD: NSXV_SIM_PASSWORD });
+      expect(down.connections.map((c) => c.backend)).toEqual(['nsx-v']);
+      const error = await deleteCluster(rig.deleteOptions({ backendClients: down })).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OperationError);
+      expect((error as OperationError).exitCode).toBe(1);
+      expect((error as Error).message).toMatch(
+        /cluster demo: the nsx-v manager failed \(.+\), so the NSX Edge's virtual servers/,
+      );
+      expect((error as Error).message).toContain('nothing in OpenStack was deleted');
+      expect((error as Error).message).toContain('run viok delete cluster demo again once it answers');
+      expect(rig.mutations(from).filter((e) => !e.path.startsWith('/api/'))).toEqual([]);
+      expect(await rig.store.read('demo')).toBeDefined();
+    } finally {
+      await rig.close();
+    }
+  });
+
   it('nsx-t, no state and no VIOK_NSXT_URL: refused, naming the IP block and pool', async () => {
     const rig = await startRig('nsx-t', { cluster: 'demo' });
     try {
