@@ -64,7 +64,7 @@ export async function runDelete(o: DeleteRunOptions, host: RunHost): Promise<Del
         return true;
       },
     });
-    if (result.deleted.length === 0 && !state && !o.ignoreNotFound) {
+    if (result.deleted.length === 0 && !result.backendsOnly && !state && !o.ignoreNotFound) {
       const known = await p.listClusters(session.clients, await run.store.list(), host.signal);
       const names = known.map((c) => c.name);
       throw new OperationError(

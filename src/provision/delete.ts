@@ -182,7 +182,9 @@ async function backendCleanup(
  * children before parents with the graph executor, retries 409 in-use with backoff, takes NotFound as
  * done, then removes the local state. Safe to run again.
  */
-export async function deleteCluster(o: DeleteOptions): Promise<{ deleted: OwnedObject[] }> {
+export async function deleteCluster(
+  o: DeleteOptions,
+): Promise<{ deleted: OwnedObject[]; backendsOnly?: BackendName[] }> {
   // every request of the run listens on the one Ctrl-C signal
   setMaxListeners(0, o.signal);
   const state = await o.store.read(o.cluster);
@@ -207,7 +209,7 @@ export async function deleteCluster(o: DeleteOptions): Promise<{ deleted: OwnedO
   const needed = backendsNeeded(state?.backend, owned);
   if (o.dryRun) return { deleted: owned };
   requireBackendConnections(o.cluster, needed, o.backendClients, state ? o.store.location : undefined);
-  const only = state ? needed : undefined;
+  let only = state ? needed : undefined;
   const lock = await o.store.lock(o.cluster, o.holder ?? defaultHolder('viok delete cluster'));
   try {
     if (owned.length > 0 && o.confirm && !(await o.confirm(owned))) {
@@ -220,7 +222,10 @@ export async function deleteCluster(o: DeleteOptions): Promise<{ deleted: OwnedO
     });
     // NSX has no projects: its objects tagged with the cluster's name may be another project's
     // cluster of that name. Only a cluster this project has (objects here, or its state) cleans them.
-    const ours = owned.length > 0 || recorded !== undefined;
+    // nothing in OpenStack and no state: a backend whose objects carry this project's tag still has some
+    const claimed = inOpenStackOrState(owned, recorded) ? [] : await claimingBackends(o, projectId);
+    const ours = inOpenStackOrState(owned, recorded) || claimed.length > 0;
+    if (claimed.length > 0) only = claimed;
     if (ours) await backendCleanup(o, 'before', only);
     await executeGraph(deletionGraph(o, owned, { ...defaultTiming, ...o.timing }), {
       limits: { neutron: 8, nova: 4 },
@@ -247,13 +252,35 @@ export async function deleteCluster(o: DeleteOptions): Promise<{ deleted: OwnedO
           ` --include-untagged to delete them too, or viok create cluster ${o.cluster} to adopt them`,
       );
     await o.store.remove(o.cluster);
-    o.progress.emit({ type: 'summary', message: `cluster ${o.cluster} deleted (${owned.length} objects)` });
-    return { deleted: owned };
+    o.progress.emit({
+      type: 'summary',
+      message: `cluster ${o.cluster} deleted (${owned.length} objects${claimed.length > 0 ? `; what was left on ${claimed.join(', ')}` : ''})`,
+    });
+    return { deleted: owned, ...(claimed.length > 0 ? { backendsOnly: claimed } : {}) };
   } catch (e) {
     throw interrupted(e, o.signal, `run viok delete cluster ${o.cluster} again to finish`);
   } finally {
     await lock.release();
   }
+}
+
+/** Whether the cluster is this project's by what OpenStack or the state shows. */
+function inOpenStackOrState(
+  owned: readonly OwnedObject[],
+  recorded: Record<string, ResourceRecord> | undefined,
+): boolean {
+  return owned.length > 0 || recorded !== undefined;
+}
+
+/** The connected backends whose manager holds objects of the cluster tagged with this project. */
+async function claimingBackends(o: DeleteOptions, projectId: string): Promise<BackendName[]> {
+  const claimed: BackendName[] = [];
+  for (const connection of o.backendClients?.connections ?? []) {
+    const backend = backendFor(connection.backend);
+    if (backend.claims && (await backend.claims(connection, o.cluster, projectId)))
+      claimed.push(backend.name);
+  }
+  return claimed;
 }
 
 /** One delete per object, each kind after the kinds before it (through barrier nodes, not n×m edges). */

@@ -168,6 +168,41 @@ describe('delete reaches the NSX manager a cluster needs, or refuses', () => {
     }
   });
 
+  it('nsx-t, no state: a manager down after OpenStack went leaves the IP block; a re-run with it up removes it', async () => {
+    const rig = await startRig('nsx-t', { cluster: 'demo' });
+    try {
+      await createCluster(rig.createOptions());
+      removeState(rig);
+      const down = await connectLikeDelete(rig, {
+        VIOK_NSXT_URL: 'https://127.0.0.1:1',
+        VIOK_NSXT_USERNAME: NSXT_SIM_USER,
+        VIOK_NSXT_PASSWORD: NSXT_SIM_PASSWORD,
+      });
+      const error = await deleteCluster(rig.deleteOptions({ backendClients: down })).catch((e: unknown) => e);
+      expect((error as Error).message).toMatch(
+        /cluster demo: the nsx-t manager failed .* the NSX-T IP block, IP pool/,
+      );
+      expect((error as Error).message).toContain('the OpenStack objects are deleted');
+      const nsxt = rig.nsxt;
+      if (!nsxt) throw new Error('no nsx-t client');
+      expect(await nsxt.ipBlocks.listByTag(CLUSTER_TAG_SCOPE, 'demo')).toHaveLength(1);
+
+      // nothing in OpenStack, no state: the NSX objects carry this project's tag, so they are found
+      const up = await connectLikeDelete(rig, {
+        VIOK_NSXT_URL: rig.sim.urls.nsxt,
+        VIOK_NSXT_USERNAME: NSXT_SIM_USER,
+        VIOK_NSXT_PASSWORD: NSXT_SIM_PASSWORD,
+      });
+      const again = await deleteCluster(rig.deleteOptions({ backendClients: up }));
+      expect(again).toEqual({ deleted: [], backendsOnly: ['nsx-t'] });
+      expect(await nsxt.ipBlocks.listByTag(CLUSTER_TAG_SCOPE, 'demo')).toEqual([]);
+      expect(await nsxt.ipPools.listByTag(CLUSTER_TAG_SCOPE, 'demo')).toEqual([]);
+      expect(await nsxt.firewallSections.listByTag(CLUSTER_TAG_SCOPE, 'demo')).toEqual([]);
+    } finally {
+      await rig.close();
+    }
+  });
+
   it('nsx-t with a state that names vds: VIOK_NSXT_* reach the manager and the IP block and pool go', async () => {
     const rig = await startRig('nsx-t', { cluster: 'demo' });
     try {
