@@ -1,5 +1,6 @@
 import { OperationError } from '../core/errors';
 import type { OwnedObject } from '../provision/delete';
+import type { BackendName } from '../provision/backend';
 import { confirmChange } from './confirm';
 import type { CloudOptions, ProgressOptions, RunHost } from './host';
 import { takeBackKubeconfigs } from './kubeconfig';
@@ -22,6 +23,8 @@ export interface DeleteRunResult {
   /** What was deleted (or, for a dry run, would be). */
   deleted: OwnedObject[];
   dryRun: boolean;
+  /** Nothing was left in OpenStack, but these backends' managers still had objects of the cluster. */
+  backendsOnly?: BackendName[];
 }
 
 /**
@@ -73,6 +76,11 @@ export async function runDelete(o: DeleteRunOptions, host: RunHost): Promise<Del
       );
     }
     if (!o.dryRun) for (const line of await takeBackKubeconfigs(state, cluster)) run.env.out.info(line);
-    return { cluster, deleted: result.deleted, dryRun: Boolean(o.dryRun) };
+    return {
+      cluster,
+      deleted: result.deleted,
+      dryRun: Boolean(o.dryRun),
+      ...(result.backendsOnly ? { backendsOnly: result.backendsOnly } : {}),
+    };
   });
 }
