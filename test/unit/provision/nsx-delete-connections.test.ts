@@ -1,6 +1,11 @@
 import { ConfigError, OperationError } from '../../../src/core/errors';
 import { backendsNeeded, requireBackendConnections } from '../../../src/provision/backends-needed';
 import { nsxvTargetFromEnv } from '../../../src/provision/backends/nsx-v/connect';
+import {
+  PROJECT_TAG_SCOPE,
+  projectOwnsNsxObjects,
+} from '../../../src/provision/backends/nsx-t/project-owner';
+import type { NsxtClient } from '../../../src/clients/nsxt';
 
 describe('VIOK_NSXV_* (delete without state)', () => {
   it('names no manager when VIOK_NSXV_URL is not set', () => {
@@ -60,5 +65,23 @@ describe('the backends a delete needs', () => {
     expect(refused).toThrow(
       /Nothing was deleted and the state in \/st is kept; then run viok delete cluster demo again$/,
     );
+  });
+});
+
+describe("NSX-T objects claimed by the project's tag (delete with nothing left in OpenStack)", () => {
+  const nsx = (tags: { scope: string; tag: string }[][]) =>
+    ({
+      ipBlocks: { listByTag: async () => tags.slice(0, 1).map((t, i) => ({ id: `b${i}`, tags: t })) },
+      ipPools: { listByTag: async () => tags.slice(1).map((t, i) => ({ id: `p${i}`, tags: t })) },
+      firewallSections: { listByTag: async () => [] },
+    }) as unknown as NsxtClient;
+  const mine = { scope: PROJECT_TAG_SCOPE, tag: 'proj-a' };
+
+  it("are this project's only when every one carries its tag", async () => {
+    expect(await projectOwnsNsxObjects(nsx([[mine], [mine]]), 'xp', 'proj-a')).toBe(true);
+    expect(await projectOwnsNsxObjects(nsx([]), 'xp', 'proj-a')).toBe(false);
+    // another project's cluster of the name, or objects without the tag (made before it): not claimed
+    expect(await projectOwnsNsxObjects(nsx([[{ ...mine, tag: 'proj-b' }]]), 'xp', 'proj-a')).toBe(false);
+    expect(await projectOwnsNsxObjects(nsx([[mine], []]), 'xp', 'proj-a')).toBe(false);
   });
 });
