@@ -1,4 +1,5 @@
 import { OperationError } from '../core/errors';
+import type { BackendObject } from '../provision/backend';
 import type { OwnedObject } from '../provision/delete';
 import type { BackendName } from '../provision/backend';
 import { confirmChange } from './confirm';
@@ -22,6 +23,8 @@ export interface DeleteRunResult {
   cluster: string;
   /** What was deleted (or, for a dry run, would be). */
   deleted: OwnedObject[];
+  /** For a dry run: what the backend's clean-up would delete on its own managers (NSX). */
+  backendObjects: BackendObject[];
   dryRun: boolean;
   /** Nothing was left in OpenStack, but these backends' managers still had objects of the cluster. */
   backendsOnly?: BackendName[];
@@ -79,6 +82,7 @@ export async function runDelete(o: DeleteRunOptions, host: RunHost): Promise<Del
     return {
       cluster,
       deleted: result.deleted,
+      backendObjects: result.backendObjects ?? [],
       dryRun: Boolean(o.dryRun),
       ...(result.backendsOnly ? { backendsOnly: result.backendsOnly } : {}),
     };

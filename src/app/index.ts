@@ -13,3 +13,4 @@ export type { KubeconfigTarget, KubeconfigWritten } from './kubeconfig';
 export { nonInteractiveHost } from './library-host';
 export { DEFAULT_READY_TIMEOUT_MS, type Readiness, type WaitOptions } from './readiness';
 export { runAuthToken } from './auth';
+export { runRepair } from './repair';

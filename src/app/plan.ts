@@ -26,6 +26,11 @@ export async function runPlan(o: PlanRunOptions, host: RunHost): Promise<PlanRun
     // what exists for the cluster but is no longer planned (workers above a lowered count): `-` lines
     const planned = new Set(graph.resources.map((r) => r.key));
     const surplus = await p.surplusEntries(ctx, planned, spec.spec.workers.count);
-    return { cluster, cloud: session.cloudName, plan: [...plan, ...surplus] };
+    const version = p.versionDrift(
+      cluster,
+      ctx.recorder.state.outputs.kubernetesVersion,
+      spec.spec.kubernetesVersion,
+    );
+    return { cluster, cloud: session.cloudName, plan: [...plan, ...surplus, ...(version ? [version] : [])] };
   });
 }

@@ -122,6 +122,17 @@ export interface CleanupInput {
   signal: AbortSignal;
 }
 
+/** An object a backend's clean-up would delete, as `delete --dry-run` lists it. */
+export interface BackendObject {
+  backend: BackendName;
+  /** Who made it: viok, or a component viok deployed (NCP). */
+  owner: 'viok' | 'ncp';
+  /** The object's kind on the backend's manager, e.g. ip-block, logical-switch, ns-group. */
+  kind: string;
+  name: string;
+  id: string;
+}
+
 /** A networking backend (vds, nsx-v, nsx-t) as one plugin: its limits, connections, graph and clean-up. */
 export interface Backend {
   readonly name: BackendName;
@@ -140,6 +151,11 @@ export interface Backend {
    * and its Edge still exist) or after them (`after`, once nothing uses them).
    */
   cleanup(connection: BackendConnection, input: CleanupInput, when: 'before' | 'after'): Promise<void>;
+  /**
+   * What `cleanup` would delete, in its order, changing nothing (`delete --dry-run`). Optional: a
+   * backend without it lists nothing of its own.
+   */
+  findCleanup?(connection: BackendConnection, input: CleanupInput): Promise<BackendObject[]>;
   /**
    * Whether the project `projectId` has objects of the cluster on this backend's manager, proved by
    * their project tag: a delete with no state and nothing left in OpenStack (an earlier delete that

@@ -12,7 +12,7 @@ import type { ClusterState, LockHolder, StateStore } from '../state/types';
 import { noBackendClients, type BackendClients, type BackendPlan, type ClusterOutputs } from './backend';
 import { backendFor } from './backends';
 import { defaultTiming, type ProvisionContext, type Timing } from './context';
-import { diffPlan, quotaNeeds, type PlanEntry } from './plan';
+import { diffPlan, quotaNeeds, versionDrift, type PlanEntry } from './plan';
 import { checkCloudObjects, checkQuotas } from './preflight';
 import { checkIntegrations, type IntegrationSwitches } from './integration-switches';
 import { StateRecorder } from './state-recorder';
@@ -56,6 +56,11 @@ export interface CreateOptions extends ProvisionOptions {
   holder?: LockHolder;
   /** Makes the cluster PKI when the state has none. @default generateClusterPki */
   generatePki?: (options: { kubernetesVersion: string; now: Date }) => Promise<ClusterPki>;
+  /**
+   * Server keys whose server in ERROR create must leave as it is rather than replace (repair reports
+   * control-plane nodes: a new one would join etcd beside its old member).
+   */
+  leaveInError?: readonly string[];
 }
 
 export interface CreateResult {
@@ -192,6 +197,17 @@ async function createUnlessInterrupted(o: CreateOptions): Promise<CreateResult> 
     pkiPending?.catch(() => undefined);
     const joinToken = joinTokenFor(recorder.state, now());
     const { plan, graph, ctx, integrations } = await planCluster(o, recorder, joinToken.bootstrapToken);
+    const version = versionDrift(
+      o.cluster,
+      recorder.state.outputs.kubernetesVersion,
+      o.spec.spec.kubernetesVersion,
+    );
+    if (version)
+      // new nodes at another version than the running ones would break the version skew policy
+      throw new UserInputError(
+        `spec.kubernetesVersion is ${o.spec.spec.kubernetesVersion} but cluster ${o.cluster} runs ${String(recorder.state.outputs.kubernetesVersion)}: ` +
+          `create and scale do not upgrade, and nodes of another version would not join safely; set spec.kubernetesVersion to ${String(recorder.state.outputs.kubernetesVersion)} (viok plan shows the difference); nothing was changed`,
+      );
     const toCreate = plan.filter((e) => e.action === '+');
     // create makes what is missing; it never rebuilds a server whose flavor or image the spec changed
     for (const e of plan.filter((x) => x.action === '~' && !x.inPlace))
@@ -238,7 +254,8 @@ async function createUnlessInterrupted(o: CreateOptions): Promise<CreateResult> 
       phase: 'wait',
       message: `waiting for ${graph.nodes.length} servers to become ACTIVE`,
     });
-    let failed = await waitForServers(ctx, graph.nodes, timing);
+    const watched = graph.nodes.filter((n) => !o.leaveInError?.includes(n.serverKey));
+    let failed = await waitForServers(ctx, watched, timing);
     if (failed.length > 0) {
       for (const f of failed) {
         o.progress.emit({
@@ -248,7 +265,7 @@ async function createUnlessInterrupted(o: CreateOptions): Promise<CreateResult> 
         await removeFailedNode(ctx, f, timing);
       }
       results = await apply(graph, ctx);
-      failed = await waitForServers(ctx, graph.nodes, timing);
+      failed = await waitForServers(ctx, watched, timing);
       if (failed.length > 0) {
         throw new OperationError(
           failed

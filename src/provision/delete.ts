@@ -13,12 +13,11 @@ import { findRecordedUntagged, findUntaggedNamed, listNeutronObjects } from './u
 import { defaultTiming, type Timing } from './context';
 import { defaultHolder, interrupted } from './create';
 import { deleteWithRetry } from './wait-servers';
-import type { BackendClients } from './backend';
+import type { BackendClients, BackendName, BackendObject } from './backend';
 import { backendFor } from './backends';
 import { isClusterObjectName } from './cluster-names';
 import { inProject } from './project-scope';
 import { backendsNeeded, leftOnManager, requireBackendConnections } from './backends-needed';
-import type { BackendName } from './backend';
 
 /** One object the cluster owns, found by its viok-cluster tag. */
 export interface OwnedObject {
@@ -149,6 +148,18 @@ export interface DeleteOptions {
   backendClients?: BackendClients;
 }
 
+/** What each connected backend's own clean-up would delete (those that can say), in its order. */
+async function backendObjects(
+  o: DeleteOptions,
+  only: readonly BackendName[] | undefined,
+): Promise<BackendObject[]> {
+  const found: BackendObject[] = [];
+  for (const connection of o.backendClients?.connections ?? [])
+    if (!only || only.includes(connection.backend))
+      found.push(...((await backendFor(connection.backend).findCleanup?.(connection, o)) ?? []));
+  return found;
+}
+
 /**
  * Each connected backend deletes what only it made, before or after the OpenStack objects go: with
  * state, the backends the cluster needs (its state's, and any whose objects were found); without,
@@ -184,7 +195,7 @@ async function backendCleanup(
  */
 export async function deleteCluster(
   o: DeleteOptions,
-): Promise<{ deleted: OwnedObject[]; backendsOnly?: BackendName[] }> {
+): Promise<{ deleted: OwnedObject[]; backendObjects?: BackendObject[]; backendsOnly?: BackendName[] }> {
   // every request of the run listens on the one Ctrl-C signal
   setMaxListeners(0, o.signal);
   const state = await o.store.read(o.cluster);
@@ -205,11 +216,15 @@ export async function deleteCluster(
         `(${untagged.map((x) => `${x.kind} ${x.name} (${x.id})`).join(', ')}): a create stopped before ` +
         `tagging them; run viok create cluster ${o.cluster} again to adopt them, or delete with --include-untagged`,
     });
+  // NSX has no projects: its objects tagged with the cluster's name may be another project's
+  // cluster of that name. Only a cluster this project has (objects here, or its state) cleans them.
+  const inCloud = inOpenStackOrState(owned, recorded);
   // the NSX managers whose objects the cluster has: without a connection to each, nothing is deleted
   const needed = backendsNeeded(state?.backend, owned);
-  if (o.dryRun) return { deleted: owned };
-  requireBackendConnections(o.cluster, needed, o.backendClients, state ? o.store.location : undefined);
   let only = state ? needed : undefined;
+  // a dry run also lists what the backend's clean-up would delete on its own managers
+  if (o.dryRun) return { deleted: owned, backendObjects: inCloud ? await backendObjects(o, only) : [] };
+  requireBackendConnections(o.cluster, needed, o.backendClients, state ? o.store.location : undefined);
   const lock = await o.store.lock(o.cluster, o.holder ?? defaultHolder('viok delete cluster'));
   try {
     if (owned.length > 0 && o.confirm && !(await o.confirm(owned))) {
@@ -220,11 +235,9 @@ export async function deleteCluster(
       phase: 'delete',
       message: `${owned.length} objects tagged ${clusterTag(o.cluster)}`,
     });
-    // NSX has no projects: its objects tagged with the cluster's name may be another project's
-    // cluster of that name. Only a cluster this project has (objects here, or its state) cleans them.
     // nothing in OpenStack and no state: a backend whose objects carry this project's tag still has some
-    const claimed = inOpenStackOrState(owned, recorded) ? [] : await claimingBackends(o, projectId);
-    const ours = inOpenStackOrState(owned, recorded) || claimed.length > 0;
+    const claimed = inCloud ? [] : await claimingBackends(o, projectId);
+    const ours = inCloud || claimed.length > 0;
     if (claimed.length > 0) only = claimed;
     if (ours) await backendCleanup(o, 'before', only);
     await executeGraph(deletionGraph(o, owned, { ...defaultTiming, ...o.timing }), {

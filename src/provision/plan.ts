@@ -57,3 +57,18 @@ export function quotaNeeds(resources: readonly PlannedResource[], plan: readonly
   }
   return needs;
 }
+
+/**
+ * The Kubernetes version the cluster was created with (state) against the spec's: a change replaces
+ * every node, which create does not do.
+ */
+export function versionDrift(cluster: string, recorded: unknown, wanted: string): PlanEntry | undefined {
+  if (typeof recorded !== 'string' || recorded === wanted) return undefined;
+  return {
+    action: '~',
+    key: 'cluster/kubernetesVersion',
+    kind: 'cluster',
+    name: cluster,
+    reason: `kubernetesVersion ${recorded} → ${wanted} (replace every node: create leaves the nodes at ${recorded})`,
+  };
+}

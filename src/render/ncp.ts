@@ -177,6 +177,20 @@ export const uninitializedToleration = {
   effect: 'NoSchedule',
 } as const;
 
+/** The Secret of NCP's image pull credentials (spec.nsxt.ncp.imagePullSecretFile). */
+export const ncpPullSecretName = 'ncp-image-pull';
+
+/** Every NCP workload pulls its image with the pull Secret (a private registry). */
+function pullWithSecret(objects: K8sObject[]): void {
+  for (const o of objects) {
+    if (o.kind !== 'Deployment' && o.kind !== 'DaemonSet') continue;
+    const pod = (o['spec'] as { template?: { spec?: { imagePullSecrets?: unknown[] } } } | undefined)
+      ?.template?.spec;
+    if (!pod) throw new InternalError(`NCP manifest: ${o.kind} ${o.metadata.name} has no pod template`);
+    pod.imagePullSecrets = [...(pod.imagePullSecrets ?? []), { name: ncpPullSecretName }];
+  }
+}
+
 function tolerateUninitialized(objects: K8sObject[]): void {
   for (const o of objects) {
     if (o.kind !== 'Deployment' && o.kind !== 'DaemonSet') continue;
@@ -235,6 +249,16 @@ export function renderNcpManifest(ncp: NcpRenderInput, api: NcpApiEndpoint): str
       stringData: { 'tls.crt': '', 'tls.key': '' },
     },
   ];
+  if (ncp.imagePullSecret !== undefined) {
+    config.push({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: ncpPullSecretName, namespace: ncpNamespace },
+      type: 'kubernetes.io/dockerconfigjson',
+      stringData: { '.dockerconfigjson': ncp.imagePullSecret },
+    });
+    pullWithSecret(vendored);
+  }
   if (ncp.credentials.kind === 'password') {
     config.push({
       apiVersion: 'v1',

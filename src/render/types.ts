@@ -152,6 +152,11 @@ export interface NcpRenderInput {
   image: string;
   /** Which vendored manifests to apply. @default '4.2' (the newest line) */
   version?: NcpVersion;
+  /**
+   * A Docker config JSON (`{"auths": …}`) for NCP's registry: the Secret `ncp-image-pull` NCP's pods
+   * pull with. Absent: anonymous pulls (or spec.bootstrap.registryMirrors).
+   */
+  imagePullSecret?: string;
   /** `[coe] cluster`; also the `ncp/cluster` tag value on node ports. */
   cluster: string;
   /** NSX-T Manager addresses (URLs or hosts). */

@@ -408,6 +408,10 @@ export interface NcpSettings {
    */
   image?: string;
   /**
+   * A Docker config JSON with the credentials for the registry holding NCP's image (the file `docker login` writes to ~/.docker/config.json, or one with only that registry's entry under "auths"), relative to the current directory. cp-1 makes it the Secret nsx-system/ncp-image-pull of type kubernetes.io/dockerconfigjson and NCP's pods pull with it. Without it the nodes pull anonymously or through spec.bootstrap.registryMirrors.
+   */
+  imagePullSecretFile?: string;
+  /**
    * The NCP release line of that image; viok applies VMware's manifests of that line.
    */
   version?: '4.1' | '4.2';

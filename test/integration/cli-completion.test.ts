@@ -56,6 +56,7 @@ describe('viok completion', () => {
           'describe',
           'init',
           'scale',
+          'repair',
           'graph',
           'auth',
           'completion',

@@ -139,6 +139,15 @@ describe('a cluster from create to delete', () => {
     expect(await servers()).toBe(before);
   });
 
+  it('repair --dry-run on a healthy cluster finds nothing to replace; an unknown one exits 2', async () => {
+    const r = await viok(['repair', 'cluster', 'demo', '--sim', '-f', spec, '--dry-run']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('cluster demo: no node to replace');
+    const unknown = await viok(['repair', 'cluster', 'nosuch', '--sim', '-f', spec, '--dry-run']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no state for cluster nosuch');
+  });
+
   it('plan takes the listing formats too', async () => {
     const yaml = await viok(['plan', '--sim', '-f', spec, '-o', 'yaml']);
     expect(yaml.code).toBe(0);

@@ -62,11 +62,14 @@ Exit codes: 0 deleted, 1 failure or no such cluster (unless --ignore-not-found),
         );
         const json = flags.output === 'json';
         if (result.dryRun) {
-          const lines = result.deleted.map((o) => `- ${o.kind.padEnd(14)} ${o.name} (${o.id})`);
           ctx.out.result(
             json
-              ? JSON.stringify({ cluster: name, delete: result.deleted }, null, 2)
-              : [...lines, '', `${result.deleted.length} objects would be deleted`].join('\n'),
+              ? JSON.stringify(
+                  { cluster: name, delete: result.deleted, backend: result.backendObjects },
+                  null,
+                  2,
+                )
+              : dryRunText(result),
           );
         } else if (result.deleted.length === 0 && !result.backendsOnly) {
           ctx.out.info(`nothing is tagged viok-cluster=${name}: nothing to delete`);
@@ -75,3 +78,25 @@ Exit codes: 0 deleted, 1 failure or no such cluster (unless --ignore-not-found),
       }),
     );
 };
+
+/** A backend's manager as users call it: NSX-T, NSX-V. */
+const managerName = (backend: string): string => backend.toUpperCase();
+
+/**
+ * A dry run as text: the OpenStack objects, then each backend's own (NSX), `kind name (id)` with NCP's
+ * marked `ncp`, then the counts.
+ */
+function dryRunText(result: App.DeleteRunResult): string {
+  const lines = result.deleted.map((o) => `- ${o.kind.padEnd(14)} ${o.name} (${o.id})`);
+  const backend = result.backendObjects;
+  const backends = [...new Set(backend.map((o) => o.backend))];
+  for (const b of backends) {
+    lines.push('', `On ${managerName(b)}:`);
+    for (const o of backend.filter((x) => x.backend === b))
+      lines.push(`- ${(o.owner === 'ncp' ? `ncp ${o.kind}` : o.kind).padEnd(24)} ${o.name} (${o.id})`);
+  }
+  const total = result.deleted.length + backend.length;
+  const where = backends.map((b) => `${backend.filter((o) => o.backend === b).length} on ${managerName(b)}`);
+  const split = where.length > 0 ? ` (${result.deleted.length} on OpenStack, ${where.join(', ')})` : '';
+  return [...lines, '', `${total} objects would be deleted${split}`].join('\n');
+}

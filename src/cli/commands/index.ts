@@ -14,6 +14,7 @@ import { register as graph } from './graph';
 import { register as completion } from './completion';
 import { register as version } from './version';
 import { register as auth } from './auth';
+import { register as repair } from './repair';
 
 /** Every command module registers its flags and help here; implementations load lazily. */
 export type Register = (program: ViokCommand, act: Act) => void;
@@ -29,6 +30,7 @@ export const commandModules: Register[] = [
   describe,
   init,
   scale,
+  repair,
   graph,
   auth,
   completion,

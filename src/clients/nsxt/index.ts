@@ -11,6 +11,7 @@
 import type { HttpClient } from '../http/types';
 import { NsxtConnection, type NsxtClientOptions } from './connection';
 import { firewallSections } from './firewall-sections';
+import { ipSets, nsGroups } from './grouping';
 import { ipBlocks } from './ip-blocks';
 import { ipPools } from './ip-pools';
 import { ipSubnets } from './ip-subnets';
@@ -38,6 +39,8 @@ export function createNsxtClient(http: HttpClient, options: NsxtClientOptions) {
     transportZones: transportZones(c),
     natRules: natRules(c),
     firewallSections: firewallSections(c),
+    nsGroups: nsGroups(c),
+    ipSets: ipSets(c),
     loadBalancer: loadBalancer(c),
     principalIdentities: principalIdentities(c),
     certificates: trustCertificates(c),

@@ -114,6 +114,25 @@ export interface FirewallSection extends NsxResource {
   readonly rule_count?: number;
 }
 
+/** `NSGroupSimpleExpression`: an ID-based member when `target_property` is `id`. */
+export interface NsGroupSimpleExpression {
+  resource_type: 'NSGroupSimpleExpression';
+  target_type: string;
+  target_property: string;
+  op: 'EQUALS' | 'CONTAINS' | 'STARTSWITH' | 'ENDSWITH' | 'NOTEQUALS';
+  value: string;
+}
+
+export interface NsGroup extends NsxResource {
+  members?: NsGroupSimpleExpression[];
+  membership_criteria?: Record<string, unknown>[];
+  readonly member_count?: number;
+}
+
+export interface IpSet extends NsxResource {
+  ip_addresses?: string[];
+}
+
 export interface ResourceReference {
   target_id: string;
   target_type?: string;

@@ -555,6 +555,16 @@ export class NovaSim implements SimService {
         if (status === 'BUILD') throw invalidState('reboot');
         this.touch(s).stopped = false;
         return { status: 202 };
+      case 'os-resetState': {
+        // admin action (Nova API reference, "Reset Server State"): {"os-resetState": {"state": "error"|"active"}}
+        const wanted = (body?.['os-resetState'] as { state?: unknown } | undefined)?.state;
+        if (wanted !== 'error' && wanted !== 'active')
+          throw badRequest(
+            `Invalid input for field/attribute state. Value: ${String(wanted)}. '${String(wanted)}' is not one of ['active', 'error']`,
+          );
+        this.touch(s).fails = wanted === 'error';
+        return { status: 202 };
+      }
       case 'os-getConsoleOutput': {
         // Nova: 409 while the instance is not running yet (InstanceNotReady).
         if (status === 'BUILD') throw conflict(`Instance ${s.id} is not ready yet.`);

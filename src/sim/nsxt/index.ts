@@ -11,6 +11,7 @@ import type { Router } from '../framework';
 import type { Sim, SimNeutronApi, SimService } from '../types';
 import { NsxtAuth } from './auth';
 import { registerFirewall, type FirewallState } from './firewall';
+import { registerGrouping } from './grouping';
 import { registerIpam, type Allocations } from './ipam';
 import { registerLoadBalancer } from './loadbalancer';
 import { NcpEmulation } from './ncp';
@@ -71,6 +72,7 @@ export class NsxtSim implements SimService {
     registerIpam(routes, this.allocations, { blockCreated: (block) => ncp.blockCreated(block) });
     registerRouting(routes);
     registerFirewall(routes, this.firewall);
+    registerGrouping(routes, this.firewall);
     registerLoadBalancer(routes);
     registerTrust(routes);
     registerPolicy(router, auth, this.policy);

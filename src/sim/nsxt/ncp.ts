@@ -13,8 +13,10 @@
  * tier-0 (a link port on each side), per namespace (`default`, `kube-system`) a logical switch with a
  * router downlink port and its switch port, and a subnet carved from viok's pod IP block (once that
  * exists); an SNAT rule on the tier-0; a firewall section; and the cluster's ingress load balancer
- * (service on the tier-1, virtual server, pool).
+ * (service on the tier-1, virtual server, pool); and the grouping objects of namespaces and of a network
+ * policy (NSGroups, an IP set, a firewall rule naming them: makeGroups).
  */
+import { newId } from '../framework';
 import type { FirewallState } from './firewall';
 import { carve } from './ipam';
 import { OVERLAY_TZ_NAME } from './neutron-mirror';
@@ -173,6 +175,7 @@ export class NcpEmulation {
       by,
     );
     this.firewall.order.unshift(section.id);
+    this.makeGroups(cluster, section.id);
     const profile = s.all('LbAppProfile').find((p) => p.resource_type === 'LbHttpProfile');
     const pool = s.create(
       'LbPool',
@@ -206,6 +209,80 @@ export class NcpEmulation {
       by,
     );
     this.carveSubnets(cluster);
+  }
+
+  /**
+   * NCP's grouping objects: an NSGroup per namespace (its pods' ports, by the `ncp/project` tag), and for
+   * a network policy an IP set (its `ipBlock` peers) and an NSGroup of the selected pods whose members
+   * are that IP set and the namespace's NSGroup (an NSGroup referencing an NSGroup), named by an ALLOW
+   * rule of the cluster's firewall section. So NSX refuses to delete the groups before the section, the
+   * policy group before the namespace group, and the IP set before the groups that hold it.
+   */
+  private makeGroups(cluster: string, sectionId: string): void {
+    const s = this.store;
+    const by = ncpActor(cluster);
+    const nsGroups = SIM_NCP_NAMESPACES.map((ns) =>
+      s.create(
+        'NSGroup',
+        {
+          display_name: `${cluster}-${ns}`,
+          membership_criteria: [
+            {
+              resource_type: 'NSGroupTagExpression',
+              target_type: 'LogicalPort',
+              scope: 'ncp/project',
+              tag: ns,
+            },
+          ],
+          members: [],
+          tags: this.tags(cluster, ns),
+        },
+        by,
+      ),
+    );
+    const ipSet = s.create(
+      'IPSet',
+      {
+        display_name: `${cluster}-default-allow-ipblock`,
+        ip_addresses: ['198.51.100.0/24'],
+        tags: this.tags(cluster, 'default'),
+      },
+      by,
+    );
+    const member = (type: string, id: string) => ({
+      resource_type: 'NSGroupSimpleExpression',
+      target_type: type,
+      target_property: 'id',
+      op: 'EQUALS',
+      value: id,
+    });
+    const policyGroup = s.create(
+      'NSGroup',
+      {
+        display_name: `${cluster}-default-allow-src`,
+        members: [member('IPSet', ipSet.id), member('NSGroup', nsGroups[0]?.id ?? '')],
+        tags: this.tags(cluster, 'default'),
+      },
+      by,
+    );
+    const ref = (g: NsxObject) => ({
+      target_id: g.id,
+      target_type: 'NSGroup',
+      target_display_name: g.display_name,
+    });
+    this.firewall.rules.set(sectionId, [
+      {
+        id: String(1000 + (Number.parseInt(newId().slice(0, 6), 16) % 9000000)),
+        resource_type: 'FirewallRule',
+        _revision: 0,
+        section_id: sectionId,
+        display_name: `${cluster}-default-allow`,
+        action: 'ALLOW',
+        direction: 'IN_OUT',
+        sources: [ref(policyGroup)],
+        destinations: nsGroups[0] ? [ref(nsGroups[0])] : [],
+      },
+    ]);
   }
 
   /** The first address of viok's external pool for the cluster (NCP's SNAT and VIP address). */

@@ -34,8 +34,8 @@ function compare(a: unknown, b: unknown): number {
   return String(a).localeCompare(String(b));
 }
 
-/** One page of `items` (already filtered) as the query asks. */
-export function page(items: NsxObject[], query: URLSearchParams): ListResult {
+/** One page of `items` (already filtered) as the query asks; `maxPage` caps the page size. */
+export function page(items: NsxObject[], query: URLSearchParams, maxPage = MAX_PAGE_SIZE): ListResult {
   const sortBy = query.get('sort_by') ?? undefined;
   const ascending = query.get('sort_ascending') !== 'false';
   let sorted = items;
@@ -43,7 +43,7 @@ export function page(items: NsxObject[], query: URLSearchParams): ListResult {
     sorted = [...items].sort((x, y) => compare(x[sortBy], y[sortBy]) * (ascending ? 1 : -1));
   }
   const sizeParam = query.get('page_size');
-  const size = sizeParam === null ? MAX_PAGE_SIZE : Number(sizeParam);
+  const size = sizeParam === null ? maxPage : Number(sizeParam);
   if (!Number.isInteger(size) || size < 1) {
     throw new NsxFault(
       400,
@@ -53,7 +53,7 @@ export function page(items: NsxObject[], query: URLSearchParams): ListResult {
   }
   const cursor = query.get('cursor');
   const offset = cursor ? decodeCursor(cursor) : 0;
-  const end = offset + Math.min(size, MAX_PAGE_SIZE);
+  const end = offset + Math.min(size, maxPage);
   const result: ListResult = { results: sorted.slice(offset, end), result_count: sorted.length };
   if (end < sorted.length) result.cursor = encodeCursor(end);
   if (sortBy) {

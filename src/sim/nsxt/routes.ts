@@ -94,7 +94,7 @@ export class NsxRoutes {
           inParent(ctx, o) &&
           Object.entries(filters).every(([param, test]) => !q.has(param) || test(o, q.get(param) ?? '')),
       );
-      return { status: 200, body: page(items.map(shown), q) };
+      return { status: 200, body: page(items.map(shown), q, options.maxPageSize) };
     });
     this.add('GET', `${path}/:id`, (ctx) => ({ status: 200, body: shown(getOwn(ctx)) }));
     this.add('PUT', `${path}/:id`, (ctx) => {
@@ -143,6 +143,8 @@ export interface CrudOptions {
   order?: (items: NsxObject[]) => NsxObject[];
   /** The collection's POST is registered separately (custom create). */
   noCreate?: boolean;
+  /** The largest page the collection returns, whatever `page_size` asks (1000 by default). */
+  maxPageSize?: number;
 }
 
 export function isRecord(v: unknown): v is Record<string, unknown> {

@@ -19,6 +19,8 @@ export const KINDS = [
   'LogicalRouterPort',
   'NatRule',
   'FirewallSection',
+  'NSGroup',
+  'IPSet',
   'LbService',
   'LbVirtualServer',
   'LbPool',

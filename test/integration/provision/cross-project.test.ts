@@ -298,6 +298,20 @@ describe('an nsx-t cluster of the same name in another project', () => {
           generateClusterPki({ kubernetesVersion: '1.31.4', now: new Date('2026-01-01T00:00:00Z') }),
         wait: false,
       });
+      // its dry run lists its own OpenStack objects and none of demo's NSX-T objects, saying why
+      const dryProgress = new RecordingProgress();
+      const dry = await deleteCluster({
+        ...common,
+        progress: dryProgress,
+        clients: admin,
+        store: new LocalStateStore(path.join(dir, 'elsewhere')),
+        dryRun: true,
+      });
+      expect(dry.deleted.length).toBeGreaterThan(0);
+      expect(dry.backendObjects).toEqual([]);
+      expect(dryProgress.events.filter((e) => e.type === 'warning').map((e) => e.message)).toEqual([
+        expect.stringContaining(`belong to project ${demoProject}'s cluster of that name`),
+      ]);
       const beforeDelete = sim.requestLog.length;
       const progress = new RecordingProgress();
       const { deleted } = await deleteCluster({

@@ -55,7 +55,56 @@ describe('viok with the nsx-t backend and --sim', () => {
       expect(node.floatingIps).not.toContain(apiFip);
     }
 
+    // --dry-run lists the NSX-T objects too: NCP's (kind and name) and viok's, and changes nothing
+    const dry = await viok('delete', 'cluster', 'demo-nsxt', '--sim', '--dry-run', '-o', 'json');
+    expect(dry.code).toBe(0);
+    const plan = JSON.parse(dry.stdout) as {
+      delete: { kind: string }[];
+      backend: { backend: string; owner: string; kind: string; name: string; id: string }[];
+    };
+    expect(plan.delete.map((o) => o.kind)).toContain('server');
+    const nsx = (owner: string) =>
+      [...new Set(plan.backend.filter((o) => o.owner === owner).map((o) => o.kind))].sort();
+    expect(nsx('ncp')).toEqual(
+      [
+        'firewall-section',
+        'ip-set',
+        'ip-subnet',
+        'lb-pool',
+        'lb-service',
+        'lb-virtual-server',
+        'logical-port',
+        'logical-router',
+        'logical-router-port',
+        'logical-switch',
+        'nat-rule',
+        'ns-group',
+      ].sort(),
+    );
+    // the example names no firewall markers: no sections of viok's
+    expect(nsx('viok')).toEqual(['certificate', 'ip-block', 'ip-pool', 'principal-identity']);
+    for (const o of plan.backend) {
+      expect(o.backend).toBe('nsx-t');
+      expect(o.name).not.toBe('');
+      expect(o.id).not.toBe('');
+    }
+    expect(plan.backend.find((o) => o.kind === 'principal-identity')?.name).toBe('viok-demo-nsxt-ncp');
+    expect(plan.backend.filter((o) => o.kind === 'ns-group').map((o) => o.name)).toContain(
+      'demo-nsxt-default',
+    );
+    const text = await viok('delete', 'cluster', 'demo-nsxt', '--sim', '--dry-run');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('On NSX-T:');
+    expect(text.stdout).toMatch(/^- ncp ns-group +demo-nsxt-default \(/m);
+    expect(text.stdout).toMatch(/^- ip-block +\S+ \(/m);
+    expect(text.stdout).toContain(
+      `${plan.delete.length + plan.backend.length} objects would be deleted (${plan.delete.length} on OpenStack, ${plan.backend.length} on NSX-T)`,
+    );
+
     const del = await viok('delete', 'cluster', 'demo-nsxt', '--sim', '--yes');
+    // the dry run deleted nothing: the real delete deletes what it listed, NCP's groups included
+    expect(del.stderr).toMatch(/deleted nsxt\/ncp\/ns-group\/demo-nsxt-default/);
+    expect(del.stderr).toMatch(/deleted nsxt\/principal-identity\/viok-demo-nsxt-ncp/);
     expect(del.stderr).toMatch(/deleted nsxt\/ip-block\//);
     expect(del.stderr).toMatch(/deleted nsxt\/ip-pool\//);
     expect(del.code).toBe(0);

@@ -368,6 +368,8 @@ describe('nsx-t create and delete against the simulator', () => {
       'LbService',
       'LbVirtualServer',
       'LbPool',
+      'NSGroup',
+      'IPSet',
     ])
       expect(made).toContain(`${kind} `);
     const [block] = await nsx.ipBlocks.listByTag('viok-cluster', CLUSTER);

@@ -62,4 +62,21 @@ describe('viok plan sees drift made in the cloud (vds)', () => {
     await createCluster(h.createOptions());
     expect(changes(await plan())).toEqual([]);
   }, 120_000);
+
+  it('shows a server someone else tagged for the cluster as not in the spec', async () => {
+    const [one] = await h.clients.nova.servers.listByTag(clusterTag('demo'));
+    if (!one) throw new Error('no server of demo');
+    const flavor = one.flavor.id ?? '2';
+    const image = one.image === '' ? '' : one.image.id;
+    await h.clients.nova.servers.create({
+      name: 'hand-made',
+      flavorRef: flavor,
+      imageRef: image,
+      networks: 'none',
+      tags: [clusterTag('demo')],
+    });
+    expect(changes(await plan())).toEqual([
+      `- server hand-made: tagged ${clusterTag('demo')} but not made by viok from this spec: viok delete cluster removes it; create does not`,
+    ]);
+  }, 120_000);
 });

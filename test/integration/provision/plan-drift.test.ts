@@ -14,6 +14,8 @@ type Spec = {
   metadata: { name: string };
   spec: {
     image: string;
+    kubernetesVersion: string;
+    networks?: Record<string, unknown>;
     controlPlane: { count: number; flavor: string };
     workers: { count: number; flavor: string };
     loadBalancer?: { nodes?: { count: number; flavor: string } };
@@ -131,6 +133,33 @@ describe.each([
         for (const l of changed) expect(l).toMatch(/: image \S+ → cirros \(replace\)$/);
       },
     },
+    {
+      drift: 'kubernetesVersion 1.31 → 1.32',
+      edit: (s: Spec['spec']) => (s.kubernetesVersion = '1.32.4'),
+      code: 2,
+      check: (e: Entry[]) =>
+        expect(lines(e, '~')).toEqual([
+          `cluster ${name}: kubernetesVersion ${base.spec.kubernetesVersion} → 1.32.4 (replace every node: create leaves the nodes at ${base.spec.kubernetesVersion})`,
+        ]),
+    },
+    ...(backend === 'nsx-t'
+      ? [
+          {
+            drift: 'API network CIDR',
+            edit: (s: Spec['spec']) =>
+              ((s.networks as { api: { cidr: string } }).api.cidr = '192.168.77.0/24'),
+            code: 2,
+            check: (e: Entry[]) =>
+              expect(lines(e, '~')).toEqual([
+                expect.stringMatching(
+                  new RegExp(
+                    `^subnet viok-${name}-subnet-api: spec.networks.api.cidr \\S+ → 192.168.77.0/24 \\(replace\\)$`,
+                  ),
+                ) as unknown as string,
+              ]),
+          },
+        ]
+      : []),
   ])('$drift', async ({ drift, edit, code, check }) => {
     const r = await plan(drift.replace(/\W+/g, '-'), changed(edit));
     check(r.entries);
@@ -153,6 +182,22 @@ describe.each([
     );
     expect(table.stdout).toMatch(
       new RegExp(`to create, ${1 + portsPerWorker} to remove, \\d+ unchanged$`, 'm'),
+    );
+    // create refuses a changed version: new nodes would not match the running ones
+    const upgrade = await viok(
+      'create',
+      'cluster',
+      '--sim',
+      '-f',
+      write(
+        'newer',
+        changed((s) => (s.kubernetesVersion = '1.32.4')),
+      ),
+      '--yes',
+    );
+    expect(upgrade.code).toBe(2);
+    expect(upgrade.stderr).toContain(
+      `spec.kubernetesVersion is 1.32.4 but cluster ${name} runs ${base.spec.kubernetesVersion}`,
     );
     const bad = await viok(
       'plan',

@@ -86,6 +86,8 @@ describe('NCP emulation', () => {
       '/loadbalancer/services',
       '/loadbalancer/virtual-servers',
       '/loadbalancer/pools',
+      '/ns-groups',
+      '/ip-sets',
     ]) {
       const r = await h.api('GET', path);
       out.push(...(r.body.results ?? []));
@@ -114,6 +116,7 @@ describe('NCP emulation', () => {
     expect(kinds).toEqual(
       [
         'FirewallSection',
+        'IPSet',
         'IpBlockSubnet',
         'IpBlockSubnet',
         'LbPool',
@@ -128,6 +131,9 @@ describe('NCP emulation', () => {
         'LogicalRouterLinkPortOnTIER1',
         'LogicalSwitch',
         'LogicalSwitch',
+        'NSGroup',
+        'NSGroup',
+        'NSGroup',
         'NatRule',
       ].sort(),
     );
@@ -161,5 +167,71 @@ describe('NCP emulation', () => {
     expect(
       downlinks.map((d) => (d.subnets as { ip_addresses: string[] }[])[0]?.ip_addresses[0]).sort(),
     ).toEqual(['10.30.0.1', '10.30.1.1']);
+  });
+
+  it('refuses to delete a referenced NSGroup or IP set without force, as the spec documents', async () => {
+    await tagNodePort('demo');
+    const groups = (await ncpObjects('demo')).filter((o) => o.resource_type === 'NSGroup');
+    const [ipSet] = (await ncpObjects('demo')).filter((o) => o.resource_type === 'IPSet');
+    const byName = (n: string) => String(groups.find((g) => g.display_name === n)?.id);
+    const nsGroup = byName('demo-default');
+    const policyGroup = byName('demo-default-allow-src');
+    const [section] = (await ncpObjects('demo')).filter((o) => o.resource_type === 'FirewallSection');
+    const overwrite = { 'x-allow-overwrite': 'true' };
+    const del = (path: string, param: string, id: string, query: Record<string, string> = {}) =>
+      h.api('DELETE', path, { params: { [param]: id }, headers: overwrite, query });
+    const delGroup = (id: string, query?: Record<string, string>) =>
+      del('/ns-groups/{ns-group-id}', 'ns-group-id', id, query);
+    const delSet = (id: string) => del('/ip-sets/{ip-set-id}', 'ip-set-id', String(id));
+
+    // the IP set is a member of the policy's group: 409 (DeleteIPSet lists it)
+    const setRefused = await delSet(String(ipSet?.id));
+    expect(setRefused.status).toBe(409);
+    expect(setRefused.body).toMatchObject({ httpStatus: 'CONFLICT', module_name: 'IPSet' });
+    expect(String(setRefused.body.error_message)).toContain(`NSGroup ${policyGroup}`);
+    // the namespace group is held by the policy group and named by the section's rule
+    const groupRefused = await delGroup(nsGroup);
+    expect(groupRefused.status).toBe(400);
+    expect(String(groupRefused.body.error_message)).toMatch(/NSGroup .* firewall rule .*force=true/);
+    // the policy group is named by the rule: refused until the section (with its rules) goes
+    expect((await delGroup(policyGroup)).status).toBe(400);
+    const sectionGone = await h.api('DELETE', '/firewall/sections/{section-id}', {
+      params: { 'section-id': String(section?.id) },
+      headers: overwrite,
+      query: { cascade: 'true' },
+    });
+    expect(sectionGone.status).toBe(200);
+    expect((await delGroup(nsGroup)).status).toBe(400); // still held by the policy group
+    expect((await delGroup(policyGroup)).status).toBe(200);
+    expect((await delGroup(nsGroup)).status).toBe(200);
+    expect((await delSet(String(ipSet?.id))).status).toBe(200);
+    // force deletes one still held
+    const kube = byName('demo-kube-system');
+    const holder = await h.api('POST', '/ns-groups', {
+      body: {
+        display_name: 'operator-group',
+        members: [
+          {
+            resource_type: 'NSGroupSimpleExpression',
+            target_type: 'NSGroup',
+            target_property: 'id',
+            op: 'EQUALS',
+            value: kube,
+          },
+        ],
+      },
+    });
+    expect(holder.status).toBe(201);
+    expect((await delGroup(kube)).status).toBe(400);
+    expect((await delGroup(kube, { force: 'true' })).status).toBe(200);
+  });
+
+  it('pages NSGroups by 50 at most, whatever page_size asks', async () => {
+    for (let i = 0; i < 55; i++)
+      expect((await h.api('POST', '/ns-groups', { body: { display_name: `g-${i}` } })).status).toBe(201);
+    const first = await h.api('GET', '/ns-groups', { query: { page_size: '1000' } });
+    expect([first.body.results?.length, first.body.result_count]).toEqual([50, 55]);
+    const rest = await h.api('GET', '/ns-groups', { query: { cursor: String(first.body.cursor) } });
+    expect([rest.body.results?.length, rest.body.cursor]).toEqual([5, undefined]);
   });
 });

@@ -11,6 +11,7 @@ import {
   deleteNcpObjects,
   findNcpObjects,
   isNcpObjectOf,
+  referrersFirst,
 } from '../../../src/provision/backends/nsx-t/ncp-objects';
 
 type Obj = Record<string, unknown> & { id: string };
@@ -138,6 +139,27 @@ function world(): Record<string, Obj[]> {
       ...both((c, s) => [{ id: `fw-${s}`, tags: ncp(c) }]),
       { id: 'marker', tags: [...ncp('demo'), { scope: 'ncp/fw_sect_marker', tag: 'true' }] },
     ],
+    // listed holders last: the clean-up must order them itself (a policy group holds the namespace
+    // group, which holds nothing; the policy group holds the IP set)
+    '/ns-groups': both((c, s) => [
+      { id: `nsg-ns-${s}`, tags: ncp(c), members: [] },
+      {
+        id: `nsg-np-${s}`,
+        tags: ncp(c),
+        members: [member('NSGroup', `nsg-ns-${s}`), member('IPSet', `ipset-${s}`)],
+      },
+    ]),
+    '/ip-sets': both((c, s) => [{ id: `ipset-${s}`, tags: ncp(c), ip_addresses: ['198.51.100.0/24'] }]),
+  };
+}
+
+function member(type: string, id: string) {
+  return {
+    resource_type: 'NSGroupSimpleExpression',
+    target_type: type,
+    target_property: 'id',
+    op: 'EQUALS',
+    value: id,
   };
 }
 
@@ -176,6 +198,9 @@ describe("NCP's objects", () => {
       'ip-subnet sub-a1',
       'ip-subnet sub-a2',
       'firewall-section fw-a',
+      'ns-group nsg-np-a',
+      'ns-group nsg-ns-a',
+      'ip-set ipset-a',
     ]);
     // the kinds come in NCP_OBJECT_ORDER
     const rank = found.map((o) => NCP_OBJECT_ORDER.indexOf(o.kind));
@@ -186,7 +211,7 @@ describe("NCP's objects", () => {
     const http = new MemoryNsx(world());
     const other = JSON.stringify(world()).match(/"[a-z0-9-]*-b"/g);
     const deleted = await deleteNcpObjects(client(http), 'demo');
-    expect(deleted).toHaveLength(15);
+    expect(deleted).toHaveLength(18);
     const changes = http.log.filter((r) => r.method !== 'GET');
     for (const r of changes) expect(r.headers?.['x-allow-overwrite']).toBe('true');
     const lines = changes.map((r) => `${r.method} ${r.path.replace('/api/v1', '')}`);
@@ -209,6 +234,15 @@ describe("NCP's objects", () => {
       lines.indexOf('DELETE /logical-switches/ls-a'),
     );
     expect(lines.indexOf('DELETE /pools/ip-subnets/sub-a2')).toBeGreaterThan(0);
+    // grouping objects last, without force: section, the group holding another, that group, the IP set
+    const order = [
+      '/firewall/sections/fw-a',
+      '/ns-groups/nsg-np-a',
+      '/ns-groups/nsg-ns-a',
+      '/ip-sets/ipset-a',
+    ];
+    expect(lines.filter((l) => order.some((p) => l.endsWith(p)))).toEqual(order.map((p) => `DELETE ${p}`));
+    for (const r of changes.filter((c) => /ns-groups|ip-sets/.test(c.path))) expect(r.query).toBeUndefined();
     const detach = changes.find((r) => r.path.endsWith('/logical-ports/lp-a'));
     expect(detach?.query).toEqual({ detach: true });
     // demo-2's objects, the tier-0, the node's port, the external pools, the marker: all still there
@@ -236,5 +270,21 @@ describe("NCP's objects", () => {
     const again = await deleteNcpObjects(client(http), 'demo');
     expect(again.map((o) => o.id).sort()).toEqual(['ls-a', 'vs-a']);
     expect(await deleteNcpObjects(client(http), 'demo')).toEqual([]);
+  });
+
+  it('orders NSGroups so a group goes before every group it holds, a cycle left as listed', () => {
+    const g = (id: string, holds: string[] = []) => ({
+      id,
+      _revision: 0,
+      resource_type: 'NSGroup',
+      members: holds.map((h) => member('NSGroup', h) as never),
+    });
+    const ids = (list: { id: string }[]) => list.map((x) => x.id);
+    expect(ids(referrersFirst([g('leaf'), g('mid', ['leaf']), g('top', ['mid', 'leaf'])]))).toEqual([
+      'top',
+      'mid',
+      'leaf',
+    ]);
+    expect(ids(referrersFirst([g('x', ['y']), g('y', ['x']), g('free')]))).toEqual(['free', 'x', 'y']);
   });
 });

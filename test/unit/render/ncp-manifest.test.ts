@@ -42,6 +42,11 @@ interface PodSpec {
   }[];
 }
 const api = { host: '10.1.0.4', port: 6443 };
+const pullSecret = JSON.stringify({
+  auths: {
+    'registry.example.com': { auth: Buffer.from('robot$ncp:pull-token-0123456789').toString('base64') },
+  },
+});
 const certInput = (over: Partial<NcpRenderInput> = {}): NcpRenderInput =>
   ncpInput({ credentials: { kind: 'client-certificate', certPem: 'CERT', keyPem: 'KEY' }, ...over });
 
@@ -57,15 +62,31 @@ const podSpec = (o: Obj): PodSpec => (o['spec'] as { template: { spec: PodSpec }
 describe.each<NcpVersion>([...ncpVersions])('NCP %s bundle', (version) => {
   const password = objects(ncpInput({ version }));
   const cert = objects(certInput({ version }));
+  const pulling = objects(certInput({ version, imagePullSecret: pullSecret }));
 
   it.each([...k8sSchemaVersions])(
     'is valid for the Kubernetes %s API, strictly (no unknown field)',
     (k8s) => {
-      for (const objs of [password, cert]) {
+      for (const objs of [password, cert, pulling]) {
         expect(objs.flatMap((o) => k8sProblems(k8s, o))).toEqual([]);
       }
     },
   );
+
+  it('pulls NCP from a private registry with the pull Secret when one is given, and only then', () => {
+    const secret = find(pulling, 'Secret', 'ncp-image-pull');
+    expect(secret['type']).toBe('kubernetes.io/dockerconfigjson');
+    expect(secret['stringData']).toEqual({ '.dockerconfigjson': pullSecret });
+    const workloads = (objs: Obj[]) => objs.filter((o) => o.kind === 'Deployment' || o.kind === 'DaemonSet');
+    expect(workloads(pulling).length).toBeGreaterThanOrEqual(3);
+    for (const w of workloads(pulling))
+      expect((podSpec(w) as { imagePullSecrets?: unknown }).imagePullSecrets).toEqual([
+        { name: 'ncp-image-pull' },
+      ]);
+    for (const w of workloads(cert))
+      expect((podSpec(w) as { imagePullSecrets?: unknown }).imagePullSecrets).toBeUndefined();
+    expect(cert.some((o) => o.metadata.name === 'ncp-image-pull')).toBe(false);
+  });
 
   it('is in apply order: namespace, CRDs, RBAC, configuration, workloads', () => {
     const kinds = cert.map((o) => o.kind);
@@ -272,6 +293,10 @@ describe('cp-1 user data with the NCP bundle', () => {
         keyPem: pem('PRIVATE KEY', 3200),
       },
       caPem: pem('CERTIFICATE', 2000).repeat(3),
+      // a registry robot account's pull credentials
+      imagePullSecret: JSON.stringify({
+        auths: { 'registry.example.com:5000': { auth: 'A'.repeat(160), email: 'ncp-robot@example.com' } },
+      }),
       managers: [
         'https://nsxmgr-1.example.com',
         'https://nsxmgr-2.example.com',
@@ -318,9 +343,9 @@ describe('cp-1 user data with the NCP bundle', () => {
     };
     const userData = renderControlPlaneUserData(c, node, true);
     const size = Buffer.from(userData).toString('base64').length;
-    // about 62 kB of base64 with all of that (62,108 B; the CCM's flags and NCP's toleration of
-    // uninitialized nodes add 276): the gzipped bundle
-    // keeps NCP's share to about 7 kB
+    // about 62 kB of base64 with all of that (62,288 B; the CCM's flags and NCP's toleration of
+    // uninitialized nodes add 276, a registry pull secret 180): the gzipped bundle keeps NCP's share
+    // to about 7 kB
     expect(size).toBeLessThanOrEqual(65535);
     expect(Buffer.byteLength(userData)).toBeLessThanOrEqual(maxUserDataBytes);
     const doc = YAML.parse(userData) as {

@@ -1,3 +1,4 @@
+import { readNcpPullSecret } from './pull-secret';
 import { InternalError, UserInputError } from '../../../core/errors';
 import type { ResourceContext, ResourceOutput } from '../../../engine/graph';
 import type { Port } from '../../../clients/neutron/ports';
@@ -213,6 +214,9 @@ export const nsxtGraph: Pick<Backend, 'plan'> = {
       return {
         image: nsxt.ncp.image,
         ...(nsxt.ncp.version ? { version: nsxt.ncp.version } : {}),
+        ...(nsxt.ncp.imagePullSecretFile
+          ? { imagePullSecret: readNcpPullSecret(nsxt.ncp.imagePullSecretFile, process.cwd()) }
+          : {}),
         cluster,
         managers: nsxt.managers,
         user: nsxt.username,

@@ -1,4 +1,5 @@
 import type { Backend } from '../../backend';
+import { findNsxtCleanup } from './cleanup-list';
 import { connectNsxtBackend, nsxtOf, type NsxtConnection } from './connect';
 import { deleteNsxtObjects } from './delete';
 import { deleteNcpObjects } from './ncp-objects';
@@ -39,6 +40,7 @@ export const nsxtBackend: Backend = {
     await deleteNsxtObjects(nsx, input.cluster, input.progress);
     await deletePrincipalIdentity(nsx, input.cluster, input.progress);
   },
+  findCleanup: (connection, input) => findNsxtCleanup((connection as NsxtConnection).nsxt, input),
   claims: (connection, cluster, projectId) =>
     projectOwnsNsxObjects((connection as NsxtConnection).nsxt, cluster, projectId),
 };

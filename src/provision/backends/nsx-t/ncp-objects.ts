@@ -16,10 +16,17 @@
  * delete.ts deletes those) and anything the Neutron plugin owns (an `os-*` tag). Objects of another
  * cluster never match: the tag value is compared exactly, so `demo` never takes `demo-2`'s objects.
  *
+ * NCP's grouping objects (NSGroups for namespaces and for the pods a network policy selects, IP sets for
+ * its ipBlock peers) go last: firewall sections (with their rules, which name the groups) first, then
+ * NSGroups, a group before the groups it holds, then IP sets. NSX refuses to delete a referenced NSGroup
+ * or IP set without `force` (Manager API 3.1 DeleteNSGroup, DeleteIPSet); in this order nothing is
+ * referenced when its turn comes, so force is never sent: it would also break another cluster's or the
+ * operator's group that still held one of them, which an error makes visible instead.
+ *
  * Each step lists again, so a run killed halfway converges when run again; NotFound is success.
  */
 import { isNotFound } from '../../../clients/http/errors';
-import { hasTag, type NsxResource, type NsxtClient, type Stored } from '../../../clients/nsxt';
+import { hasTag, type NsGroup, type NsxResource, type NsxtClient, type Stored } from '../../../clients/nsxt';
 import { CLUSTER_TAG_SCOPE } from '../../../core/names';
 import type { ProgressSink } from '../../../core/progress';
 import { NCP_CLUSTER_SCOPE } from './tags';
@@ -39,6 +46,8 @@ export const NCP_OBJECT_ORDER = [
   'ip-pool',
   'ip-subnet',
   'firewall-section',
+  'ns-group',
+  'ip-set',
 ] as const;
 export type NcpObjectKind = (typeof NCP_OBJECT_ORDER)[number];
 
@@ -153,7 +162,36 @@ async function findKind(nsx: NsxtClient, cluster: string, kind: NcpObjectKind): 
       return mine(await nsx.firewallSections.list())
         .filter((s) => !hasScope(s, 'ncp/fw_sect_marker'))
         .map(named(kind));
+    case 'ns-group':
+      return referrersFirst(mine(await nsx.nsGroups.list())).map(named(kind));
+    case 'ip-set':
+      return mine(await nsx.ipSets.list()).map(named(kind));
   }
+}
+
+/** The NSGroups an NSGroup holds as ID-based members. */
+function nestedGroupIds(g: Stored<NsGroup>): string[] {
+  return (g.members ?? [])
+    .filter((m) => m.target_type === 'NSGroup' && m.target_property === 'id')
+    .map((m) => m.value);
+}
+
+/**
+ * NSGroups ordered so that a group comes before every group it holds: NSX refuses to delete an NSGroup
+ * another NSGroup holds (DeleteNSGroup, without `force`). A cycle, which NSX should not allow, keeps the
+ * listed order for what is left (its delete then fails with NSX's message, rather than being forced).
+ */
+export function referrersFirst(groups: Stored<NsGroup>[]): Stored<NsGroup>[] {
+  const ordered: Stored<NsGroup>[] = [];
+  let left = groups;
+  while (left.length > 0) {
+    const held = new Set(left.flatMap(nestedGroupIds));
+    const free = left.filter((g) => !held.has(g.id));
+    if (free.length === 0) return [...ordered, ...left];
+    ordered.push(...free);
+    left = left.filter((g) => held.has(g.id));
+  }
+  return ordered;
 }
 
 function hasOsTag(o: Tagged): boolean {
@@ -210,6 +248,12 @@ async function deleteOne(nsx: NsxtClient, o: NcpObject): Promise<void> {
       return nsx.ipSubnets.delete(o.id, OVERWRITE);
     case 'firewall-section':
       return nsx.firewallSections.delete(o.id, { cascade: true }, OVERWRITE);
+    // no force: the sections naming them are gone, NSGroups come referrers first, IP sets after the
+    // groups holding them; a reference from outside the cluster stops the delete with NSX's message
+    case 'ns-group':
+      return nsx.nsGroups.delete(o.id, {}, OVERWRITE);
+    case 'ip-set':
+      return nsx.ipSets.delete(o.id, {}, OVERWRITE);
   }
 }
 

@@ -5,6 +5,7 @@ import type { ClusterSpec } from '../../../spec/types';
 import type { PlannedResource } from '../../backend';
 import type { ProvisionContext } from '../../context';
 import { ensureNeutron, findNeutron, neutronName } from '../../ensure-neutron';
+import { subnetProbe } from '../../resources/subnet-probe';
 import type { NetworkRole } from './nodes';
 
 export const networkKey = (n: NetworkRole): string => `network/${n}`;
@@ -61,6 +62,7 @@ export function networkResources(
     api: nets.api?.cidr ?? '',
     pod: nets.pod?.cidr ?? '',
   };
+  const specNetwork: Record<NetworkRole, string> = { mgmt: 'management', api: 'api', pod: 'pod' };
   const resources: PlannedResource[] = [];
   for (const net of ['mgmt', 'api', 'pod'] as const) {
     const key = networkKey(net);
@@ -94,6 +96,7 @@ export function networkResources(
       dependsOn: [key],
       cost: { neutron: { subnet: 1 } },
       exists: async () => (await findNeutron(ctx, sKey, neutron.subnets)) !== undefined,
+      probe: subnetProbe(ctx, sKey, cidrs[net], `spec.networks.${specNetwork[net]}.cidr`),
       ensure: async (c) => {
         const r = await ensureNeutron(ctx, 'subnet', sKey, neutron.subnets, () => ({
           network_id: c.output(key).id,

@@ -8,6 +8,7 @@
  * The external pool itself is not looked up: viok creates it from `externalIpPool.cidr` (the spec
  * names no existing pool), so what can go wrong beforehand is the CIDR, not the pool.
  */
+import { readNcpPullSecret } from './pull-secret';
 import ipaddr from 'ipaddr.js';
 import { hasTag, type NsxtClient, type NsxResource, type Stored } from '../../../clients/nsxt';
 import { CLUSTER_TAG_SCOPE } from '../../../core/names';
@@ -139,6 +140,13 @@ export async function nsxtPreflightProblems(
     problems.push(
       `/spec/nsxt/externalIpPool/cidr: ${nsxt.externalIpPool.cidr} overlaps the pod IP block ${nsxt.podIpBlock.cidr}; NCP would SNAT pods to their own addresses`,
     );
+
+  if (nsxt.ncp?.imagePullSecretFile)
+    try {
+      readNcpPullSecret(nsxt.ncp.imagePullSecretFile, process.cwd());
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
 
   return problems.map((message) => ({ kind: 'missing', message }));
 }

@@ -206,6 +206,21 @@ async function checkSameCertificate(
   );
 }
 
+/** The principal identity, its certificate and orphaned certificates of it: what deletePrincipalIdentity deletes. */
+export async function findPrincipalIdentityObjects(
+  nsx: NsxtClient,
+  cluster: string,
+): Promise<{ kind: 'principal-identity' | 'certificate'; id: string; name: string }[]> {
+  const name = principalIdentityName(cluster);
+  const pi = await findPrincipalIdentity(nsx, cluster);
+  const orphans = await orphanCertificates(nsx, cluster);
+  return [
+    ...(pi ? [{ kind: 'principal-identity' as const, id: pi.id, name }] : []),
+    ...(pi?.certificate_id ? [{ kind: 'certificate' as const, id: pi.certificate_id, name }] : []),
+    ...orphans.map((c) => ({ kind: 'certificate' as const, id: c.id, name })),
+  ];
+}
+
 /**
  * Removes the cluster's principal identity and its certificate, and any certificate of it an
  * interrupted run left; NotFound counts as done, so a re-run converges.

@@ -14,6 +14,7 @@ import type {
   Backend,
 } from '../../backend';
 import { ensureNeutron, findNeutron, neutronName } from '../../ensure-neutron';
+import { subnetProbe } from '../../resources/subnet-probe';
 import { rulesKey, securityGroupResources, sgKey } from '../../resources/security-groups';
 import { defaulted } from '../../../spec/defaults';
 import { ingressFor } from '../../ingress';
@@ -128,6 +129,7 @@ export const nsxvGraph: Pick<Backend, 'plan'> = {
       dependsOn: [K.network],
       cost: { neutron: { subnet: 1 } },
       exists: async () => (await findNeutron(ctx, K.subnet, neutron.subnets)) !== undefined,
+      probe: subnetProbe(ctx, K.subnet, internal.cidr, 'spec.networks.internal.cidr'),
       ensure: async (c) => {
         const r = await ensureNeutron(ctx, 'subnet', K.subnet, neutron.subnets, () => ({
           network_id: c.output(K.network).id,

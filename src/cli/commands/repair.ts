@@ -1,0 +1,71 @@
+import type * as App from '../../app';
+import { ExitCode } from '../../core/errors';
+import { hostOf } from '../run-host';
+import { addCloudOptions, addProgressOutput } from '../cloud-options';
+import { addWaitOptions, waitOptionsOf, type WaitFlags } from '../wait-options';
+import type { Register } from './index';
+
+interface RepairFlags extends WaitFlags {
+  file: string;
+  yes?: boolean;
+  dryRun?: boolean;
+  osCloud?: string;
+  stateDir?: string;
+  state?: string;
+  sim?: boolean;
+  output: 'text' | 'json';
+}
+
+/** `viok repair cluster [NAME] -f SPEC`: replaces workers and LB nodes whose server is gone or in ERROR. */
+export const register: Register = (program, act) => {
+  const repair = program.command('repair').description('fix a cluster (see: viok repair cluster --help)');
+  repair
+    .command('cluster')
+    .argument('[name]', "cluster name; defaults to the spec's metadata.name")
+    .description('replace the workers and load-balancer nodes whose server is gone or in ERROR')
+    .requiredOption('-f, --file <file>', 'the cluster spec the cluster was created from')
+    .option('--dry-run', 'list the nodes it would replace, and why; change nothing')
+    .option('-y, --yes', 'change the cluster without asking (required without a terminal or in CI)')
+    .apply((c) =>
+      addCloudOptions(c, {
+        cloud: 'cloud from clouds.yaml (beats OS_CLOUD and spec.cloud)',
+        sim: 'run against the embedded simulator (its state persists in the state dir)',
+      }),
+    )
+    .apply(addWaitOptions)
+    .apply(addProgressOutput)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ viok repair cluster demo -f cluster.yaml --dry-run
+  $ viok repair cluster demo -f cluster.yaml --yes
+
+A node is replaced when its server was deleted out of band or is in ERROR: the server in ERROR is
+deleted (its ports stay, so the new server keeps the addresses), the node's Node object is deleted,
+and the server is created again with a fresh join token; then repair waits, like create, until every
+node is Ready (--wait=false, --timeout DURATION). Control-plane nodes are reported, not replaced:
+their etcd member must be removed first. Nodes that are NotReady with a running server are not
+replaced either.
+Exit codes: 0 repaired or nothing to repair, 1 failure, 2 invalid spec or flags, 130 interrupted.`,
+    )
+    .action(
+      act(async (ctx, ...args) => {
+        const name = args[0] as string | undefined;
+        const flags = args[1] as RepairFlags;
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the core loads only for this command
+        const app = require('../../app') as typeof App;
+        await app.runRepair(
+          {
+            ...flags,
+            ...(name ? { name } : {}),
+            ...waitOptionsOf(flags),
+            yes: Boolean(flags.yes),
+            dryRun: Boolean(flags.dryRun),
+          },
+          hostOf(ctx),
+        );
+        return ExitCode.ok;
+      }),
+    );
+};

@@ -1,0 +1,155 @@
+import { isNotFound } from '../clients/http/errors';
+import { OperationError } from '../core/errors';
+import type { Server } from '../clients/nova/servers';
+import { clusterTag, keyFromTags } from '../core/names';
+import { waitFor } from '../core/wait';
+import { defaultTiming } from './context';
+import { createCluster, defaultHolder, planCluster, type CreateOptions, type CreateResult } from './create';
+import { isInProject } from './project-scope';
+import type { WorkerRemoval } from './scale';
+import { StateRecorder } from './state-recorder';
+import { deleteWithRetry } from './wait-servers';
+
+/** A node whose server is gone or in ERROR, and whether repair replaces it. */
+export interface BrokenNode {
+  name: string;
+  /** The server's key, e.g. `server/worker-2`. */
+  key: string;
+  /** What is wrong, as the user reads it. */
+  why: string;
+  /** The server id when it still exists (ERROR), to delete before the new one boots. */
+  serverId?: string;
+  /** Workers and load-balancer nodes; control-plane nodes are only reported (see {@link repairCluster}). */
+  replace: boolean;
+  /** When not replaced: why not, and what to do. */
+  refusal?: string;
+}
+
+export interface RepairOptions extends CreateOptions {
+  /** Takes a replaced node's Node object out of Kubernetes before its new server joins (not with the simulator). */
+  nodes?: Pick<WorkerRemoval, 'deleteNode'>;
+}
+
+export interface RepairResult {
+  broken: BrokenNode[];
+  /** Names of the nodes replaced (empty with dryRun). */
+  replaced: string[];
+  /** The create that brought the replacements up; absent when nothing was replaced or with dryRun. */
+  created?: CreateResult;
+}
+
+const CONTROL_PLANE = /^server\/cp-\d+$/;
+
+/**
+ * The nodes of the spec whose server is gone (deleted out of band) or in ERROR, found with one
+ * server list. Read-only.
+ */
+export async function findBrokenNodes(o: CreateOptions): Promise<BrokenNode[]> {
+  const { graph, ctx } = await planCluster(o);
+  const servers = (await o.clients.nova.servers.listByTag(clusterTag(o.cluster), o.signal)).filter(
+    (s) => s.status !== 'DELETED' && s.status !== 'SOFT_DELETED' && isInProject(ctx.projectId, s),
+  );
+  const byKey = new Map<string, Server>();
+  for (const s of servers) {
+    const key = keyFromTags(s.tags ?? []);
+    if (key) byKey.set(key, s);
+  }
+  const broken: BrokenNode[] = [];
+  for (const r of graph.resources.filter((x) => x.kind === 'server')) {
+    const server = byKey.get(r.key);
+    const why = !server
+      ? 'its server is gone'
+      : server.status === 'ERROR'
+        ? `its server is in ERROR${server.fault?.message ? ` (${server.fault.message})` : ''}`
+        : undefined;
+    if (!why) continue;
+    const controlPlane = CONTROL_PLANE.test(r.key);
+    broken.push({
+      name: r.name,
+      key: r.key,
+      why,
+      ...(server ? { serverId: server.id } : {}),
+      replace: !controlPlane,
+      ...(controlPlane
+        ? {
+            refusal:
+              'a control-plane node is not replaced yet: its etcd member must be removed first (etcdctl member remove on a healthy control-plane node), then viok create cluster makes it again',
+          }
+        : {}),
+    });
+  }
+  return broken;
+}
+
+/**
+ * `viok repair cluster`: replaces the workers and load-balancer nodes whose server is gone or in
+ * ERROR. A server in ERROR is deleted (its ports stay: the new server takes them, with their addresses
+ * and the VIP's allowed address pairs); the node's stale Node object is deleted; then create makes the
+ * missing servers, with a fresh join token. Control-plane nodes are reported, never touched.
+ */
+export async function repairCluster(
+  o: RepairOptions,
+  /** What {@link findBrokenNodes} found just before (e.g. to ask first); looked up when absent. */
+  found?: BrokenNode[],
+): Promise<RepairResult> {
+  const broken = found ?? (await findBrokenNodes(o));
+  const replace = broken.filter((b) => b.replace);
+  if (o.dryRun || replace.length === 0) return { broken, replaced: [] };
+  // create would make a gone control-plane node again, joining etcd beside its old member
+  const goneControlPlane = broken.filter((b) => !b.replace && b.serverId === undefined);
+  if (goneControlPlane.length > 0)
+    throw new OperationError(
+      `${goneControlPlane.map((b) => b.name).join(', ')}: ${goneControlPlane[0]?.why}; ${goneControlPlane[0]?.refusal ?? ''}. ` +
+        'repair changes nothing while a control-plane node is gone',
+    );
+  const timing = { ...defaultTiming, ...o.timing };
+  const ctx = { clock: o.clock, signal: o.signal };
+  const inError = replace.filter((b) => b.serverId !== undefined);
+  if (inError.length > 0) {
+    const lock = await o.store.lock(o.cluster, o.holder ?? defaultHolder('viok repair cluster'));
+    try {
+      const state = await o.store.read(o.cluster);
+      const recorder = state ? new StateRecorder(o.store, state) : undefined;
+      for (const b of inError) {
+        o.progress.emit({ type: 'phase', phase: 'repair', message: `deleting ${b.name}: ${b.why}` });
+        const id = b.serverId as string;
+        await deleteWithRetry(ctx, `server ${b.name}`, () => o.clients.nova.servers.delete(id), timing);
+      }
+      await waitFor(
+        async () => {
+          for (const b of inError) {
+            try {
+              const s = await o.clients.nova.servers.get(b.serverId as string, o.signal);
+              if (s.status !== 'DELETED') return undefined;
+            } catch (e) {
+              if (!isNotFound(e)) throw e;
+            }
+          }
+          return true;
+        },
+        {
+          clock: o.clock,
+          description: `${inError.length} servers in ERROR to be deleted`,
+          timeoutMs: timing.deleteMs,
+          initialDelayMs: timing.pollMs,
+          maxDelayMs: timing.maxPollMs,
+          signal: o.signal,
+        },
+      );
+      for (const b of inError) await recorder?.forget(b.key);
+      await recorder?.flush();
+    } finally {
+      await lock.release();
+    }
+  }
+  // the new server registers under the same name: a stale Node object would keep the old one's state
+  if (o.nodes) for (const b of replace) await o.nodes.deleteNode(b.name);
+  o.progress.emit({
+    type: 'phase',
+    phase: 'repair',
+    message: `creating ${replace.map((b) => b.name).join(', ')} again`,
+  });
+  const reported = broken.filter((b) => !b.replace && b.serverId !== undefined).map((b) => b.key);
+  const created = await createCluster({ ...o, leaveInError: reported });
+  return { broken, replaced: replace.map((b) => b.name), created };
+}
