@@ -139,6 +139,17 @@ export async function runCreate(o: CreateRunOptions, host: RunHost): Promise<Cre
             { progress: run.progress, signal: run.host.signal },
             {
               cluster,
+              credential: (kube) =>
+                p.provideCloudConfig(
+                  {
+                    progress: run.progress,
+                    store: run.store,
+                    clock: p.systemClock,
+                    holder: p.defaultHolder(`viok create cluster ${cluster}`),
+                    signal: run.host.signal,
+                  },
+                  { cluster, session: session.clients.session, kube },
+                ),
               spec,
               integrations: result.outputs.integrations,
               kubeconfig: { file: kubeconfig.file, config },

@@ -6,11 +6,19 @@ import type { IntegrationSwitches } from '../provision/integration-switches';
 import { cpoReleaseFor, renderOpenStackIntegrations } from '../render/openstack-integrations';
 import { parseKubernetesVersion } from '../render/kubernetes-version';
 import type { ClusterSpec } from '../spec/types';
+import type { CloudConfigKube } from '../provision/credentials/cloud-config';
+
+export interface CredentialProvided {
+  id: string;
+  action: 'reused' | 'created' | 'rotated';
+}
 
 /** What the install did: the integrations applied and the cloud-provider-openstack release, or nothing. */
 export interface IntegrationsInstalled {
   applied: ('ccm' | 'cinderCsi')[];
   release?: string;
+  /** The cluster's Keystone application credential (its id; the secret went to the cluster only). */
+  credential?: CredentialProvided;
 }
 
 /** The Kubernetes API client, loaded only when something is applied (its library is large). */
@@ -31,6 +39,11 @@ export async function installIntegrations(
   o: { progress: ProgressSink; signal?: AbortSignal },
   c: {
     cluster: string;
+    /**
+     * Gives the cluster its cloud credential (the Secret kube-system/cloud-config) through its API:
+     * provision's provideCloudConfig with the operator's session, in create.
+     */
+    credential: (kube: CloudConfigKube) => Promise<CredentialProvided>;
     spec: ClusterSpec;
     integrations: IntegrationSwitches | undefined;
     /** The kubeconfig as delivered: the file written or merged into, else (stdout) the document itself. */
@@ -68,6 +81,12 @@ export async function installIntegrations(
     c.kubeconfig.file && c.kubeconfig.file !== '-'
       ? await fs.readFile(c.kubeconfig.file, 'utf8')
       : kubeconfigToYaml(c.kubeconfig.config);
-  await kube().applyObjects(text, kubeconfigNames(c.cluster).context, objects, o.signal);
-  return { applied, release };
+  const context = kubeconfigNames(c.cluster).context;
+  // the Secret kube-system/cloud-config first: the CCM and CSI pods wait for it
+  const credential = await c.credential({
+    exists: (object) => kube().objectExists(text, context, object, o.signal),
+    apply: (list) => kube().applyObjects(text, context, list, o.signal),
+  });
+  await kube().applyObjects(text, context, objects, o.signal);
+  return { applied, release, credential };
 }

@@ -23,6 +23,7 @@ interface ResourceOf {
  */
 const resources: Record<string, ResourceOf> = {
   'v1/ServiceAccount': { base: '/api/v1', plural: 'serviceaccounts', namespaced: true },
+  'v1/Secret': { base: '/api/v1', plural: 'secrets', namespaced: true },
   'rbac.authorization.k8s.io/v1/ClusterRole': {
     base: '/apis/rbac.authorization.k8s.io/v1',
     plural: 'clusterroles',
@@ -109,6 +110,51 @@ export async function applyObjects(
     url.searchParams.set('force', 'true');
     await patch(url, options, JSON.stringify(o), `${o.kind} ${o.metadata.name}`, signal);
   }
+}
+
+/** Whether the object exists (GET answers 200; 404 is no; anything else is an error naming it). */
+export async function objectExists(
+  kubeconfigYaml: string,
+  context: string | undefined,
+  object: ApplyObject,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const path = objectPath(object);
+  const kc = loadKubeConfig(kubeconfigYaml, context);
+  const server = kc.getCurrentCluster()?.server;
+  if (!server)
+    throw new OperationError(`the kubeconfig has no cluster for context ${kc.getCurrentContext()}`);
+  const options: https.RequestOptions = {};
+  await kc.applyToHTTPSOptions(options);
+  const what = `${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata.name}`;
+  return new Promise<boolean>((resolve, reject) => {
+    const req = https.request(
+      new URL(`${server.replace(/\/$/, '')}${path}`),
+      {
+        ...options,
+        method: 'GET',
+        headers: { ...options.headers, accept: 'application/json' },
+        timeout: REQUEST_TIMEOUT_MS,
+        ...(signal ? { signal } : {}),
+      },
+      (res) => {
+        // the body is not read into anything: for a Secret it holds the secret
+        res.resume();
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          if (status === 200) resolve(true);
+          else if (status === 404) resolve(false);
+          else reject(new OperationError(`reading ${what}: the API server answered ${status}`));
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () =>
+      req.destroy(new OperationError(`reading ${what}: no answer within ${REQUEST_TIMEOUT_MS / 1000} s`)),
+    );
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 function patch(

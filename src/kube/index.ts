@@ -5,5 +5,5 @@ export { waitForKubernetes, KubernetesNotReadyError } from './readiness';
 export type { Readiness, ReadinessStatus, WaitForKubernetesOptions } from './readiness';
 export { nodeAdminFromKubeconfig, isDrainExempt } from './node-admin';
 export type { NodeAdmin, DrainOptions } from './node-admin';
-export { applyObjects, objectPath, ApplyError, fieldManager } from './apply';
+export { applyObjects, objectExists, objectPath, ApplyError, fieldManager } from './apply';
 export type { ApplyObject } from './apply';

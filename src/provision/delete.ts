@@ -16,12 +16,21 @@ import { deleteWithRetry } from './wait-servers';
 import type { BackendClients, BackendName, BackendObject } from './backend';
 import { backendFor } from './backends';
 import { isClusterObjectName } from './cluster-names';
+import { clusterCredentialsOwned, deleteCredential } from './credentials/owned';
 import { inProject } from './project-scope';
 import { backendsNeeded, leftOnManager, requireBackendConnections } from './backends-needed';
 
 /** One object the cluster owns, found by its viok-cluster tag. */
 export interface OwnedObject {
-  kind: 'server' | 'floatingip' | 'router' | 'port' | 'subnet' | 'network' | 'security-group';
+  kind:
+    | 'server'
+    | 'floatingip'
+    | 'router'
+    | 'port'
+    | 'subnet'
+    | 'network'
+    | 'security-group'
+    | 'application-credential';
   id: string;
   name: string;
   /** Its viok-key, when tagged with one. */
@@ -37,6 +46,8 @@ export const deletionOrder: readonly OwnedObject['kind'][] = [
   'subnet',
   'network',
   'security-group',
+  // the cluster's Keystone credential, once nothing of the cluster can use it
+  'application-credential',
 ];
 
 /**
@@ -203,6 +214,13 @@ export async function deleteCluster(
   // only the token's project: an admin token sees every project's Neutron objects
   const projectId = await o.clients.session.projectId();
   const owned = await findOwned(o.clients, o.cluster, projectId, o.signal, recorded);
+  owned.push(
+    ...(await clusterCredentialsOwned(
+      { session: o.clients.session, progress: o.progress, ...(o.signal ? { signal: o.signal } : {}) },
+      o.cluster,
+      state?.outputs,
+    )),
+  );
   const known = new Set(owned.map((x) => x.id));
   const untagged = (
     await findUntaggedNamed(o.clients, o.cluster, projectId, o.signal, Object.keys(recorded ?? {}))
@@ -313,7 +331,7 @@ function deletionGraph(o: DeleteOptions, owned: OwnedObject[], timing: Timing): 
       keys.push(key);
       resources.push({
         key,
-        service: kind === 'server' ? 'nova' : 'neutron',
+        service: kind === 'server' ? 'nova' : kind === 'application-credential' ? 'keystone' : 'neutron',
         dependsOn: previous,
         ensure: async () => {
           const what = `${kind} ${obj.name} (${obj.id})`;
@@ -343,6 +361,9 @@ function deletionGraph(o: DeleteOptions, owned: OwnedObject[], timing: Timing): 
               break;
             case 'security-group':
               await deleteWithRetry(ctx, what, () => neutron.securityGroups.delete(obj.id, o.signal), timing);
+              break;
+            case 'application-credential':
+              await deleteCredential(o.clients.session, obj.id, o.signal);
               break;
           }
           return { id: obj.id, action: 'found' };

@@ -22,5 +22,7 @@ export { gatherTopology } from './topology/gather';
 export type { Topology } from './topology/types';
 export { keystoneToken } from './keystone-token';
 export { surplusEntries } from './plan-surplus';
+export { provideCloudConfig, removeClusterCredentials, recordedCredential } from './credentials/cloud-config';
+export { findClusterCredentials } from './credentials/cluster-credential';
 export { findBrokenNodes, repairCluster } from './repair';
 export type { BrokenNode, RepairResult } from './repair';

@@ -20,7 +20,7 @@ export function floatingIpDescriptionPrefix(cluster: string): string {
   return `viok cluster ${cluster}: `;
 }
 
-type NeutronKind = Exclude<OwnedObject['kind'], 'server'>;
+type NeutronKind = Exclude<OwnedObject['kind'], 'server' | 'application-credential'>;
 
 /**
  * Neutron objects whose ids the cluster's state recorded but which carry no viok-cluster tag: what a

@@ -7,8 +7,9 @@ import type { TLSSocket } from 'node:tls';
 import type { Router, RequestLogEntry, SimFaultKind, SimRequest, SimResponse } from './framework';
 import { requestId } from './framework';
 import { errorResponse, unauthorized, type ServiceName } from './error-bodies';
+import { requestAllowed } from './keystone/access-rules';
 import { injectFaults } from './faults';
-import type { Sim, SimConfig, SimService } from './types';
+import type { Sim, SimConfig, SimService, TokenInfo } from './types';
 
 /** A service with its routes. */
 export interface Mount {
@@ -45,6 +46,31 @@ export function selectOpenstackMount(mounts: Mount[], url: string): Target | und
 }
 
 /** Paths a service answers without a token: version discovery, as the real services do. */
+/** Catalog type of each simulated OpenStack service, as access rules name them. */
+const SERVICE_TYPES: Partial<Record<ServiceName, string>> = {
+  keystone: 'identity',
+  neutron: 'network',
+  nova: 'compute',
+  glance: 'image',
+};
+
+/**
+ * keystonemiddleware's check of an application credential's access rules (sim/keystone/access-rules.ts):
+ * a token without rules passes; one with rules passes only a call some rule matches, except validating
+ * a token (GET /v3/auth/tokens), which is always allowed.
+ */
+function accessRulesAllow(
+  token: TokenInfo | undefined,
+  service: ServiceName,
+  method: string,
+  path: string,
+): boolean {
+  if (!token?.accessRules) return true;
+  if (service === 'keystone' && method === 'GET' && path.endsWith('/v3/auth/tokens')) return true;
+  const type = SERVICE_TYPES[service];
+  return type !== undefined && requestAllowed(token.accessRules, type, method, path);
+}
+
 function isPublic(service: ServiceName, method: string, path: string): boolean {
   if (service === 'keystone') return true; // Keystone checks tokens per route itself
   if (method !== 'GET' && method !== 'HEAD') return false;
@@ -141,6 +167,12 @@ export async function handle(
   }
 
   if (isOpenstack && !isPublic(service, method, path) && !ctx.sim.validateToken(headers['x-auth-token'])) {
+    return send(unauthorized(ctx.sim.urls.openstack));
+  }
+  if (
+    isOpenstack &&
+    !accessRulesAllow(ctx.sim.validateToken(headers['x-auth-token']), service, method, path)
+  ) {
     return send(unauthorized(ctx.sim.urls.openstack));
   }
 

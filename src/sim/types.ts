@@ -47,6 +47,8 @@ export interface TokenInfo {
   projectName: string;
   expiresAt: number;
   roles: string[];
+  /** The access rules of the application credential the token was issued from, when it has any. */
+  accessRules?: { service: string; method: string; path: string }[];
 }
 
 /** What every service module receives. */

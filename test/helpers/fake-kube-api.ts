@@ -126,6 +126,11 @@ export class FakeKubeApi {
       };
       return this.json(res, 200, object);
     }
+    // an object applied before (server-side apply) can be read back
+    if (method === 'GET' && /^\/api\/v1\/namespaces\/[^/]+\/secrets\/[^/]+$/.test(url.pathname)) {
+      const applied = this.state.applied[url.pathname];
+      return applied ? this.json(res, 200, applied.object) : this.status(res, 404, 'NotFound');
+    }
     if (method === 'POST' && url.pathname === '/api/v1/namespaces/kube-system/secrets') {
       const secret = JSON.parse(body) as { metadata: { name: string }; stringData: Record<string, string> };
       const key = `kube-system/${secret.metadata.name}`;

@@ -5,7 +5,7 @@ import { repoRoot, runViok } from '../helpers/cli';
 
 describe('unknown commands', () => {
   it.each([
-    [['auth', 'token', '--help'], /^error: unknown command 'auth'$/m],
+    [['login', 'token', '--help'], /^error: unknown command 'login'$/m],
     [['crate', 'cluster'], /^error: unknown command 'crate'\n\(Did you mean create\?\)$/m],
     [['get', 'clustrs', '-h'], /^error: unknown command 'clustrs'\n\(Did you mean clusters\?\)$/m],
   ])('viok %j exits 2 with the error on stderr and no help on stdout', async (args, message) => {

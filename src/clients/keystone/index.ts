@@ -3,3 +3,10 @@ export { selectEndpoint } from './catalog';
 export { authRequestBody } from './auth-request';
 export { parseKeystoneError } from './parse-error';
 export type * from './types';
+export {
+  ApplicationCredentials,
+  type AccessRuleInput,
+  type ApplicationCredentialInfo,
+  type ApplicationCredentialRequest,
+  type CreatedApplicationCredential,
+} from './application-credentials';

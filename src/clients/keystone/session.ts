@@ -76,6 +76,11 @@ export class KeystoneSession {
     return project.id;
   }
 
+  /** Id of the user the token was issued to (application credentials belong to a user). */
+  async userId(): Promise<string> {
+    return (await this.valid()).body.user.id;
+  }
+
   async catalog(): Promise<CatalogService[]> {
     return (await this.valid()).body.catalog ?? [];
   }

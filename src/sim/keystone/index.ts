@@ -11,6 +11,7 @@ import { authenticate } from './auth';
 import { KeystoneFault, badRequest, notFound, unauthenticated } from './errors';
 import { emptyKeystoneState, keystoneId, seedKeystoneState, SEED_PROJECT, SEED_USER } from './model';
 import type { ApplicationCredential, KeystoneState, TokenRecord } from './model';
+import type { AccessRuleRecord } from './access-rules';
 import { keystoneTime, tokenBody, v3Document, versionsDocument } from './render';
 
 export * from './model';
@@ -39,7 +40,14 @@ export class KeystoneSim implements SimService {
     if (!t?.project_id) return undefined;
     const user = this.state.users.find((u) => u.id === t.user_id);
     const project = this.state.projects.find((p) => p.id === t.project_id);
+    const cred = t.application_credential_id
+      ? this.state.applicationCredentials.find((c) => c.id === t.application_credential_id)
+      : undefined;
+    const rules = cred?.access_rules ?? [];
     return {
+      ...(rules.length > 0
+        ? { accessRules: rules.map((r) => ({ service: r.service, method: r.method, path: r.path })) }
+        : {}),
       token: t.id,
       userId: t.user_id,
       userName: user?.name ?? '',
@@ -165,6 +173,7 @@ export class KeystoneSim implements SimService {
     });
     add('POST', '/v3/users/:id/application_credentials', (req, p) => {
       const caller = this.ownUser(req, p.id as string);
+      this.unrestrictedOnly(caller);
       const body = (req.body as { application_credential?: Record<string, unknown> } | undefined)
         ?.application_credential;
       if (!body || typeof body.name !== 'string' || body.name === '')
@@ -185,6 +194,7 @@ export class KeystoneSim implements SimService {
         role_ids: caller.role_ids,
         expires_at: typeof body.expires_at === 'string' ? body.expires_at : null,
         unrestricted: body.unrestricted === true,
+        access_rules: accessRules(body.access_rules),
       };
       this.state.applicationCredentials.push(cred);
       return {
@@ -193,7 +203,7 @@ export class KeystoneSim implements SimService {
       };
     });
     add('DELETE', '/v3/users/:id/application_credentials/:cred', (req, p) => {
-      this.ownUser(req, p.id as string);
+      this.unrestrictedOnly(this.ownUser(req, p.id as string));
       const before = this.state.applicationCredentials.length;
       this.state.applicationCredentials = this.state.applicationCredentials.filter(
         (c) => !(c.id === p.cred && c.user_id === p.id),
@@ -238,6 +248,20 @@ export class KeystoneSim implements SimService {
     if (caller.user_id !== userId)
       throw new KeystoneFault(403, 'You are not authorized to perform the requested action.');
     return caller;
+  }
+
+  /**
+   * Keystone (keystone/api/users.py) lets a token from a restricted application credential neither
+   * create nor delete application credentials: 403 ForbiddenAction.
+   */
+  private unrestrictedOnly(caller: TokenRecord): void {
+    if (!caller.application_credential_id) return;
+    const cred = this.state.applicationCredentials.find((c) => c.id === caller.application_credential_id);
+    if (cred?.unrestricted) return;
+    throw new KeystoneFault(
+      403,
+      "Using method 'application_credential' is not allowed for managing additional application credentials.",
+    );
   }
 
   /** The token named by X-Subject-Token, after checking the caller's own token. */
@@ -292,12 +316,40 @@ export class KeystoneSim implements SimService {
         name: this.state.roles.find((r) => r.id === id)?.name ?? '',
         domain_id: null,
       })),
-      access_rules: [],
+      access_rules: c.access_rules ?? [],
       links: {
         self: `${this.sim?.urls.openstack ?? ''}${this.prefix}/v3/users/${c.user_id}/application_credentials/${c.id}`,
       },
     };
   }
+}
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/**
+ * The request's `access_rules`, each given an id (Keystone's API reference: each rule has `service`,
+ * `path` and `method`; Keystone answers 400 on a rule missing one of them).
+ */
+function accessRules(raw: unknown): AccessRuleRecord[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw badRequest("Invalid input for field 'access_rules': not an array.");
+  return raw.map((r: unknown, i) => {
+    const rule = (r ?? {}) as Record<string, unknown>;
+    for (const k of ['service', 'path', 'method']) {
+      if (typeof rule[k] !== 'string' || rule[k] === '')
+        throw badRequest(`Invalid input for field 'access_rules/${i}/${k}': a string is required.`);
+    }
+    if (!METHODS.includes(rule.method as string))
+      throw badRequest(
+        `Invalid input for field 'access_rules/${i}/method': '${String(rule.method)}' is not one of ${METHODS.join(', ')}.`,
+      );
+    return {
+      id: keystoneId(),
+      service: rule.service as string,
+      method: rule.method as string,
+      path: rule.path as string,
+    };
+  });
 }
 
 function wrap(handler: Handler): Handler {

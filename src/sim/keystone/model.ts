@@ -4,6 +4,7 @@
  * and an application credential `viok-sim` (secret `viok-sim-secret`) for admin on project admin.
  */
 import { randomUUID } from 'node:crypto';
+import type { AccessRuleRecord } from './access-rules';
 
 export interface Domain {
   id: string;
@@ -49,6 +50,8 @@ export interface ApplicationCredential {
   /** ISO time or null for never. */
   expires_at: string | null;
   unrestricted: boolean;
+  /** Absent or empty: the credential may call anything its roles allow. */
+  access_rules?: AccessRuleRecord[];
 }
 
 export interface TokenRecord {

@@ -75,6 +75,7 @@ export function tokenBody(
       id: t.application_credential_id,
       name: cred?.name ?? '',
       restricted: !cred?.unrestricted,
+      ...(cred?.access_rules && cred.access_rules.length > 0 ? { access_rules: cred.access_rules } : {}),
     };
   }
   return { token };

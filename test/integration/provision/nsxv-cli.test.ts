@@ -74,5 +74,5 @@ describe('viok plan → create → describe → scale → delete cluster with --
     expect(del.stderr).toMatch(/virtual server virtualServer-\d+/);
     const again = await viok('describe', 'cluster', 'demo-nsxv', '--sim');
     expect(again.code).not.toBe(0);
-  });
+  }, 180_000);
 });

@@ -4,6 +4,7 @@ import type { ProgressEvent } from '../../../src/core/progress';
 import { ApplyError, applyObjects, objectPath } from '../../../src/kube';
 import { adminKubeconfig } from '../../../src/kubeconfig';
 import { parseKubernetesVersion } from '../../../src/render/kubernetes-version';
+import { cloudConfigSecret, cloudConfigSecretRef } from '../../../src/render/cloud-config-secret';
 import { renderOpenStackIntegrations } from '../../../src/render/openstack-integrations';
 import { loadValidSpec } from '../../../src/spec/validate';
 import type { ClusterSpec } from '../../../src/spec/types';
@@ -85,9 +86,22 @@ describe('server-side apply of the OpenStack integrations', () => {
           spec: spec({ availabilityZone: 'az-1', images: { cinderCsi: 'mirror.example.com/csi:v1.31.4' } }),
           integrations: { ccm: false, cinderCsi: true, loadBalancer: false },
           kubeconfig: { config: config() },
+          credential: async (kube) => {
+            expect(await kube.exists(cloudConfigSecretRef)).toBe(false);
+            await kube.apply([cloudConfigSecret('[Global]\n', 'demo')]);
+            expect(await kube.exists(cloudConfigSecretRef)).toBe(true);
+            return { id: 'cred-1', action: 'created' };
+          },
         },
       );
-      expect(done).toEqual({ applied: ['cinderCsi'], release: 'v1.31.4' });
+      expect(done).toEqual({
+        applied: ['cinderCsi'],
+        release: 'v1.31.4',
+        credential: { id: 'cred-1', action: 'created' },
+      });
+      // the Secret the pods mount is there before the first workload
+      const patches = server.requests.filter((r) => r.startsWith('PATCH '));
+      expect(patches[0]).toBe('PATCH /api/v1/namespaces/kube-system/secrets/cloud-config');
       expect(events).toEqual([
         {
           type: 'phase',
@@ -110,7 +124,13 @@ describe('server-side apply of the OpenStack integrations', () => {
       for (const integrations of [undefined, { ccm: false, cinderCsi: false, loadBalancer: false }]) {
         const done = await installIntegrations(
           { progress: { emit: () => undefined } },
-          { cluster: 'demo', spec: spec(), integrations, kubeconfig: { config: config() } },
+          {
+            cluster: 'demo',
+            spec: spec(),
+            integrations,
+            kubeconfig: { config: config() },
+            credential: () => Promise.reject(new Error('no credential when nothing is on')),
+          },
         );
         expect(done).toEqual({ applied: [] });
       }
