@@ -1,6 +1,7 @@
 import { OperationError } from '../core/errors';
 import type { BackendObject } from '../provision/backend';
 import type { OwnedObject } from '../provision/delete';
+import type { BackendName } from '../provision/backend';
 import { confirmChange } from './confirm';
 import type { CloudOptions, ProgressOptions, RunHost } from './host';
 import { takeBackKubeconfigs } from './kubeconfig';
@@ -25,6 +26,8 @@ export interface DeleteRunResult {
   /** For a dry run: what the backend's clean-up would delete on its own managers (NSX). */
   backendObjects: BackendObject[];
   dryRun: boolean;
+  /** Nothing was left in OpenStack, but these backends' managers still had objects of the cluster. */
+  backendsOnly?: BackendName[];
 }
 
 /**
@@ -67,7 +70,7 @@ export async function runDelete(o: DeleteRunOptions, host: RunHost): Promise<Del
         return true;
       },
     });
-    if (result.deleted.length === 0 && !state && !o.ignoreNotFound) {
+    if (result.deleted.length === 0 && !result.backendsOnly && !state && !o.ignoreNotFound) {
       const known = await p.listClusters(session.clients, await run.store.list(), host.signal);
       const names = known.map((c) => c.name);
       throw new OperationError(
@@ -81,6 +84,7 @@ export async function runDelete(o: DeleteRunOptions, host: RunHost): Promise<Del
       deleted: result.deleted,
       backendObjects: result.backendObjects ?? [],
       dryRun: Boolean(o.dryRun),
+      ...(result.backendsOnly ? { backendsOnly: result.backendsOnly } : {}),
     };
   });
 }

@@ -156,4 +156,11 @@ export interface Backend {
    * backend without it lists nothing of its own.
    */
   findCleanup?(connection: BackendConnection, input: CleanupInput): Promise<BackendObject[]>;
+  /**
+   * Whether the project `projectId` has objects of the cluster on this backend's manager, proved by
+   * their project tag: a delete with no state and nothing left in OpenStack (an earlier delete that
+   * could not reach the manager) cleans them up only then. Optional: without it, such objects are not
+   * looked for.
+   */
+  claims?(connection: BackendConnection, cluster: string, projectId: string): Promise<boolean>;
 }

@@ -13,11 +13,12 @@ import { findRecordedUntagged, findUntaggedNamed, listNeutronObjects } from './u
 import { defaultTiming, type Timing } from './context';
 import { defaultHolder, interrupted } from './create';
 import { deleteWithRetry } from './wait-servers';
-import type { BackendClients, BackendObject } from './backend';
+import type { BackendClients, BackendName, BackendObject } from './backend';
 import { backendFor } from './backends';
 import { isClusterObjectName } from './cluster-names';
 import { clusterCredentialsOwned, deleteCredential } from './credentials/owned';
 import { inProject } from './project-scope';
+import { backendsNeeded, leftOnManager, requireBackendConnections } from './backends-needed';
 
 /** One object the cluster owns, found by its viok-cluster tag. */
 export interface OwnedObject {
@@ -159,17 +160,43 @@ export interface DeleteOptions {
 }
 
 /** What each connected backend's own clean-up would delete (those that can say), in its order. */
-async function backendObjects(o: DeleteOptions): Promise<BackendObject[]> {
+async function backendObjects(
+  o: DeleteOptions,
+  only: readonly BackendName[] | undefined,
+): Promise<BackendObject[]> {
   const found: BackendObject[] = [];
   for (const connection of o.backendClients?.connections ?? [])
-    found.push(...((await backendFor(connection.backend).findCleanup?.(connection, o)) ?? []));
+    if (!only || only.includes(connection.backend))
+      found.push(...((await backendFor(connection.backend).findCleanup?.(connection, o)) ?? []));
   return found;
 }
 
-/** Each connected backend deletes what only it made, before or after the OpenStack objects go. */
-async function backendCleanup(o: DeleteOptions, when: 'before' | 'after'): Promise<void> {
-  for (const connection of o.backendClients?.connections ?? [])
-    await backendFor(connection.backend).cleanup(connection, o, when);
+/**
+ * Each connected backend deletes what only it made, before or after the OpenStack objects go: with
+ * state, the backends the cluster needs (its state's, and any whose objects were found); without,
+ * every backend that connected (each finds its own objects, or none).
+ */
+async function backendCleanup(
+  o: DeleteOptions,
+  when: 'before' | 'after',
+  only: readonly BackendName[] | undefined,
+): Promise<void> {
+  for (const connection of o.backendClients?.connections ?? []) {
+    if (only && !only.includes(connection.backend)) continue;
+    try {
+      await backendFor(connection.backend).cleanup(connection, o, when);
+    } catch (e) {
+      if (o.signal.aborted || e instanceof AbortError) throw e;
+      const why = e instanceof Error ? e.message : String(e);
+      throw new OperationError(
+        `cluster ${o.cluster}: the ${connection.backend} manager failed (${why}), so ` +
+          `${leftOnManager(connection.backend, o.cluster)} may be left there; ` +
+          `${when === 'before' ? 'nothing in OpenStack was deleted' : 'the OpenStack objects are deleted'} ` +
+          `and the state, if any, is kept in ${o.store.location}: run viok delete cluster ${o.cluster} again once it answers`,
+        { cause: e },
+      );
+    }
+  }
 }
 
 /**
@@ -179,7 +206,7 @@ async function backendCleanup(o: DeleteOptions, when: 'before' | 'after'): Promi
  */
 export async function deleteCluster(
   o: DeleteOptions,
-): Promise<{ deleted: OwnedObject[]; backendObjects?: BackendObject[] }> {
+): Promise<{ deleted: OwnedObject[]; backendObjects?: BackendObject[]; backendsOnly?: BackendName[] }> {
   // every request of the run listens on the one Ctrl-C signal
   setMaxListeners(0, o.signal);
   const state = await o.store.read(o.cluster);
@@ -209,9 +236,13 @@ export async function deleteCluster(
     });
   // NSX has no projects: its objects tagged with the cluster's name may be another project's
   // cluster of that name. Only a cluster this project has (objects here, or its state) cleans them.
-  const ours = owned.length > 0 || recorded !== undefined;
+  const inCloud = inOpenStackOrState(owned, recorded);
+  // the NSX managers whose objects the cluster has: without a connection to each, nothing is deleted
+  const needed = backendsNeeded(state?.backend, owned);
+  let only = state ? needed : undefined;
   // a dry run also lists what the backend's clean-up would delete on its own managers
-  if (o.dryRun) return { deleted: owned, backendObjects: ours ? await backendObjects(o) : [] };
+  if (o.dryRun) return { deleted: owned, backendObjects: inCloud ? await backendObjects(o, only) : [] };
+  requireBackendConnections(o.cluster, needed, o.backendClients, state ? o.store.location : undefined);
   const lock = await o.store.lock(o.cluster, o.holder ?? defaultHolder('viok delete cluster'));
   try {
     if (owned.length > 0 && o.confirm && !(await o.confirm(owned))) {
@@ -222,7 +253,11 @@ export async function deleteCluster(
       phase: 'delete',
       message: `${owned.length} objects tagged ${clusterTag(o.cluster)}`,
     });
-    if (ours) await backendCleanup(o, 'before');
+    // nothing in OpenStack and no state: a backend whose objects carry this project's tag still has some
+    const claimed = inCloud ? [] : await claimingBackends(o, projectId);
+    const ours = inCloud || claimed.length > 0;
+    if (claimed.length > 0) only = claimed;
+    if (ours) await backendCleanup(o, 'before', only);
     await executeGraph(deletionGraph(o, owned, { ...defaultTiming, ...o.timing }), {
       limits: { neutron: 8, nova: 4 },
       signal: o.signal,
@@ -237,7 +272,7 @@ export async function deleteCluster(
           message: error instanceof Error ? error.message : String(error),
         }),
     });
-    if (ours) await backendCleanup(o, 'after');
+    if (ours) await backendCleanup(o, 'after', only);
     // the state holds the CA keys: it goes only with the last object, so a re-run can still adopt them
     const left = o.includeUntagged ? [] : untagged;
     if (left.length > 0)
@@ -248,13 +283,35 @@ export async function deleteCluster(
           ` --include-untagged to delete them too, or viok create cluster ${o.cluster} to adopt them`,
       );
     await o.store.remove(o.cluster);
-    o.progress.emit({ type: 'summary', message: `cluster ${o.cluster} deleted (${owned.length} objects)` });
-    return { deleted: owned };
+    o.progress.emit({
+      type: 'summary',
+      message: `cluster ${o.cluster} deleted (${owned.length} objects${claimed.length > 0 ? `; what was left on ${claimed.join(', ')}` : ''})`,
+    });
+    return { deleted: owned, ...(claimed.length > 0 ? { backendsOnly: claimed } : {}) };
   } catch (e) {
     throw interrupted(e, o.signal, `run viok delete cluster ${o.cluster} again to finish`);
   } finally {
     await lock.release();
   }
+}
+
+/** Whether the cluster is this project's by what OpenStack or the state shows. */
+function inOpenStackOrState(
+  owned: readonly OwnedObject[],
+  recorded: Record<string, ResourceRecord> | undefined,
+): boolean {
+  return owned.length > 0 || recorded !== undefined;
+}
+
+/** The connected backends whose manager holds objects of the cluster tagged with this project. */
+async function claimingBackends(o: DeleteOptions, projectId: string): Promise<BackendName[]> {
+  const claimed: BackendName[] = [];
+  for (const connection of o.backendClients?.connections ?? []) {
+    const backend = backendFor(connection.backend);
+    if (backend.claims && (await backend.claims(connection, o.cluster, projectId)))
+      claimed.push(backend.name);
+  }
+  return claimed;
 }
 
 /** One delete per object, each kind after the kinds before it (through barrier nodes, not n×m edges). */

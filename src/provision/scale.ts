@@ -1,6 +1,6 @@
 import { checkWorkerCount } from '../spec/worker-count';
 import { UserInputError } from '../core/errors';
-import { clusterTag, keyFromTags } from '../core/names';
+import { clusterTag, keyFromTags, nodeName } from '../core/names';
 import { isNotFound } from '../clients/http/errors';
 import { waitFor } from '../core/wait';
 import { defaultTiming } from './context';
@@ -62,15 +62,37 @@ async function removeSurplusWorkers(o: ScaleOptions): Promise<string[]> {
     const tag = clusterTag(o.cluster);
     // Nova lists only the token's project; Neutron's lists are limited to it below
     const projectId = await o.clients.session.projectId();
+    const tagged = () => inProject(projectId, { tags: [tag], signal: o.signal });
     const surplus = (await nova.servers.listByTag(tag, o.signal))
       .filter((s) => s.status !== 'DELETED' && s.status !== 'SOFT_DELETED')
-      .map((s) => ({ server: s, index: Number(WORKER_KEY.exec(keyFromTags(s.tags ?? []) ?? '')?.[1] ?? 0) }))
+      .map((s) => ({ server: s, index: workerIndex(keyFromTags(s.tags ?? []), WORKER_KEY) }))
       .filter((x) => x.index > o.workers)
       .sort((a, b) => b.index - a.index);
-    if (surplus.length === 0) return [];
+    // a scale killed after a server's DELETE leaves that worker's ports and floating IP: its index is
+    // above the count and its server gone, so this run removes them (and its Node object) too
+    const [portsBefore, fipsBefore] = await Promise.all([
+      neutron.ports.list(tagged()),
+      neutron.floatingIps.list(tagged()),
+    ]);
+    const withServer = new Set(surplus.map((x) => x.index));
+    const leftover = [
+      ...new Set(
+        [...portsBefore, ...fipsBefore]
+          .map((x) => workerIndex(keyFromTags(x.tags ?? []), WORKER_OBJECT_KEY))
+          .filter((i) => i > o.workers && !withServer.has(i)),
+      ),
+    ].sort((a, b) => b - a);
+    if (surplus.length === 0 && leftover.length === 0) return [];
     const state = await o.store.read(o.cluster);
     const recorder = state ? new StateRecorder(o.store, state) : undefined;
-    o.progress.emit({ type: 'phase', phase: 'scale', message: `removing ${surplus.length} workers` });
+    o.progress.emit({
+      type: 'phase',
+      phase: 'scale',
+      message:
+        surplus.length > 0
+          ? `removing ${surplus.length} workers`
+          : `removing what a stopped scale left of ${leftover.length} workers`,
+    });
     if (o.nodes) {
       // all drained before any server goes: a failed drain leaves every server (and its pods) in place
       for (const { server } of surplus) {
@@ -101,11 +123,13 @@ async function removeSurplusWorkers(o: ScaleOptions): Promise<string[]> {
         signal: o.signal,
       },
     );
-    const clusterPorts = await neutron.ports.list(inProject(projectId, { tags: [tag], signal: o.signal }));
-    const clusterFips = await neutron.floatingIps.list(
-      inProject(projectId, { tags: [tag], signal: o.signal }),
-    );
-    for (const { server, index } of surplus) {
+    const clusterPorts = await neutron.ports.list(tagged());
+    const clusterFips = await neutron.floatingIps.list(tagged());
+    const gone = [
+      ...surplus.map((x) => ({ name: x.server.name, index: x.index, id: x.server.id })),
+      ...leftover.map((index) => ({ name: nodeName(o.cluster, 'worker', index), index, id: undefined })),
+    ];
+    for (const { index, id } of gone) {
       // nsx-t: the worker's floating IP on its management port (a released port leaves it allocated)
       for (const f of clusterFips.filter((x) => keyFromTags(x.tags ?? []) === `floatingip/worker-${index}`)) {
         await deleteWithRetry(
@@ -124,14 +148,27 @@ async function removeSurplusWorkers(o: ScaleOptions): Promise<string[]> {
         if (key) await recorder?.forget(key);
       }
       await recorder?.forget(`server/worker-${index}`);
-      o.progress.emit({ type: 'resource', key: `server/worker-${index}`, status: 'deleted', id: server.id });
+      o.progress.emit({
+        type: 'resource',
+        key: `server/worker-${index}`,
+        status: 'deleted',
+        ...(id ? { id } : {}),
+      });
     }
     await recorder?.flush();
-    if (o.nodes) for (const { server } of surplus) await o.nodes.deleteNode(server.name);
-    return surplus.map((x) => x.server.name);
+    if (o.nodes) for (const { name } of gone) await o.nodes.deleteNode(name);
+    return gone.map((x) => x.name);
   } finally {
     await lock.release();
   }
+}
+
+/** A port's or floating IP's key for a worker: `port/worker-N`, `port/worker-N/<net>`, `floatingip/worker-N`. */
+const WORKER_OBJECT_KEY = /^(?:port|floatingip)\/worker-(\d+)(?:\/[a-z]+)?$/;
+
+/** The worker index a key names (0 when it names no worker). */
+function workerIndex(key: string | undefined, pattern: RegExp): number {
+  return Number(pattern.exec(key ?? '')?.[1] ?? 0);
 }
 
 /** Whether a port's key names a port of the node `short` (e.g. worker-2, never worker-20). */

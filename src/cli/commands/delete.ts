@@ -71,7 +71,7 @@ Exit codes: 0 deleted, 1 failure or no such cluster (unless --ignore-not-found),
                 )
               : dryRunText(result),
           );
-        } else if (result.deleted.length === 0) {
+        } else if (result.deleted.length === 0 && !result.backendsOnly) {
           ctx.out.info(`nothing is tagged viok-cluster=${name}: nothing to delete`);
         }
         return ExitCode.ok;

@@ -28,19 +28,20 @@ export interface ConnectBackendOptions extends Omit<ConnectInput, 'spec' | 'stat
 }
 
 /**
- * The backend connections of one command: the spec's backend (create, plan, scale), else the state's
- * (delete). A delete with no state does not know the backend, so every backend that can connect does.
+ * The backend connections of one command: the spec's backend (create, plan, scale). Delete has no spec
+ * and cannot trust the state alone (it may be gone, or name another backend than the cloud's objects),
+ * so every backend that can connect does: from what create recorded in the state, else from the
+ * environment (`VIOK_NSXT_*`, `VIOK_NSXV_*`); delete then uses those the cluster's objects need.
  */
 export async function connectBackend(o: ConnectBackendOptions): Promise<BackendClients> {
-  const name = o.spec?.backend ?? o.state?.backend;
+  const name = o.spec?.backend;
   const input: ConnectInput = {
     session: o.session,
     env: o.env,
     ...(o.spec ? { spec: o.spec } : {}),
     ...(o.state ? { state: o.state } : {}),
   };
-  const chosen =
-    name === undefined ? Object.values(backends) : name in backends ? [backendFor(name as BackendName)] : [];
+  const chosen = name === undefined ? Object.values(backends) : name in backends ? [backendFor(name)] : [];
   const connections: BackendConnection[] = [];
   for (const b of chosen) {
     const c = await b.connect(input);

@@ -66,8 +66,9 @@ describe('connecting to the NSX Manager spec.nsxv names', () => {
     await expect(nsxvForDelete(store, 'demo', {}, options())).rejects.toThrow(
       /VIOK_NSXV_PASSWORD is not set/,
     );
-    // another backend's cluster: no NSX-V at all
-    await store.write({ ...state, backend: 'vds' });
+    // another backend's cluster that recorded no NSX Manager, and no VIOK_NSXV_URL: no NSX-V at all
+    // (one recorded is still connected: delete uses it when the cluster's objects are nsx-v's)
+    await store.write({ ...state, backend: 'vds', outputs: {} });
     expect(await nsxvForDelete(store, 'demo', {}, options({ VIOK_NSXV_PASSWORD: 'secret' }))).toEqual({});
   });
 });

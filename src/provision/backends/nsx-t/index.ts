@@ -6,7 +6,7 @@ import { deleteNcpObjects } from './ncp-objects';
 import { nsxtGraph } from './graph';
 import { deletePrincipalIdentity } from './principal-identity';
 import { checkNsxt } from './preflight';
-import { checkNsxProject, otherProjectsObject } from './project-owner';
+import { checkNsxProject, otherProjectsObject, projectOwnsNsxObjects } from './project-owner';
 
 /** nsx-t: NCP on the nodes, an IP block, pool and firewall sections on the NSX-T Manager. */
 export const nsxtBackend: Backend = {
@@ -41,4 +41,6 @@ export const nsxtBackend: Backend = {
     await deletePrincipalIdentity(nsx, input.cluster, input.progress);
   },
   findCleanup: (connection, input) => findNsxtCleanup((connection as NsxtConnection).nsxt, input),
+  claims: (connection, cluster, projectId) =>
+    projectOwnsNsxObjects((connection as NsxtConnection).nsxt, cluster, projectId),
 };

@@ -46,3 +46,26 @@ export async function checkNsxProject(nsx: NsxtClient, cluster: string, projectI
       `give this cluster another metadata.name; nothing was created`,
   );
 }
+
+/**
+ * Whether the cluster's NSX objects (IP block, pool, marker sections) exist and every one carries the
+ * project tag of `projectId`: then they are that project's, even with nothing of the cluster left in
+ * OpenStack. Objects without the tag prove nothing.
+ */
+export async function projectOwnsNsxObjects(
+  nsx: NsxtClient,
+  cluster: string,
+  projectId: string,
+): Promise<boolean> {
+  const found = (
+    await Promise.all([
+      nsx.ipBlocks.listByTag(CLUSTER_TAG_SCOPE, cluster),
+      nsx.ipPools.listByTag(CLUSTER_TAG_SCOPE, cluster),
+      nsx.firewallSections.listByTag(CLUSTER_TAG_SCOPE, cluster),
+    ])
+  ).flat();
+  return (
+    found.length > 0 &&
+    found.every((o) => (o.tags ?? []).some((t) => t.scope === PROJECT_TAG_SCOPE && t.tag === projectId))
+  );
+}

@@ -1,5 +1,7 @@
 import type { NsxvClient } from '../../../clients/nsxv';
-import { connectNsxv } from '../../../clients/nsxv/connect';
+import { connectNsxv, type NsxvTarget } from '../../../clients/nsxv/connect';
+import { ConfigError } from '../../../core/errors';
+import { insecureRequested } from '../../../config';
 import type { BackendClients, BackendConnection, ConnectInput } from '../../backend';
 import { debugLogOf } from '../../debug-log';
 import { nsxvClientFromSpec, type NsxvSettings } from './client';
@@ -45,5 +47,37 @@ export async function connectNsxvBackend(input: ConnectInput): Promise<NsxvConne
   const settings = input.spec
     ? input.spec.nsxv
     : (input.state?.outputs[OUTPUT_KEY] as NsxvSettings | undefined);
-  return settings ? { backend: 'nsx-v', nsxv: nsxvClientFromSpec(settings, o) } : undefined;
+  if (settings) return { backend: 'nsx-v', nsxv: nsxvClientFromSpec(settings, o) };
+  if (input.spec) return undefined;
+  // delete without a state that names the manager: the one the environment names, if any
+  const fromEnv = nsxvTargetFromEnv(o.env);
+  return fromEnv
+    ? {
+        backend: 'nsx-v',
+        nsxv: connectNsxv(fromEnv, { clock: input.env.clock, ...debugLogOf(input.env) }),
+      }
+    : undefined;
+}
+
+/**
+ * The NSX Manager named by `VIOK_NSXV_URL`, `VIOK_NSXV_USERNAME`, `VIOK_NSXV_PASSWORD` and
+ * `VIOK_NSX_CA_FILE` (what `viok sim serve` writes to viok-sim.env): how `viok delete cluster`, which
+ * has no spec, reaches NSX-V when no state records the manager. Undefined when the URL is not set.
+ */
+export function nsxvTargetFromEnv(env: NodeJS.ProcessEnv): NsxvTarget | undefined {
+  const url = env.VIOK_NSXV_URL;
+  if (!url) return undefined;
+  const username = env.VIOK_NSXV_USERNAME;
+  const password = env.VIOK_NSXV_PASSWORD;
+  if (!username || !password)
+    throw new ConfigError('VIOK_NSXV_URL is set but VIOK_NSXV_USERNAME or VIOK_NSXV_PASSWORD is not');
+  if (!/^https:\/\//.test(url)) throw new ConfigError(`VIOK_NSXV_URL: ${url} is not an https URL`);
+  const caFile = env.VIOK_NSX_CA_FILE;
+  return {
+    url,
+    username,
+    password,
+    ...(caFile ? { cacert: caFile } : {}),
+    ...(insecureRequested(env) ? { insecure: true } : {}),
+  };
 }
