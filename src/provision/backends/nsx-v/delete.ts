@@ -1,3 +1,4 @@
+import { isNotFound } from '../../../clients/http/errors';
 import { clusterTag, keyTag, resourceName } from '../../../core/names';
 import type { ProgressSink } from '../../../core/progress';
 import type { OpenStackClients } from '../../../clients/openstack';
@@ -44,7 +45,16 @@ export async function deleteNsxvEdgeObjects(
     if (edge) edgeIds.add(edge.id);
   }
   for (const edgeId of edgeIds) {
-    for (const what of await removeEdgeObjects(nsxv, edgeId, cluster))
+    let removed: string[];
+    try {
+      removed = await removeEdgeObjects(nsxv, edgeId, cluster);
+    } catch (e) {
+      // the Edge itself is gone (the VIP port names the router's Edge, which went with a router a
+      // killed delete already removed): nothing of the cluster is left on it
+      if (isNotFound(e)) continue;
+      throw e;
+    }
+    for (const what of removed)
       progress.emit({ type: 'resource', key: `nsxv/${edgeId}`, status: 'deleted', message: what });
   }
 }
