@@ -27,7 +27,9 @@ const noFaults = { error503: 0, throttle429: 0, resetAfterAct: 0, stall: 0, erro
 function census(rig: Rig): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const o of simObjects(rig.sim, rig.cluster)) {
-    const k = `${o.where}${o.tagged ? '' : ' (untagged)'}`;
+    // a collection keyed by its parent's id (NSX-T's rules per firewall section): the id differs per run
+    const where = o.where.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '{id}');
+    const k = `${where}${o.tagged ? '' : ' (untagged)'}`;
     counts[k] = (counts[k] ?? 0) + 1;
   }
   return counts;
