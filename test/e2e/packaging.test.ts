@@ -49,7 +49,7 @@ describe('packaging', () => {
       { cwd: elsewhere, encoding: 'utf8' },
     );
     expect(api.trim()).toBe(
-      'runCreate runDelete runDescribe runGetKubeconfig runListClusters runPlan runScale runTopology',
+      'runAuthToken runCreate runDelete runDescribe runGetKubeconfig runListClusters runPlan runRepair runScale runTopology',
     );
     expect(readdirSync(path.join(installed, 'dist')).filter((f) => f === 'index.d.ts')).toEqual([
       'index.d.ts',
