@@ -1,4 +1,4 @@
-import type { Clock } from './http/types';
+import type { Clock, HttpClient } from './http/types';
 import type { RetryPolicy } from './http/retry';
 import { systemClock } from './http/clock';
 import { ImagesClient, parseGlanceError } from './glance';
@@ -41,9 +41,7 @@ export async function connectOpenStack(
     ...(options.retry ? { retry: options.retry } : {}),
   });
   await session.getToken();
-  const neutronHttp = await session.clientFor('neutron', 'network', parseNeutronError, {
-    baseUrl: neutronBaseUrl(await session.endpointFor('network')),
-  });
+  const neutronHttp = await neutronHttpFor(session);
   const novaHttp = await session.clientFor('nova', 'compute', parseNovaError);
   // Glance's catalog URL is usually unversioned; the images client adds `/v2` itself.
   const glanceHttp = await session.clientFor('glance', 'image', parseGlanceError, {
@@ -58,4 +56,11 @@ export async function connectOpenStack(
     ),
     glance: new ImagesClient(glanceHttp),
   };
+}
+
+/** Neutron's HTTP client for a session: the catalog's endpoint with the API version viok speaks. */
+export async function neutronHttpFor(session: KeystoneSession): Promise<HttpClient> {
+  return session.clientFor('neutron', 'network', parseNeutronError, {
+    baseUrl: neutronBaseUrl(await session.endpointFor('network')),
+  });
 }

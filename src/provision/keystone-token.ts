@@ -2,6 +2,7 @@ import { KeystoneSession } from '../clients/keystone/session';
 import { systemClock } from '../clients/http/clock';
 import { insecureRequested, resolveCloud } from '../config';
 import { apiTimeoutMs } from '../config/api-timeout';
+import { withoutVerification } from './session';
 
 export interface KeystoneTokenOptions {
   env: NodeJS.ProcessEnv;
@@ -26,7 +27,7 @@ export async function keystoneToken(
     homeDir: o.homeDir,
     ...(o.cloudName ? { cloudName: o.cloudName, cloudNameFrom: '--os-cloud' } : {}),
   });
-  const cloud = insecureRequested(o.env) ? { ...resolved, verify: false } : resolved;
+  const cloud = insecureRequested(o.env) ? withoutVerification(resolved) : resolved;
   const timeoutMs = apiTimeoutMs(o.env) ?? resolved.apiTimeoutMs;
   const session = new KeystoneSession({
     cloud,

@@ -1,14 +1,12 @@
-import { isNotFound } from '../clients/http/errors';
 import { OperationError } from '../core/errors';
 import type { Server } from '../clients/nova/servers';
 import { clusterTag, keyFromTags } from '../core/names';
-import { waitFor } from '../core/wait';
 import { defaultTiming } from './context';
 import { createCluster, defaultHolder, planCluster, type CreateOptions, type CreateResult } from './create';
 import { isInProject } from './project-scope';
 import type { WorkerRemoval } from './scale';
 import { StateRecorder } from './state-recorder';
-import { deleteWithRetry } from './wait-servers';
+import { deleteWithRetry, waitServersDeleted } from './wait-servers';
 
 /** A node whose server is gone or in ERROR, and whether repair replaces it. */
 export interface BrokenNode {
@@ -115,26 +113,11 @@ export async function repairCluster(
         const id = b.serverId as string;
         await deleteWithRetry(ctx, `server ${b.name}`, () => o.clients.nova.servers.delete(id), timing);
       }
-      await waitFor(
-        async () => {
-          for (const b of inError) {
-            try {
-              const s = await o.clients.nova.servers.get(b.serverId as string, o.signal);
-              if (s.status !== 'DELETED') return undefined;
-            } catch (e) {
-              if (!isNotFound(e)) throw e;
-            }
-          }
-          return true;
-        },
-        {
-          clock: o.clock,
-          description: `${inError.length} servers in ERROR to be deleted`,
-          timeoutMs: timing.deleteMs,
-          initialDelayMs: timing.pollMs,
-          maxDelayMs: timing.maxPollMs,
-          signal: o.signal,
-        },
+      await waitServersDeleted(
+        { ...ctx, clients: o.clients },
+        inError.map((b) => b.serverId as string),
+        `${inError.length} servers in ERROR`,
+        timing,
       );
       for (const b of inError) await recorder?.forget(b.key);
       await recorder?.flush();

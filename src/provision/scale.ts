@@ -1,12 +1,10 @@
 import { checkWorkerCount } from '../spec/worker-count';
 import { UserInputError } from '../core/errors';
 import { clusterTag, keyFromTags, nodeName } from '../core/names';
-import { isNotFound } from '../clients/http/errors';
-import { waitFor } from '../core/wait';
 import { defaultTiming } from './context';
 import { createCluster, defaultHolder, type CreateOptions, type CreateResult } from './create';
 import { StateRecorder } from './state-recorder';
-import { deleteWithRetry } from './wait-servers';
+import { deleteWithRetry, waitServersDeleted } from './wait-servers';
 import { backendFor } from './backends';
 import { inProject } from './project-scope';
 
@@ -102,26 +100,11 @@ async function removeSurplusWorkers(o: ScaleOptions): Promise<string[]> {
     }
     for (const { server } of surplus)
       await deleteWithRetry(ctx, `server ${server.name}`, () => nova.servers.delete(server.id), timing);
-    await waitFor(
-      async () => {
-        for (const { server } of surplus) {
-          try {
-            const s = await nova.servers.get(server.id, o.signal);
-            if (s.status !== 'DELETED') return undefined;
-          } catch (e) {
-            if (!isNotFound(e)) throw e;
-          }
-        }
-        return true;
-      },
-      {
-        clock: o.clock,
-        description: `${surplus.length} workers to be deleted`,
-        timeoutMs: timing.deleteMs,
-        initialDelayMs: timing.pollMs,
-        maxDelayMs: timing.maxPollMs,
-        signal: o.signal,
-      },
+    await waitServersDeleted(
+      { ...ctx, clients: o.clients },
+      surplus.map((x) => x.server.id),
+      `${surplus.length} workers`,
+      timing,
     );
     const clusterPorts = await neutron.ports.list(tagged());
     const clusterFips = await neutron.floatingIps.list(tagged());

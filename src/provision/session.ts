@@ -183,7 +183,7 @@ export async function openCloud(o: OpenCloudOptions): Promise<CloudSession> {
 }
 
 /** The cloud with TLS verification off (`--insecure`): a CA bundle no longer matters. */
-function withoutVerification(cloud: ResolvedCloud): ResolvedCloud {
+export function withoutVerification(cloud: ResolvedCloud): ResolvedCloud {
   const unverified: ResolvedCloud = { ...cloud, verify: false };
   delete unverified.cacert;
   return unverified;

@@ -79,31 +79,43 @@ export async function removeFailedNode(
 ): Promise<void> {
   const { nova, neutron } = ctx.clients;
   await ignoreNotFound(nova.servers.delete(failed.serverId));
-  await waitFor(
-    async () => {
-      try {
-        const s = await nova.servers.get(failed.serverId, ctx.signal);
-        return s.status === 'DELETED' ? true : undefined;
-      } catch (e) {
-        if (isNotFound(e)) return true;
-        throw e;
-      }
-    },
-    {
-      clock: ctx.clock,
-      description: `server ${failed.node.name} to be deleted`,
-      timeoutMs: timing.deleteMs,
-      initialDelayMs: timing.pollMs,
-      maxDelayMs: timing.maxPollMs,
-      signal: ctx.signal,
-    },
-  );
+  await waitServersDeleted(ctx, [failed.serverId], `server ${failed.node.name}`, timing);
   await ctx.recorder.forget(failed.node.serverKey);
   for (const key of failed.node.portKeys) {
     const id = ctx.recorder.id(key);
     if (id) await deleteWithRetry(ctx, `port ${key}`, () => neutron.ports.delete(id, ctx.signal), timing);
     await ctx.recorder.forget(key);
   }
+}
+
+/** Waits until Nova shows each server DELETED or no longer has it (after a delete request). */
+export async function waitServersDeleted(
+  ctx: Pick<ProvisionContext, 'clock' | 'signal' | 'clients'>,
+  ids: readonly string[],
+  what: string,
+  timing: Timing,
+): Promise<void> {
+  await waitFor(
+    async () => {
+      for (const id of ids) {
+        try {
+          const s = await ctx.clients.nova.servers.get(id, ctx.signal);
+          if (s.status !== 'DELETED') return undefined;
+        } catch (e) {
+          if (!isNotFound(e)) throw e;
+        }
+      }
+      return true;
+    },
+    {
+      clock: ctx.clock,
+      description: `${what} to be deleted`,
+      timeoutMs: timing.deleteMs,
+      initialDelayMs: timing.pollMs,
+      maxDelayMs: timing.maxPollMs,
+      signal: ctx.signal,
+    },
+  );
 }
 
 /** Deletes, retrying while the cloud answers 409 (still in use); NotFound means done. */

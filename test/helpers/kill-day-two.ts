@@ -98,6 +98,14 @@ async function mustCreate(h: KillHarness, cluster: string): Promise<void> {
   if (made.code !== 0) throw new Error(`create ${cluster} failed (${made.code}):\n${made.stderr}`);
 }
 
+/** Creates the cluster a kill point works on; a failure is a problem of that point. */
+async function created(h: KillHarness, cluster: string, at: string, t: Tally): Promise<boolean> {
+  const made = await h.create(cluster);
+  if (made.code === 0) return true;
+  t.problems.push(`${at}: create exited ${made.code}: ${lastLines(made.stderr)}`);
+  return false;
+}
+
 /** `viok delete cluster` killed after each of its mutating requests, then run again. */
 export function runDeleteCampaign(o: DayTwoCampaignOptions): Promise<DayTwoCampaignResult> {
   return campaign(
@@ -113,11 +121,7 @@ export function runDeleteCampaign(o: DayTwoCampaignOptions): Promise<DayTwoCampa
     },
     async (h, k, at, t) => {
       const cluster = `${o.prefix}-${String(k).padStart(3, '0')}`;
-      const made = await h.create(cluster);
-      if (made.code !== 0) {
-        t.problems.push(`${at}: create exited ${made.code}: ${lastLines(made.stderr)}`);
-        return;
-      }
+      if (!(await created(h, cluster, at, t))) return;
       const killed = await h.delete(cluster, [], { signal: 'SIGKILL', after: k });
       if (killed.signal !== 'SIGKILL' && killed.code !== 0)
         t.problems.push(
@@ -146,11 +150,7 @@ export function runScaleCampaign(
     },
     async (h, k, at, t) => {
       const cluster = `${o.prefix}-${String(k).padStart(3, '0')}`;
-      const made = await h.create(cluster);
-      if (made.code !== 0) {
-        t.problems.push(`${at}: create exited ${made.code}: ${lastLines(made.stderr)}`);
-        return;
-      }
+      if (!(await created(h, cluster, at, t))) return;
       const killed = await h.scale(cluster, o.to, { signal: 'SIGKILL', after: k });
       if (killed.signal !== 'SIGKILL' && killed.code !== 0)
         t.problems.push(

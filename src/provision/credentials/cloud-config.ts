@@ -1,5 +1,5 @@
 import { isApiError } from '../../clients/http/errors';
-import { neutronBaseUrl, parseNeutronError } from '../../clients/neutron';
+import { neutronHttpFor } from '../../clients/openstack';
 import type { Clock } from '../../clients/http/types';
 import { ConfigError } from '../../core/errors';
 import { ApplicationCredentials, type KeystoneSession } from '../../clients/keystone';
@@ -155,9 +155,7 @@ async function record(
  * of networks, which the CCM reads). A 401 is keystonemiddleware refusing a token it cannot check.
  */
 async function accessRulesHonoured(session: KeystoneSession): Promise<boolean> {
-  const neutron = await session.clientFor('neutron', 'network', parseNeutronError, {
-    baseUrl: neutronBaseUrl(await session.endpointFor('network')),
-  });
+  const neutron = await neutronHttpFor(session);
   try {
     await neutron.request({ method: 'GET', path: '/v2.0/networks', query: { limit: 1 } });
     return true;

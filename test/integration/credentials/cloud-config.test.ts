@@ -37,6 +37,29 @@ class FakeKube implements CloudConfigKube {
   }
 }
 
+/** The simulator's seeded admin, signed in with a password as an operator would. */
+function adminSession(sim: TestSim, log?: string[]): KeystoneSession {
+  return new KeystoneSession({
+    cloud: {
+      authType: 'password',
+      auth: {
+        authUrl: sim.urls.identity,
+        username: 'admin',
+        password: 'secret',
+        projectName: 'admin',
+        userDomainName: 'Default',
+        projectDomainName: 'Default',
+      },
+      regionName: 'RegionOne',
+      interfaces: ['public'],
+      verify: true,
+      endpointOverrides: {},
+    },
+    clock: systemClock,
+    ...(log ? { log: (l: string) => log.push(l) } : {}),
+  });
+}
+
 describe('the cluster credential and its cloud-config Secret (simulator)', () => {
   let sim: TestSim;
   let dir: string;
@@ -77,25 +100,7 @@ describe('the cluster credential and its cloud-config Secret (simulator)', () =>
       secrets: {},
     };
     await store.write(state);
-    session = new KeystoneSession({
-      cloud: {
-        authType: 'password',
-        auth: {
-          authUrl: sim.urls.identity,
-          username: 'admin',
-          password: 'secret',
-          projectName: 'admin',
-          userDomainName: 'Default',
-          projectDomainName: 'Default',
-        },
-        regionName: 'RegionOne',
-        interfaces: ['public'],
-        verify: true,
-        endpointOverrides: {},
-      },
-      clock: systemClock,
-      log: (l) => log.push(l),
-    });
+    session = adminSession(sim, log);
   });
   afterAll(async () => {
     await sim.stop();
@@ -208,24 +213,7 @@ describe('a cloud whose Neutron cannot check access rules (service_type unset in
       outputs: {},
       secrets: {},
     });
-    const session = new KeystoneSession({
-      cloud: {
-        authType: 'password',
-        auth: {
-          authUrl: sim.urls.identity,
-          username: 'admin',
-          password: 'secret',
-          projectName: 'admin',
-          userDomainName: 'Default',
-          projectDomainName: 'Default',
-        },
-        regionName: 'RegionOne',
-        interfaces: ['public'],
-        verify: true,
-        endpointOverrides: {},
-      },
-      clock: systemClock,
-    });
+    const session = adminSession(sim);
     const events: ProgressEvent[] = [];
     const kube = new FakeKube();
     const r = await provideCloudConfig(
