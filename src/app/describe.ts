@@ -41,8 +41,7 @@ export async function runGetKubeconfig(
 ): Promise<KubeconfigWritten> {
   const p = provision();
   const run = runContext(host, o, o.name);
-  const state = await run.store.read(o.name);
-  const admin = p.kubeconfigFromState(state, o.name, run.store.location);
+  // flags first: a wrong combination is named whatever the state holds
   if (o.merge && o.file) throw new UserInputError('--merge-kubeconfig and --file: choose one');
   if (o.keystone && o.merge)
     throw new UserInputError(
@@ -50,6 +49,8 @@ export async function runGetKubeconfig(
     );
   if (!o.keystone && o.osCloud)
     throw new UserInputError('--os-cloud names the cloud of a --keystone kubeconfig; add --keystone');
+  const state = await run.store.read(o.name);
+  const admin = p.kubeconfigFromState(state, o.name, run.store.location);
   // the users' cloud: as asked, else the one the cluster was made in (their clouds.yaml may name it alike)
   const config = o.keystone ? keystoneKubeconfig(admin, o.name, o.osCloud ?? state?.cloud) : admin;
   return deliverKubeconfig(
