@@ -148,11 +148,20 @@ export async function runCreate(o: CreateRunOptions, host: RunHost): Promise<Cre
                     holder: p.defaultHolder(`viok create cluster ${cluster}`),
                     signal: run.host.signal,
                   },
-                  { cluster, session: session.clients.session, kube },
+                  {
+                    cluster,
+                    session: session.clients.session,
+                    kube,
+                    ...(result.outputs?.cloudProvider ? { choices: result.outputs.cloudProvider } : {}),
+                  },
                 ),
               spec,
               integrations: result.outputs.integrations,
               kubeconfig: { file: kubeconfig.file, config },
+              keystone: {
+                url: session.clients.session.identity.baseUrl,
+                ...(session.clients.session.caFile ? { caFile: session.clients.session.caFile } : {}),
+              },
             },
           )
         : undefined;

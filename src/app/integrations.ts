@@ -2,8 +2,9 @@ import { promises as fs } from 'node:fs';
 import type { ProgressSink } from '../core/progress';
 import type * as Kube from '../kube';
 import { kubeconfigNames, kubeconfigToYaml, type Kubeconfig } from '../kubeconfig';
-import type { IntegrationSwitches } from '../provision/integration-switches';
 import { cpoReleaseFor, renderOpenStackIntegrations } from '../render/openstack-integrations';
+import { renderKeystoneAuthObjects } from '../render/keystone-auth';
+import { keystoneAuthRenderInput, type IntegrationSwitches } from '../provision/integration-switches';
 import { parseKubernetesVersion } from '../render/kubernetes-version';
 import type { ClusterSpec } from '../spec/types';
 import type { CloudConfigKube } from '../provision/credentials/cloud-config';
@@ -15,11 +16,17 @@ export interface CredentialProvided {
 
 /** What the install did: the integrations applied and the cloud-provider-openstack release, or nothing. */
 export interface IntegrationsInstalled {
-  applied: ('ccm' | 'cinderCsi')[];
+  applied: ('ccm' | 'cinderCsi' | 'keystoneAuth')[];
   release?: string;
   /** The cluster's Keystone application credential (its id; the secret went to the cluster only). */
   credential?: CredentialProvided;
 }
+
+const integrationNames = {
+  ccm: 'openstack-cloud-controller-manager',
+  cinderCsi: 'Cinder CSI',
+  keystoneAuth: 'k8s-keystone-auth',
+} as const;
 
 /** The Kubernetes API client, loaded only when something is applied (its library is large). */
 function kube(): typeof Kube {
@@ -48,12 +55,16 @@ export async function installIntegrations(
     integrations: IntegrationSwitches | undefined;
     /** The kubeconfig as delivered: the file written or merged into, else (stdout) the document itself. */
     kubeconfig: { file?: string; config: Kubeconfig };
+    /** Keystone as the nodes reach it: its v3 URL and the CA bundle file clouds.yaml names, if any. */
+    keystone: { url: string; caFile?: string };
   },
 ): Promise<IntegrationsInstalled> {
-  const on = c.integrations;
-  if (!on || (!on.ccm && !on.cinderCsi)) return { applied: [] };
+  const on = c.integrations ?? { ccm: false, cinderCsi: false, loadBalancer: false };
+  const keystoneAuth = c.spec.spec.keystoneAuth?.enabled === true;
+  if (!on.ccm && !on.cinderCsi && !keystoneAuth) return { applied: [] };
   const images = c.spec.spec.openstack?.images;
   const kubernetesVersion = parseKubernetesVersion(c.spec.spec.kubernetesVersion);
+  const release = cpoReleaseFor(kubernetesVersion);
   const objects = renderOpenStackIntegrations({
     kubernetesVersion,
     clusterName: c.cluster,
@@ -69,9 +80,20 @@ export async function installIntegrations(
         }
       : {}),
   });
-  const applied = (['ccm', 'cinderCsi'] as const).filter((k) => on[k]);
-  const release = cpoReleaseFor(kubernetesVersion);
-  const names = applied.map((k) => (k === 'ccm' ? 'openstack-cloud-controller-manager' : 'Cinder CSI'));
+  const keystoneObjects = keystoneAuth
+    ? renderKeystoneAuthObjects({
+        release,
+        keystoneUrl: c.keystone.url,
+        ...(c.keystone.caFile ? { keystoneCaPem: await fs.readFile(c.keystone.caFile, 'utf8') } : {}),
+        ...keystoneAuthRenderInput(c.spec).keystoneAuth,
+        ...(images?.keystoneAuth ? { image: images.keystoneAuth } : {}),
+      })
+    : [];
+  const applied = [
+    ...(['ccm', 'cinderCsi'] as const).filter((k) => on[k]),
+    ...(keystoneAuth ? (['keystoneAuth'] as const) : []),
+  ];
+  const names = applied.map((k) => integrationNames[k]);
   o.progress.emit({
     type: 'phase',
     phase: 'integrations',
@@ -82,6 +104,9 @@ export async function installIntegrations(
       ? await fs.readFile(c.kubeconfig.file, 'utf8')
       : kubeconfigToYaml(c.kubeconfig.config);
   const context = kubeconfigNames(c.cluster).context;
+  // the webhook first: users can sign in as soon as its pods run, whatever the CCM is doing
+  if (keystoneObjects.length > 0) await kube().applyObjects(text, context, keystoneObjects, o.signal);
+  if (objects.length === 0) return { applied, release };
   // the Secret kube-system/cloud-config first: the CCM and CSI pods wait for it
   const credential = await c.credential({
     exists: (object) => kube().objectExists(text, context, object, o.signal),

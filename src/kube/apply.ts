@@ -24,6 +24,7 @@ interface ResourceOf {
 const resources: Record<string, ResourceOf> = {
   'v1/ServiceAccount': { base: '/api/v1', plural: 'serviceaccounts', namespaced: true },
   'v1/Secret': { base: '/api/v1', plural: 'secrets', namespaced: true },
+  'v1/ConfigMap': { base: '/api/v1', plural: 'configmaps', namespaced: true },
   'rbac.authorization.k8s.io/v1/ClusterRole': {
     base: '/apis/rbac.authorization.k8s.io/v1',
     plural: 'clusterroles',

@@ -1,3 +1,4 @@
+import type { CloudProviderChoices } from './cloud-integration';
 import type { Resource, ResourceOutput } from '../engine/graph';
 import type { NodeRole } from '../core/names';
 import type { IntegrationSwitches } from './integration-switches';
@@ -47,6 +48,10 @@ export interface ClusterOutputs {
   loadBalancer: { vip: string; nodes: string[] };
   /** spec.openstack's integrations as decided against the catalog (absent in states from before them). */
   integrations?: IntegrationSwitches;
+  /** cloud.conf's [Networking] and [LoadBalancer] for the cluster (absent in states from before them). */
+  cloudProvider?: CloudProviderChoices;
+  /** spec.keystoneAuth when enabled: whether the webhook also authorizes (a policy was given). */
+  keystoneAuth?: { authorization: 'rbac' | 'rbac+policy' };
 }
 
 export interface BackendPlan {

@@ -13,7 +13,8 @@ import { noBackendClients, type BackendClients, type BackendPlan, type ClusterOu
 import { backendFor } from './backends';
 import { defaultTiming, type ProvisionContext, type Timing } from './context';
 import { diffPlan, quotaNeeds, versionDrift, type PlanEntry } from './plan';
-import { checkCloudObjects, checkQuotas } from './preflight';
+import { checkCloudObjects, checkQuotas, type CloudFacts } from './preflight';
+import { cloudProviderChoices } from './cloud-integration';
 import { checkIntegrations, type IntegrationSwitches } from './integration-switches';
 import { StateRecorder } from './state-recorder';
 import { joinTokenFor, needsRegistration, type JoinTokenRegistrar } from './join-token';
@@ -82,6 +83,7 @@ export async function planCluster(
   ctx: ProvisionContext;
   projectId: string;
   integrations: IntegrationSwitches;
+  facts: CloudFacts;
 }> {
   const now = o.now ?? (() => new Date());
   const rec =
@@ -128,7 +130,7 @@ export async function planCluster(
   const plan = await diffPlan(graph.resources);
   o.progress.emit({ type: 'phase', phase: 'preflight', message: 'checking quotas' });
   await checkQuotas(ctx, projectId, quotaNeeds(graph.resources, plan));
-  return { plan, graph, ctx, projectId, integrations };
+  return { plan, graph, ctx, projectId, integrations, facts };
 }
 
 /**
@@ -196,7 +198,11 @@ async function createUnlessInterrupted(o: CreateOptions): Promise<CreateResult> 
     // a failed preflight must not leave the pending keys as an unhandled rejection
     pkiPending?.catch(() => undefined);
     const joinToken = joinTokenFor(recorder.state, now());
-    const { plan, graph, ctx, integrations } = await planCluster(o, recorder, joinToken.bootstrapToken);
+    const { plan, graph, ctx, integrations, facts } = await planCluster(
+      o,
+      recorder,
+      joinToken.bootstrapToken,
+    );
     const version = versionDrift(
       o.cluster,
       recorder.state.outputs.kubernetesVersion,
@@ -276,7 +282,21 @@ async function createUnlessInterrupted(o: CreateOptions): Promise<CreateResult> 
       }
     }
     // the integrations too: the app installs them once Kubernetes is ready, and describe lists them
-    const outputs: ClusterOutputs = { ...graph.outputs(results), integrations };
+    // and cloud.conf's [Networking] and [LoadBalancer], which the app's cloud-config Secret carries
+    const outputs: ClusterOutputs = {
+      ...graph.outputs(results),
+      integrations,
+      cloudProvider: cloudProviderChoices({
+        backend: o.spec.spec.backend,
+        cluster: o.cluster,
+        loadBalancer: integrations.loadBalancer,
+        ...(facts.provider ? { providerNetworkName: facts.provider.network.name } : {}),
+        ...externalNetworkOf(results),
+      }),
+      ...(o.spec.spec.keystoneAuth?.enabled
+        ? { keystoneAuth: { authorization: o.spec.spec.keystoneAuth.policy ? 'rbac+policy' : 'rbac' } }
+        : {}),
+    };
     // the version too, for `viok get clusters` (the spec itself is not kept)
     await recorder.setOutputs({ ...outputs, kubernetesVersion: o.spec.spec.kubernetesVersion });
     await recorder.flush();
@@ -356,4 +376,10 @@ export function readOnly(store: StateStore): StateStore {
     remove: async () => undefined,
     list: () => store.list(),
   };
+}
+
+/** nsx-v: the external network its router's gateway is on (where Octavia's floating IPs come from). */
+function externalNetworkOf(results: Map<string, ResourceOutput>): { externalNetworkId?: string } {
+  const id = results.get('router')?.attributes?.gatewayNetwork;
+  return typeof id === 'string' && id !== '' ? { externalNetworkId: id } : {};
 }

@@ -7,6 +7,8 @@ import { bootstrapProgress } from '../render/bootstrap-markers';
 import { CONSOLE_LINES } from './wait-bootstrap';
 import { inProject } from './project-scope';
 import type { IntegrationSwitches } from './integration-switches';
+import { recordedCredential } from './credentials/cloud-config';
+import { clusterCredentialName } from './credentials/cluster-credential';
 
 /** A cluster as `viok get clusters` shows it: found from tags, not from local state. */
 export interface ClusterSummary {
@@ -131,6 +133,10 @@ export interface ClusterDescription {
   loadBalancer?: { vip: string; internal?: boolean };
   /** spec.openstack's integrations as the create decided them (from local state; absent without it). */
   integrations?: IntegrationSwitches;
+  /** The cluster's Keystone application credential (id and name; its secret is only in the cluster). */
+  credential?: { id: string; name: string };
+  /** Keystone sign-in for kubectl, as create recorded it. */
+  keystoneAuth?: { authorization: 'rbac' | 'rbac+policy' };
   nodes: NodeDescription[];
 }
 
@@ -199,6 +205,8 @@ export async function describeCluster(
   if (options.bootstrap) await addBootstrapPhases(clients, nodes, signal);
   const endpoint = apiEndpointOf(state, nodes, floatingIps) ?? (vip ? `https://${vip}:6443` : undefined);
   const integrations = recordedIntegrations(state);
+  const credential = recordedCredential(state?.outputs);
+  const keystoneAuth = state?.outputs['keystoneAuth'] as { authorization?: unknown } | undefined;
   return {
     name: cluster,
     ...(state?.backend ? { backend: state.backend } : {}),
@@ -206,6 +214,10 @@ export async function describeCluster(
     ...(endpoint ? { apiEndpoint: endpoint } : {}),
     ...(vip ? { loadBalancer: endpoint?.includes(`//${vip}:`) ? { vip } : { vip, internal: true } } : {}),
     ...(integrations ? { integrations } : {}),
+    ...(credential ? { credential: { id: credential.id, name: clusterCredentialName(cluster) } } : {}),
+    ...(keystoneAuth?.authorization === 'rbac' || keystoneAuth?.authorization === 'rbac+policy'
+      ? { keystoneAuth: { authorization: keystoneAuth.authorization } }
+      : {}),
     nodes,
   };
 }

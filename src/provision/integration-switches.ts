@@ -1,4 +1,5 @@
 import type { CatalogService } from '../clients/keystone/types';
+import type { KeystoneAuthRenderInput } from '../render/keystone-auth';
 import { cpoReleases } from '../render/openstack-integrations';
 import { parseKubernetesVersion } from '../render/kubernetes-version';
 import type { ClusterSpec } from '../spec/types';
@@ -114,4 +115,19 @@ export async function checkIntegrations(
   if (d.problems.length > 0) throw new PreflightError(d.problems);
   for (const message of d.warnings) progress.emit({ type: 'warning', message });
   return d.switches;
+}
+
+/**
+ * spec.keystoneAuth as the node renderers take it: present only when enabled (control-plane nodes
+ * then carry the webhook's files and their API servers its flags).
+ */
+export function keystoneAuthRenderInput(spec: ClusterSpec): { keystoneAuth?: KeystoneAuthRenderInput } {
+  const k = spec.spec.keystoneAuth;
+  if (!k?.enabled) return {};
+  return {
+    keystoneAuth: {
+      ...(k.roleMappings ? { roleMappings: k.roleMappings } : {}),
+      ...(k.policy ? { policy: k.policy } : {}),
+    },
+  };
 }

@@ -2,6 +2,7 @@ import YAML from 'yaml';
 import { bootstrapTokenTtl } from '../pki';
 import type { KubernetesVersion } from './kubernetes-version';
 import { kubeadmApiVersion, kubeadmVersion } from './kubernetes-version';
+import { keystoneAuthApiServerArgs, keystoneAuthApiServerVolume } from './keystone-auth';
 import type { ClusterRenderInput, NodeRenderInput } from './types';
 
 /** Where kubeadm's config lands on a node (0600: it holds the bootstrap token). */
@@ -59,7 +60,16 @@ function clusterConfiguration(c: ClusterRenderInput, v: KubernetesVersion): Reco
     kubernetesVersion: kubeadmVersion(v),
     controlPlaneEndpoint: endpoint(c),
     networking,
-    apiServer: { certSANs: [...new Set([c.apiEndpoint.host, ...(c.extraApiCertSans ?? [])])] },
+    apiServer: {
+      certSANs: [...new Set([c.apiEndpoint.host, ...(c.extraApiCertSans ?? [])])],
+      // Keystone sign-in: the token webhook on the node's loopback (keystone-auth.ts)
+      ...(c.keystoneAuth
+        ? {
+            extraArgs: extraArgs(v, keystoneAuthApiServerArgs(c.keystoneAuth)),
+            extraVolumes: [keystoneAuthApiServerVolume],
+          }
+        : {}),
+    },
     ...(c.cloudProvider === 'external'
       ? { controllerManager: { extraArgs: extraArgs(v, externalCloudProvider) } }
       : {}),

@@ -66,7 +66,12 @@ export interface OpenStackIntegrationsRenderInput {
 export type K8sObject = {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
 } & Record<string, unknown>;
 
 function imageRef(what: string, image: string): string {

@@ -1,3 +1,4 @@
+import type { KeystoneAuthRenderInput } from './keystone-auth';
 import type { ClusterPki } from '../pki';
 import type { IngressNginxVersion } from './ingress-nginx';
 
@@ -40,6 +41,11 @@ export interface ClusterRenderInput {
    * kubelets and the controller manager start with `--cloud-provider=external`. Absent: no cloud provider.
    */
   cloudProvider?: 'external';
+  /**
+   * spec.keystoneAuth when enabled: control-plane nodes get the webhook's kubeconfig and certificate
+   * script, and their API servers the webhook flags (keystone-auth.ts). Absent: certificates only.
+   */
+  keystoneAuth?: KeystoneAuthRenderInput;
 }
 
 /** spec.bootstrap as the renderers take it. */

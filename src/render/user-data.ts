@@ -36,6 +36,7 @@ import {
   nicByMacScript,
   renderKeepalivedConf,
 } from './keepalived';
+import { keystoneAuthCertScript, keystoneAuthNodeFiles } from './keystone-auth';
 import { metadataBlockFiles, metadataBlockRuncmd, postBootstrapCleanup } from './metadata-block';
 import { renderNcpManifest } from './ncp';
 import {
@@ -230,6 +231,7 @@ export function renderControlPlaneUserData(
       content: first ? kubeadmInitConfig(c, v, node) : kubeadmJoinConfig(c, v, node, true),
       permissions: '0600',
     },
+    ...(c.keystoneAuth ? keystoneAuthNodeFiles() : []),
   ];
   const addons: string[][] = [];
   if (first) {
@@ -247,6 +249,8 @@ export function renderControlPlaneUserData(
   const runcmd: string[][] = [
     ...net.runcmd,
     ...metadataBlockRuncmd,
+    // the webhook's certificate before kubeadm starts the API server that verifies it
+    ...(c.keystoneAuth ? [[keystoneAuthCertScript]] : []),
     ...bootstrapRuncmd(first ? ['init'] : ['join', endpoint(c)], addons),
   ];
   return toUserData({

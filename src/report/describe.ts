@@ -12,6 +12,17 @@ export function formatDescription(d: ClusterDescription): string {
       `Load balancer: VIP ${d.loadBalancer.vip}${d.loadBalancer.internal ? ' (internal: reachable only from the cluster networks; kubectl uses the endpoint above)' : ''}`,
     );
   if (d.integrations) lines.push(`OpenStack:     ${integrationsText(d.integrations, d.backend)}`);
+  if (d.keystoneAuth)
+    lines.push(
+      `Keystone:      sign-in for kubectl (viok get kubeconfig ${d.name} --keystone); ` +
+        (d.keystoneAuth.authorization === 'rbac+policy'
+          ? 'authorized by RBAC, then the k8s-auth-policy ConfigMap'
+          : 'authorized by RBAC (groups: the project id and roleMappings)'),
+    );
+  if (d.credential)
+    lines.push(
+      `Credential:    application credential ${d.credential.name} (${d.credential.id}), in the Secret kube-system/cloud-config`,
+    );
   lines.push('Nodes:');
   const width = Math.max(4, ...d.nodes.map((n) => n.name.length));
   for (const n of d.nodes) {

@@ -4,6 +4,86 @@
  * Change the schema, then run `npm run gen:types`.
  */
 
+export type KeystonePolicyEntry = (
+  | {
+      resource_permissions: unknown;
+    }
+  | {
+      nonresource_permissions: unknown;
+    }
+) & {
+  /**
+   * Whom the entry applies to: users of any of these Keystone projects (names or ids) with any of these roles.
+   */
+  users: {
+    /**
+     * @minItems 1
+     */
+    projects?: [string, ...string[]];
+    /**
+     * @minItems 1
+     */
+    roles?: [string, ...string[]];
+  };
+  /**
+   * namespace/resource (with * and ! as k8s-keystone-auth documents) to the verbs allowed, e.g. {"default/pods": ["get", "list"]}.
+   */
+  resource_permissions?: {
+    /**
+     * @minItems 1
+     */
+    [k: string]: [string, ...string[]];
+  };
+  /**
+   * Non-resource paths (e.g. /healthz) to the verbs allowed.
+   */
+  nonresource_permissions?: {
+    /**
+     * @minItems 1
+     */
+    [k: string]: [string, ...string[]];
+  };
+} & (
+    | {
+        resource_permissions: unknown;
+      }
+    | {
+        nonresource_permissions: unknown;
+      }
+  ) & {
+    /**
+     * Whom the entry applies to: users of any of these Keystone projects (names or ids) with any of these roles.
+     */
+    users: {
+      /**
+       * @minItems 1
+       */
+      projects?: [string, ...string[]];
+      /**
+       * @minItems 1
+       */
+      roles?: [string, ...string[]];
+    };
+    /**
+     * namespace/resource (with * and ! as k8s-keystone-auth documents) to the verbs allowed, e.g. {"default/pods": ["get", "list"]}.
+     */
+    resource_permissions?: {
+      /**
+       * @minItems 1
+       */
+      [k: string]: [string, ...string[]];
+    };
+    /**
+     * Non-resource paths (e.g. /healthz) to the verbs allowed.
+     */
+    nonresource_permissions?: {
+      /**
+       * @minItems 1
+       */
+      [k: string]: [string, ...string[]];
+    };
+  };
+
 /**
  * A Kubernetes cluster on VMware Integrated OpenStack, provisioned by viok. Validate with `viok validate -f FILE`; editors pick this schema up from a `# yaml-language-server: $schema=...` comment.
  */
@@ -99,6 +179,7 @@ export interface Spec {
   sshAllowedCidrs?: string[];
   ingress?: Ingress;
   openstack?: OpenStackIntegrations;
+  keystoneAuth?: KeystoneAuth;
   tags?: Tags;
   nsxt?: NsxT;
   nsxv?: NsxV;
@@ -319,6 +400,41 @@ export interface OpenStackIntegrationImages {
    * cinder-csi-plugin image; default registry.k8s.io/provider-os/cinder-csi-plugin at the release matching the Kubernetes minor.
    */
   cinderCsi?: string;
+  /**
+   * k8s-keystone-auth image (spec.keystoneAuth); default registry.k8s.io/provider-os/k8s-keystone-auth at the cloud-provider-openstack release matching the Kubernetes minor.
+   */
+  keystoneAuth?: string;
+}
+/**
+ * Keystone sign-in for kubectl (cloud-provider-openstack's k8s-keystone-auth as the API server's token webhook, on the control-plane nodes): users sign in with their own Keystone identity through `viok get kubeconfig NAME --keystone`, whose kubeconfig runs `viok auth token`. A signed-in user's groups are their Keystone project's id and the groups roleMappings gives their roles; bind Kubernetes RBAC to those groups, or set policy. Needs the release of cloud-provider-openstack matching the Kubernetes minor, and the nodes must reach the cloud's Keystone. Changing it later needs new control-plane nodes (the API server's flags are set at kubeadm init).
+ */
+export interface KeystoneAuth {
+  /**
+   * Install the webhook and start the API servers with it. Default: false.
+   */
+  enabled: boolean;
+  /**
+   * Kubernetes groups for Keystone roles (the webhook's role-mappings, ConfigMap kube-system/keystone-sync-policy): a user with the Keystone role gets the groups, and Kubernetes RBAC decides what the groups may do.
+   */
+  roleMappings?: KeystoneRoleMapping[];
+  /**
+   * An authorization policy (k8s-keystone-auth's version 2 format, ConfigMap kube-system/k8s-auth-policy): the API servers then also ask the webhook (authorization modes Node,RBAC,Webhook), and a request is allowed when RBAC or any entry allows it. Without it, RBAC alone decides.
+   *
+   * @minItems 1
+   */
+  policy?: [KeystonePolicyEntry, ...KeystonePolicyEntry[]];
+}
+export interface KeystoneRoleMapping {
+  /**
+   * A Keystone role name, e.g. member.
+   */
+  keystoneRole: string;
+  /**
+   * Kubernetes groups the role gives.
+   *
+   * @minItems 1
+   */
+  groups: [string, ...string[]];
 }
 /**
  * User tags added to every resource viok creates, as key=value (each at most 60 characters once joined).

@@ -30,7 +30,12 @@ import {
 import type { ClusterPki } from '../../src/pki';
 import { issueApiServerCert } from '../../src/pki';
 import type { Backend } from '../../src/render';
-import { renderLoadBalancerUserData, renderWorkerUserData } from '../../src/render';
+import {
+  renderControlPlaneUserData,
+  renderLoadBalancerUserData,
+  renderWorkerUserData,
+} from '../../src/render';
+import { certScript, webhookKubeconfig } from '../../src/render/keystone-auth';
 import { renderContainerdConfigV2 } from '../../src/render/bootstrap';
 import type { RenderedCluster } from '../unit/render/fixtures';
 import { clusterInput, fixtureNow, fixturePki, renderCluster } from '../unit/render/fixtures';
@@ -350,4 +355,38 @@ describe('spec.bootstrap (proxy, mirrors, pre-baked image)', () => {
       }
     },
   );
+});
+
+describe('Keystone sign-in on control-plane nodes (spec.keystoneAuth)', () => {
+  const node = { name: 'demo-cp-0', address: '10.1.0.11' };
+  const c = (): ReturnType<typeof clusterInput> => ({
+    ...clusterInput(pki, 'nsx-t'),
+    keystoneAuth: { policy: [{ users: { roles: ['member'] }, resource_permissions: { '*/pods': ['get'] } }] },
+  });
+
+  withTools(['cloud-init'])('the first and a joining control-plane node pass cloud-init schema', async () => {
+    for (const first of [true, false]) {
+      const file = path.join(work, `keystone-cp-${String(first)}.user-data`);
+      writeFileSync(file, renderControlPlaneUserData(c(), node, first));
+      expect(await check('cloud-init', ['schema', '--config-file', file])).toContain('Valid cloud-config');
+    }
+  });
+
+  withTools(['kubectl'])("kubectl reads the API server's webhook kubeconfig", async () => {
+    const file = path.join(work, 'keystone-webhook.yaml');
+    writeFileSync(file, webhookKubeconfig());
+    const out = await check('kubectl', ['config', 'view', '--kubeconfig', file, '-o', 'json']);
+    const view = JSON.parse(out) as {
+      clusters: { cluster: { server: string } }[];
+      'current-context': string;
+    };
+    expect(view.clusters[0]?.cluster.server).toBe('https://127.0.0.1:8443/webhook');
+    expect(view['current-context']).toBe('webhook');
+  });
+
+  withTools(['shellcheck'])('the certificate script passes shellcheck', async () => {
+    const file = path.join(work, 'keystone-auth-cert.sh');
+    writeFileSync(file, certScript);
+    await check('shellcheck', ['-s', 'sh', file]);
+  });
 });

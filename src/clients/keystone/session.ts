@@ -46,6 +46,11 @@ export class KeystoneSession {
     });
   }
 
+  /** The CA bundle (a file) the cloud's clouds.yaml names for its TLS, if any. */
+  get caFile(): string | undefined {
+    return this.options.cloud.verify ? this.options.cloud.cacert : undefined;
+  }
+
   /** A valid token, re-authenticating first when it is missing or expires soon. */
   async getToken(): Promise<string> {
     return (await this.valid()).token;

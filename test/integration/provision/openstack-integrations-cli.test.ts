@@ -18,11 +18,15 @@ describe('viok create --sim with spec.openstack', () => {
   });
 
   /** examples/vds.yaml with `openstack` set, written to the test folder. */
-  const specWith = (openstack: Record<string, unknown> | undefined): string => {
+  const specWith = (
+    openstack: Record<string, unknown> | undefined,
+    keystoneAuth?: Record<string, unknown>,
+  ): string => {
     const doc = YAML.parse(readFileSync(path.join(repoRoot, 'examples', 'vds.yaml'), 'utf8')) as {
       spec: Record<string, unknown>;
     };
     if (openstack) doc.spec.openstack = openstack;
+    if (keystoneAuth) doc.spec.keystoneAuth = keystoneAuth;
     const file = path.join(dir, 'cluster.yaml');
     writeFileSync(file, YAML.stringify(doc));
     return file;
@@ -66,5 +70,30 @@ describe('viok create --sim with spec.openstack', () => {
     const made = await create(specWith({ cinderCsi: false, loadBalancer: false }));
     expect(made.code).toBe(0);
     expect(made.stderr).not.toContain('warning: spec.openstack.');
+  }, 120_000);
+
+  it('spec.keystoneAuth: describe says how Keystone users sign in', async () => {
+    const file = specWith(
+      { cinderCsi: false, loadBalancer: false },
+      {
+        enabled: true,
+        roleMappings: [{ keystoneRole: 'member', groups: ['demo-members'] }],
+      },
+    );
+    expect((await create(file)).code).toBe(0);
+    const described = await runViok(['describe', 'cluster', 'demo', '--sim', '--state-dir', dir], {
+      cwd: dir,
+    });
+    expect(described.stdout).toContain(
+      'Keystone:      sign-in for kubectl (viok get kubeconfig demo --keystone); authorized by RBAC',
+    );
+  }, 120_000);
+
+  it('refuses a keystoneAuth policy entry that grants nothing, naming the field', async () => {
+    const bad = await create(
+      specWith(undefined, { enabled: true, policy: [{ users: { roles: ['member'] } }] }),
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('/spec/keystoneAuth/policy/0');
   }, 120_000);
 });

@@ -86,6 +86,7 @@ describe('server-side apply of the OpenStack integrations', () => {
           spec: spec({ availabilityZone: 'az-1', images: { cinderCsi: 'mirror.example.com/csi:v1.31.4' } }),
           integrations: { ccm: false, cinderCsi: true, loadBalancer: false },
           kubeconfig: { config: config() },
+          keystone: { url: 'https://keystone.example.com:5000/v3' },
           credential: async (kube) => {
             expect(await kube.exists(cloudConfigSecretRef)).toBe(false);
             await kube.apply([cloudConfigSecret('[Global]\n', 'demo')]);
@@ -129,12 +130,60 @@ describe('server-side apply of the OpenStack integrations', () => {
             spec: spec(),
             integrations,
             kubeconfig: { config: config() },
+            keystone: { url: 'https://keystone.example.com:5000/v3' },
             credential: () => Promise.reject(new Error('no credential when nothing is on')),
           },
         );
         expect(done).toEqual({ applied: [] });
       }
       expect(server.requests).toEqual([]);
+    });
+
+    it('keystoneAuth alone: the webhook, its policy and role mappings, no cloud credential', async () => {
+      const events: ProgressEvent[] = [];
+      const base = spec({ ccm: false, cinderCsi: false, loadBalancer: false });
+      const done = await installIntegrations(
+        { progress: { emit: (e) => events.push(e) } },
+        {
+          cluster: 'demo',
+          spec: {
+            ...base,
+            spec: {
+              ...base.spec,
+              keystoneAuth: {
+                enabled: true,
+                roleMappings: [{ keystoneRole: 'member', groups: ['demo-members'] }],
+                policy: [{ users: { roles: ['k8s-viewer'] }, resource_permissions: { '*/pods': ['get'] } }],
+              },
+            },
+          },
+          integrations: { ccm: false, cinderCsi: false, loadBalancer: false },
+          kubeconfig: { config: config() },
+          keystone: { url: 'https://keystone.example.com:5000/v3' },
+          credential: () => Promise.reject(new Error('the webhook needs no cloud credential')),
+        },
+      );
+      expect(done).toEqual({ applied: ['keystoneAuth'], release: 'v1.31.4' });
+      expect(events.map((e) => e.message)).toEqual([
+        'applying k8s-keystone-auth (cloud-provider-openstack v1.31.4)',
+      ]);
+      const applied = server.state.applied;
+      const ds = applied['/apis/apps/v1/namespaces/kube-system/daemonsets/k8s-keystone-auth']?.object;
+      const args = (ds as { spec: { template: { spec: { containers: { args: string[] }[] } } } }).spec
+        .template.spec.containers[0]?.args;
+      expect(args).toEqual(
+        expect.arrayContaining([
+          '--keystone-url',
+          'https://keystone.example.com:5000/v3',
+          '--policy-configmap-name',
+          'k8s-auth-policy',
+          '--sync-configmap-name',
+          'keystone-sync-policy',
+        ]),
+      );
+      expect(applied['/api/v1/namespaces/kube-system/configmaps/k8s-auth-policy']).toBeDefined();
+      expect(applied['/api/v1/namespaces/kube-system/configmaps/keystone-sync-policy']).toBeDefined();
+      expect(Object.keys(applied).some((p) => p.includes('/secrets/cloud-config'))).toBe(false);
     });
   });
 });

@@ -24,7 +24,7 @@ describe('viok describe: the OpenStack integrations', () => {
       cluster({ integrations: { ccm: true, cinderCsi: true, loadBalancer: true } }),
     );
     expect(text).toContain(
-      'OpenStack:     ccm on, cinderCsi on (default StorageClass cinder), loadBalancer on (Octavia)\nNodes:',
+      'OpenStack:     ccm on, cinderCsi on (default StorageClass cinder), loadBalancer on (Octavia)\n',
     );
   });
 
@@ -35,6 +35,28 @@ describe('viok describe: the OpenStack integrations', () => {
     );
     expect(formatDescription(cluster({ backend: 'nsx-t', integrations: off }))).toContain(
       'loadBalancer off (NCP serves LoadBalancer Services)',
+    );
+  });
+
+  it("names the cluster's application credential, never its secret", () => {
+    const text = formatDescription(
+      cluster({
+        integrations: { ccm: true, cinderCsi: false, loadBalancer: false },
+        credential: { id: 'ac-1', name: 'viok-demo' },
+      }),
+    );
+    expect(text).toContain(
+      'Credential:    application credential viok-demo (ac-1), in the Secret kube-system/cloud-config\nNodes:',
+    );
+    expect(formatDescription(cluster({}))).not.toContain('Credential:');
+  });
+
+  it('says how Keystone users sign in and who authorizes them', () => {
+    expect(formatDescription(cluster({ keystoneAuth: { authorization: 'rbac' } }))).toContain(
+      'Keystone:      sign-in for kubectl (viok get kubeconfig demo --keystone); authorized by RBAC (groups: the project id and roleMappings)\n',
+    );
+    expect(formatDescription(cluster({ keystoneAuth: { authorization: 'rbac+policy' } }))).toContain(
+      'authorized by RBAC, then the k8s-auth-policy ConfigMap',
     );
   });
 

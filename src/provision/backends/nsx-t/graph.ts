@@ -1,4 +1,5 @@
 import { readNcpPullSecret } from './pull-secret';
+import { keystoneAuthRenderInput } from '../../integration-switches';
 import { InternalError, UserInputError } from '../../../core/errors';
 import type { ResourceContext, ResourceOutput } from '../../../engine/graph';
 import type { Port } from '../../../clients/neutron/ports';
@@ -272,6 +273,7 @@ export const nsxtGraph: Pick<Backend, 'plan'> = {
         ),
         ...(spec.spec.bootstrap ? { bootstrap: spec.spec.bootstrap } : {}),
         ...(input.integrations?.ccm ? { cloudProvider: 'external' as const } : {}),
+        ...keystoneAuthRenderInput(spec),
         ...(node.role === 'control-plane'
           ? {
               // external kubectl's endpoint, the floating IP, and the management VIP it is bound to

@@ -1,4 +1,5 @@
 import { InternalError, UserInputError } from '../../../core/errors';
+import { keystoneAuthRenderInput } from '../../integration-switches';
 import { waitFor } from '../../../core/wait';
 import type { ResourceContext, ResourceOutput } from '../../../engine/graph';
 import type { NsxvClient } from '../../../clients/nsxv';
@@ -486,6 +487,7 @@ export const nsxvGraph: Pick<Backend, 'plan'> = {
         ...(s.bootstrap ? { bootstrap: s.bootstrap } : {}),
         ingress: ingressFor(spec),
         ...(input.integrations?.ccm ? { cloudProvider: 'external' as const } : {}),
+        ...keystoneAuthRenderInput(spec),
       };
       return node.role === 'control-plane'
         ? renderControlPlaneUserData(clusterInput, { name: node.name, address: self }, node.index === 1)
@@ -547,6 +549,9 @@ function routerOutput(router: Router, action: 'created' | 'found'): ResourceOutp
   return {
     id: router.id,
     action,
-    attributes: { gatewaySubnet: router.external_gateway_info?.external_fixed_ips?.[0]?.subnet_id ?? '' },
+    attributes: {
+      gatewaySubnet: router.external_gateway_info?.external_fixed_ips?.[0]?.subnet_id ?? '',
+      gatewayNetwork: router.external_gateway_info?.network_id ?? '',
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { InternalError } from '../../../core/errors';
+import { keystoneAuthRenderInput } from '../../integration-switches';
 import type { ResourceContext, ResourceOutput } from '../../../engine/graph';
 import type { Port } from '../../../clients/neutron/ports';
 import {
@@ -134,6 +135,7 @@ export const vdsGraph: Pick<Backend, 'plan'> = {
         ...(spec.spec.bootstrap ? { bootstrap: spec.spec.bootstrap } : {}),
         ingress: ingressFor(spec),
         ...(input.integrations?.ccm ? { cloudProvider: 'external' as const } : {}),
+        ...keystoneAuthRenderInput(spec),
       };
       return node.role === 'control-plane'
         ? renderControlPlaneUserData(clusterInput, { name: node.name, address: self }, node.index === 1)
