@@ -1,3 +1,4 @@
+import { OperationError } from '../core/errors';
 import { clusterTag } from '../core/names';
 import { waitFor } from '../core/wait';
 import { isConflict, isNotFound } from '../clients/http/errors';
@@ -54,6 +55,7 @@ export async function waitForServers(
           failed.push({ node, serverId: s.id, fault: s.fault?.message ?? 'no fault message from Nova' });
       }
       if (failed.length > 0) return failed;
+      await refuseDeletedServers(ctx, nodes, byId);
       return active === nodes.length ? [] : undefined;
     },
     {
@@ -66,6 +68,35 @@ export async function waitForServers(
       signal: ctx.signal,
     },
   );
+}
+
+/**
+ * A recorded server missing from the tag listing is looked up by id: one Nova no longer has (404, or
+ * DELETED) was deleted while this run waited (a `viok delete` of the cluster from another state, or
+ * someone in the cloud). Waiting on would only time out: stop, say which, and how to go on.
+ */
+async function refuseDeletedServers(
+  ctx: ProvisionContext,
+  nodes: readonly PlannedNode[],
+  listed: ReadonlyMap<string, Server>,
+): Promise<void> {
+  for (const node of nodes) {
+    const id = ctx.recorder.id(node.serverKey);
+    if (!id || listed.has(id)) continue;
+    const status = await ctx.clients.nova.servers.get(id, ctx.signal).then(
+      (s) => s.status,
+      (e: unknown) => {
+        if (isNotFound(e)) return 'DELETED';
+        throw e;
+      },
+    );
+    if (status === 'DELETED' || status === 'SOFT_DELETED')
+      throw new OperationError(
+        `server ${node.name} (${id}) was deleted while create waited for it (a viok delete of cluster ${ctx.cluster} ` +
+          `from another state, or someone in the cloud); nothing else was changed: run viok create cluster ${ctx.cluster} ` +
+          `again to make it anew, or viok delete cluster ${ctx.cluster} to remove the rest`,
+      );
+  }
 }
 
 /**

@@ -55,6 +55,32 @@ describe('vds create when the cloud misbehaves', () => {
     ).toHaveLength(1);
   });
 
+  it('stops waiting when a server it waits for is deleted (another run deleted the cluster), naming it', async () => {
+    h.sim.configure({ serverBuildMs: 60_000 });
+    const events: { type: string; phase?: string }[] = [];
+    let deleted = '';
+    const created = createCluster(
+      h.createOptions({
+        progress: {
+          emit: (e) => {
+            events.push(e);
+            // once every server exists and create waits: someone deletes a worker
+            if (e.type === 'phase' && e.phase === 'wait' && !deleted)
+              void h.clients.nova.servers.listByTag(clusterTag('demo')).then(async (list) => {
+                const worker = list.find((x) => x.name === 'demo-worker-1');
+                deleted = worker?.id ?? 'none';
+                if (worker) await h.clients.nova.servers.delete(worker.id);
+              });
+          },
+        },
+      }),
+    );
+    await expect(created).rejects.toThrow(
+      /server demo-worker-1 \(.*\) was deleted while create waited for it .* run viok create cluster demo again/,
+    );
+    expect(deleted).not.toBe('none');
+  });
+
   it('refuses a too-small quota before creating anything, naming every shortfall', async () => {
     await h.sim.api('PUT', `/network/v2.0/quotas/${h.sim.sim.defaultProjectId}`, {
       body: { quota: { security_group: 3, port: 5 } },
