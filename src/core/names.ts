@@ -6,6 +6,7 @@
 
 export const CLUSTER_TAG_SCOPE = 'viok-cluster';
 export const KEY_TAG_SCOPE = 'viok-key';
+export const UID_TAG_SCOPE = 'viok-uid';
 /** Neutron and Nova refuse tags longer than this. */
 export const MAX_TAG_LENGTH = 60;
 
@@ -34,9 +35,33 @@ export function clusterFromTags(tags: readonly string[]): string | undefined {
   return tag?.slice(CLUSTER_TAG_SCOPE.length + 1);
 }
 
-/** Tags for a resource: ownership first, then the user's `key=value` tags from the spec. */
-export function resourceTags(cluster: string, key: string, userTags: Record<string, string> = {}): string[] {
-  return [clusterTag(cluster), keyTag(key), ...Object.entries(userTags).map(([k, v]) => `${k}=${v}`)];
+/**
+ * `viok-uid=<uid>`: which state made the object (the state's uid). Two runs of one cluster name with
+ * different states would otherwise adopt each other's objects by their cluster and key tags.
+ */
+export function uidTag(uid: string): string {
+  return `${UID_TAG_SCOPE}=${uid}`;
+}
+
+/** The state uid back from a `viok-uid=` tag, or undefined (objects made before viok tagged it). */
+export function uidFromTags(tags: readonly string[]): string | undefined {
+  const tag = tags.find((t) => t.startsWith(`${UID_TAG_SCOPE}=`));
+  return tag?.slice(UID_TAG_SCOPE.length + 1);
+}
+
+/** Tags for a resource: ownership first (cluster, key, the state's uid), then the user's `key=value` tags. */
+export function resourceTags(
+  cluster: string,
+  key: string,
+  userTags: Record<string, string> = {},
+  uid?: string,
+): string[] {
+  return [
+    clusterTag(cluster),
+    keyTag(key),
+    ...(uid ? [uidTag(uid)] : []),
+    ...Object.entries(userTags).map(([k, v]) => `${k}=${v}`),
+  ];
 }
 
 /** `viok-<cluster>-<key>` with '/' as '-': the name of networks, ports, routers, security groups. */

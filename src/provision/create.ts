@@ -90,8 +90,11 @@ export async function planCluster(
     recorder ??
     new StateRecorder(
       readOnly(o.store),
-      (await o.store.read(o.cluster)) ??
-        StateRecorder.empty(o.cluster, o.spec.spec.backend, o.cloudName, now()),
+      (await o.store.read(o.cluster)) ?? {
+        ...StateRecorder.empty(o.cluster, o.spec.spec.backend, o.cloudName, now()),
+        // a plan without state has no uid: objects another state made are not taken for its own
+        uid: undefined,
+      },
       now,
     );
   checkSameBackend(rec.state, o.spec, o.cluster);
@@ -181,8 +184,11 @@ async function createUnlessInterrupted(o: CreateOptions): Promise<CreateResult> 
   const lock = await o.store.lock(o.cluster, o.holder ?? defaultHolder('viok create cluster'));
   try {
     const existing = await o.store.read(o.cluster);
-    // state written before viok recorded a uid gets one with this run's first write
-    if (existing && existing.uid === undefined) existing.uid = randomUUID();
+    // state written before viok recorded a uid gets one, stored before anything is tagged with it
+    if (existing && existing.uid === undefined) {
+      existing.uid = randomUUID();
+      await o.store.write(existing);
+    }
     const recorder = new StateRecorder(
       o.store,
       existing ?? StateRecorder.empty(o.cluster, o.spec.spec.backend, o.cloudName, now()),

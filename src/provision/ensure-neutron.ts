@@ -6,6 +6,8 @@ import {
   keyTag,
   resourceName,
   resourceTags,
+  uidFromTags,
+  uidTag,
 } from '../core/names';
 import { isApiError, isNotFound } from '../clients/http/errors';
 import type { ListOptions } from '../clients/neutron/list-options';
@@ -50,7 +52,7 @@ export async function ensureNeutron<T extends { id: string; tags?: string[]; pro
     if (ctx.recorder.id(key) !== existing.id) await ctx.recorder.record(key, kind, existing.id);
     // recorded but never tagged: the run that created it died between the POST and the tag PUT
     if (clusterFromTags(existing.tags ?? []) === undefined) {
-      const tags = await api.setTags(existing.id, resourceTags(ctx.cluster, key, ctx.userTags));
+      const tags = await api.setTags(existing.id, ownTags(ctx, key));
       return { resource: { ...existing, tags }, action: 'found' };
     }
     return { resource: existing, action: 'found' };
@@ -58,15 +60,13 @@ export async function ensureNeutron<T extends { id: string; tags?: string[]; pro
   const wanted = body();
   const untagged = await findUntagged(ctx, key, api, wanted);
   if (untagged) {
-    const tags = await api.setTags(untagged.id, resourceTags(ctx.cluster, key, ctx.userTags));
+    const tags = await api.setTags(untagged.id, ownTags(ctx, key));
     await ctx.recorder.record(key, kind, untagged.id);
     return { resource: { ...untagged, tags }, action: 'found' };
   }
   try {
-    const created = await api.create(
-      { ...wanted, tags: resourceTags(ctx.cluster, key, ctx.userTags) },
-      ctx.signal,
-      (id) => ctx.recorder.record(key, kind, id),
+    const created = await api.create({ ...wanted, tags: ownTags(ctx, key) }, ctx.signal, (id) =>
+      ctx.recorder.record(key, kind, id),
     );
     return { resource: created, action: 'created' };
   } catch (e) {
@@ -77,7 +77,7 @@ export async function ensureNeutron<T extends { id: string; tags?: string[]; pro
     await ctx.recorder.record(key, kind, found.id);
     const tags =
       clusterFromTags(found.tags ?? []) === undefined
-        ? await api.setTags(found.id, resourceTags(ctx.cluster, key, ctx.userTags))
+        ? await api.setTags(found.id, ownTags(ctx, key))
         : (found.tags ?? []);
     ctx.progress.emit({
       type: 'warning',
@@ -117,7 +117,38 @@ export async function findNeutron<T extends { id: string; tags?: string[]; proje
         `(${tagged.map((t) => t.id).join(', ')}); delete all but one, then run again`,
     );
   }
+  if (tagged[0]) refuseOtherState(ctx, key, tagged[0].id, tagged[0].tags ?? []);
   return tagged[0];
+}
+
+/** This run's tags for the object of `key`: ownership, the state's uid, the user's tags. */
+export function ownTags(
+  ctx: Pick<ProvisionContext, 'cluster' | 'userTags' | 'recorder'>,
+  key: string,
+): string[] {
+  return resourceTags(ctx.cluster, key, ctx.userTags, ctx.recorder.state.uid);
+}
+
+/**
+ * An object found by the cluster's tags that another state made (its viok-uid differs): the same
+ * cluster name created from another state location (or after this one was lost, with its CA keys).
+ * Adopting it would give two states one cluster, or nodes a CA they do not trust: refuse.
+ */
+export function refuseOtherState(
+  ctx: Pick<ProvisionContext, 'cluster' | 'recorder'>,
+  key: string,
+  id: string,
+  tags: readonly string[],
+): void {
+  const theirs = uidFromTags(tags);
+  const ours = ctx.recorder.state.uid;
+  if (theirs === undefined || theirs === ours) return;
+  throw new OperationError(
+    `cluster ${ctx.cluster} already exists in this project, made from another state (${key} ${id} carries ` +
+      `${uidTag(theirs)}; ${ours ? `this state is ${uidTag(ours)}` : 'there is no state for it here'}): ` +
+      `run viok from that cluster's state (--state), or delete the cluster first ` +
+      `(viok delete cluster ${ctx.cluster} finds it without state); nothing was adopted`,
+  );
 }
 
 /**

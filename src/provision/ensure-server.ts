@@ -1,9 +1,9 @@
 import { OperationError } from '../core/errors';
-import { clusterTag, keyTag, resourceTags } from '../core/names';
+import { clusterTag, keyTag } from '../core/names';
 import { isNotFound } from '../clients/http/errors';
 import type { Server, ServerCreate } from '../clients/nova/servers';
 import type { ProvisionContext } from './context';
-import type { Ensured } from './ensure-neutron';
+import { ownTags, refuseOtherState, type Ensured } from './ensure-neutron';
 import { checkInProject } from './project-scope';
 
 const gone = (s: Server): boolean => s.status === 'DELETED' || s.status === 'SOFT_DELETED';
@@ -25,7 +25,7 @@ export async function ensureServer(
   }
   const created = await ctx.clients.nova.servers.create({
     ...create(),
-    tags: resourceTags(ctx.cluster, key, ctx.userTags),
+    tags: ownTags(ctx, key),
   });
   await ctx.recorder.record(key, 'server', created.id);
   return { resource: created, action: 'created' };
@@ -58,5 +58,6 @@ export async function findServer(
         `(${tagged.map((s) => `${s.name} ${s.id}`).join(', ')}); delete all but one, then run again`,
     );
   }
+  if (tagged[0]) refuseOtherState(ctx, key, tagged[0].id, tagged[0].tags ?? []);
   return tagged[0];
 }
