@@ -13,6 +13,7 @@ import { findRecordedUntagged, findUntaggedNamed, listNeutronObjects } from './u
 import { defaultTiming, type Timing } from './context';
 import { defaultHolder, interrupted } from './create';
 import { deleteWithRetry } from './wait-servers';
+import type { Server } from '../clients/nova/servers';
 import type { BackendClients, BackendName, BackendObject } from './backend';
 import { backendFor } from './backends';
 import { isClusterObjectName } from './cluster-names';
@@ -377,7 +378,12 @@ function deletionGraph(o: DeleteOptions, owned: OwnedObject[], timing: Timing): 
       dependsOn: [...previous, ...keys],
       // servers release their ports only once they are gone, not when the DELETE is accepted
       ensure: async () => {
-        if (kind === 'server' && keys.length > 0) await serversGone(o, timing);
+        if (kind === 'server' && keys.length > 0)
+          await serversGone(
+            o,
+            owned.filter((x) => x.kind === 'server').map((x) => x.id),
+            timing,
+          );
         return { id: barrier, action: 'found' };
       },
     });
@@ -413,13 +419,22 @@ async function namingBlockers(o: DeleteOptions, obj: OwnedObject, del: () => Pro
   }
 }
 
-async function serversGone(o: DeleteOptions, timing: Timing): Promise<void> {
-  await waitFor(
+/**
+ * Waits for the servers this delete deleted, then looks again: a server of the cluster that appeared
+ * meanwhile was made by a create still running (from another state, or before the lock). Waiting for
+ * it would time out, and deleting the ports under it would fail: stop and say so.
+ */
+async function serversGone(o: DeleteOptions, ids: readonly string[], timing: Timing): Promise<void> {
+  const deleted = new Set(ids);
+  // one listing per poll for the whole cluster, as create waits
+  const alive = async (): Promise<Server[]> =>
+    (await o.clients.nova.servers.listByTag(clusterTag(o.cluster), o.signal)).filter(
+      (s) => s.status !== 'DELETED' && s.status !== 'SOFT_DELETED',
+    );
+  const appeared = await waitFor(
     async () => {
-      const left = (await o.clients.nova.servers.listByTag(clusterTag(o.cluster), o.signal)).filter(
-        (s) => s.status !== 'DELETED' && s.status !== 'SOFT_DELETED',
-      );
-      return left.length === 0 ? true : undefined;
+      const left = await alive();
+      return left.some((s) => deleted.has(s.id)) ? undefined : left;
     },
     {
       clock: o.clock,
@@ -430,6 +445,12 @@ async function serversGone(o: DeleteOptions, timing: Timing): Promise<void> {
       signal: o.signal,
     },
   );
+  if (appeared.length > 0)
+    throw new OperationError(
+      `servers of cluster ${o.cluster} appeared while it was being deleted: ` +
+        `${appeared.map((s) => `${s.name} (${s.id})`).join(', ')}; a viok create of ${o.cluster} is still running ` +
+        `(from another state, or started after this delete looked): stop it, then run viok delete cluster ${o.cluster} again`,
+    );
 }
 
 /** Removes a router's subnet interfaces and gateway, so it can be deleted. */

@@ -6,7 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { clusterTag, uidFromTags } from '../../../src/core/names';
+import { clusterTag, keyTag, uidFromTags } from '../../../src/core/names';
 import { OperationError } from '../../../src/core/errors';
 import { createCluster } from '../../../src/provision/create';
 import { deleteCluster } from '../../../src/provision/delete';
@@ -51,5 +51,41 @@ describe('one cluster name, two state locations', () => {
     expect(h.mutations(again)).toEqual([]);
     await deleteCluster(h.deleteOptions());
     expect(await h.clients.nova.servers.listByTag(tag)).toEqual([]);
+  });
+
+  it('a delete that sees a server appear (a create still running) stops at once, naming it, and keeps the state', async () => {
+    await createCluster(h.createOptions({ wait: false }));
+    const { image } = await h.clients.glance.find(h.spec.spec.image);
+    const flavors = await h.clients.nova.flavors.list();
+    let made = '';
+    // when delete removes its first server, a concurrent create boots one more node of the cluster
+    const log = h.sim.requestLog;
+    const push = log.push.bind(log);
+    log.push = (...entries) => {
+      for (const e of entries)
+        if (!made && e.method === 'DELETE' && e.path.includes('/servers/')) {
+          made = 'pending';
+          void h.clients.nova.servers
+            .create({
+              name: 'demo-worker-9',
+              imageRef: image?.id ?? '',
+              flavorRef: flavors[0]?.id ?? '',
+              networks: 'none',
+              tags: [clusterTag('demo'), keyTag('server/worker-9')],
+            })
+            .then((s) => (made = s.id));
+        }
+      return push(...entries);
+    };
+    await expect(deleteCluster(h.deleteOptions())).rejects.toThrow(
+      /servers of cluster demo appeared while it was being deleted: demo-worker-9 \(.*\); a viok create of demo is still running/,
+    );
+    expect(made).toMatch(/^[0-9a-f-]{36}$/);
+    // the state stays, so a second delete (once the create has stopped) finds everything
+    expect(await h.store.read('demo')).toBeDefined();
+    log.push = push;
+    await deleteCluster(h.deleteOptions());
+    expect(await h.clients.nova.servers.listByTag(clusterTag('demo'))).toEqual([]);
+    expect(await h.clients.neutron.ports.list({ tags: [clusterTag('demo')] })).toEqual([]);
   });
 });
