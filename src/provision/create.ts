@@ -13,7 +13,8 @@ import { noBackendClients, type BackendClients, type BackendPlan, type ClusterOu
 import { backendFor } from './backends';
 import { defaultTiming, type ProvisionContext, type Timing } from './context';
 import { diffPlan, quotaNeeds, versionDrift, type PlanEntry } from './plan';
-import { checkCloudObjects, checkQuotas, type CloudFacts } from './preflight';
+import { checkCloudObjects, checkQuotas, PreflightError, type CloudFacts } from './preflight';
+import { cidrOverlapProblems, reachedSubnets } from './cidr-overlap';
 import { cloudProviderChoices } from './cloud-integration';
 import { checkIntegrations, type IntegrationSwitches } from './integration-switches';
 import { StateRecorder } from './state-recorder';
@@ -117,6 +118,9 @@ export async function planCluster(
     message: 'checking image, flavors, key pair and networks',
   });
   const facts = await checkCloudObjects(ctx, o.spec);
+  // the spec's ranges against the subnets the nodes reach (the provider or external network)
+  const overlaps = cidrOverlapProblems(o.spec, await reachedSubnets(ctx, o.spec, facts));
+  if (overlaps.length > 0) throw new PreflightError(overlaps);
   await backend.preflight?.(ctx, o.spec);
   const integrations = await checkIntegrations(o.spec, o.clients.session, o.progress);
   const graph = backend.plan({
