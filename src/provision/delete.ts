@@ -12,7 +12,7 @@ import type { StateStore, LockHolder, ResourceRecord } from '../state/types';
 import { findRecordedUntagged, findUntaggedNamed, listNeutronObjects } from './untagged-leftovers';
 import { defaultTiming, type Timing } from './context';
 import { defaultHolder, interrupted } from './create';
-import { deleteWithRetry } from './wait-servers';
+import { deleteWithRetry, FIRST_STATUS_POLL_MS, STATUS_POLL_GROWTH } from './wait-servers';
 import type { Server } from '../clients/nova/servers';
 import type { BackendClients, BackendName, BackendObject } from './backend';
 import { backendFor } from './backends';
@@ -440,8 +440,10 @@ async function serversGone(o: DeleteOptions, ids: readonly string[], timing: Tim
       clock: o.clock,
       description: `the servers of ${o.cluster} to be deleted`,
       timeoutMs: timing.deleteMs,
-      initialDelayMs: timing.pollMs,
+      // as create's status wait: early and slowly growing, so the ports go soon after the servers
+      initialDelayMs: Math.min(timing.pollMs, FIRST_STATUS_POLL_MS),
       maxDelayMs: timing.maxPollMs,
+      growth: STATUS_POLL_GROWTH,
       signal: o.signal,
     },
   );

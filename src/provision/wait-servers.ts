@@ -18,8 +18,8 @@ export interface FailedNode {
  * far, so the last server is seen ACTIVE within about 5% of when it became so (a doubling backoff can
  * overshoot by the whole wait), while the number of polls still grows with time, not node count.
  */
-const FIRST_STATUS_POLL_MS = 500;
-const STATUS_POLL_GROWTH = 1.1;
+export const FIRST_STATUS_POLL_MS = 500;
+export const STATUS_POLL_GROWTH = 1.1;
 
 /**
  * Waits until every node's server is ACTIVE or one is in ERROR, with one `GET /servers/detail` per
