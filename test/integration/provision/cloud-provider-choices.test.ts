@@ -6,15 +6,13 @@
  */
 import path from 'node:path';
 import type { CatalogService } from '../../../src/clients/keystone/types';
-import { createHttpClient, systemClock } from '../../../src/clients/http';
-import { createNsxvClient, parseNsxvError } from '../../../src/clients/nsxv';
+import { createNsxvClient } from '../../../src/clients/nsxv';
 import type { OpenStackClients } from '../../../src/clients/openstack';
 import { clusterTag } from '../../../src/core/names';
 import { createCluster } from '../../../src/provision/create';
-import { NSXV_SIM_PASSWORD, NSXV_SIM_USER } from '../../../src/sim/nsxv';
 import { loadValidSpec } from '../../../src/spec/validate';
 import type { ClusterSpec } from '../../../src/spec/types';
-import { nsxvClients } from '../../helpers/backend-clients';
+import { nsxvClients, simNsxvHttp } from '../../helpers/backend-clients';
 import { repoRoot } from '../../helpers/cli';
 import { startHarness, vdsSpec, type Harness } from '../../helpers/provision-harness';
 
@@ -70,18 +68,7 @@ describe('create records the cloud provider choices', () => {
       metadata: { name: 'demo' },
       spec: { ...spec.spec, workers: { count: 1, flavor: 'm1.medium' } },
     });
-    const nsxv = createNsxvClient(
-      createHttpClient({
-        service: 'nsxv',
-        baseUrl: h.sim.urls.nsxv,
-        staticHeaders: {
-          authorization: `Basic ${Buffer.from(`${NSXV_SIM_USER}:${NSXV_SIM_PASSWORD}`).toString('base64')}`,
-        },
-        parseError: parseNsxvError,
-        clock: systemClock,
-        tls: { verify: true, cacert: h.sim.caPem },
-      }),
-    );
+    const nsxv = createNsxvClient(simNsxvHttp(h.sim));
     const result = await createCluster(
       h.createOptions({ clients: withOctavia(h.clients), backendClients: nsxvClients(nsxv) }),
     );

@@ -3,16 +3,14 @@
  * with every control-plane node in the pool, every XML body viok sends valid against the vendor XSDs,
  * and a delete that leaves nothing on OpenStack or on the Edge.
  */
-import { nsxvClients } from '../../helpers/backend-clients';
+import { nsxvClients, simNsxvHttp } from '../../helpers/backend-clients';
 import path from 'node:path';
-import { createHttpClient, systemClock } from '../../../src/clients/http';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../../src/clients/http/types';
-import { createNsxvClient, parseNsxvError, type NsxvClient } from '../../../src/clients/nsxv';
+import { createNsxvClient, type NsxvClient } from '../../../src/clients/nsxv';
 import { clusterTag } from '../../../src/core/names';
 import { createCluster } from '../../../src/provision/create';
 import { deleteCluster } from '../../../src/provision/delete';
 import { edgeNameForRouter, edgeObjectName } from '../../../src/provision/backends/nsx-v/edge-lb';
-import { NSXV_SIM_PASSWORD, NSXV_SIM_USER } from '../../../src/sim/nsxv';
 import { loadValidSpec } from '../../../src/spec/validate';
 import type { ClusterSpec } from '../../../src/spec/types';
 import { repoRoot } from '../../helpers/cli';
@@ -44,22 +42,7 @@ function capturing(inner: HttpClient, sent: SentBody[]): HttpClient {
 }
 
 function nsxvClient(sim: TestSim, sent: SentBody[]): NsxvClient {
-  return createNsxvClient(
-    capturing(
-      createHttpClient({
-        service: 'nsxv',
-        baseUrl: sim.urls.nsxv,
-        staticHeaders: {
-          authorization: `Basic ${Buffer.from(`${NSXV_SIM_USER}:${NSXV_SIM_PASSWORD}`).toString('base64')}`,
-        },
-        parseError: parseNsxvError,
-        clock: systemClock,
-        tls: { verify: true, cacert: sim.caPem },
-        retry: { attempts: 1 },
-      }),
-      sent,
-    ),
-  );
+  return createNsxvClient(capturing(simNsxvHttp(sim), sent));
 }
 
 function nsxvSpec(cluster = 'demo'): ClusterSpec {

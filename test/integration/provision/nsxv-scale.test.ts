@@ -3,14 +3,12 @@
  * back, the ingress pools following the workers and the API pool keeping every control-plane node; 33
  * refused before anything changes.
  */
-import { nsxvClients } from '../../helpers/backend-clients';
+import { nsxvClients, simNsxvHttp } from '../../helpers/backend-clients';
 import path from 'node:path';
-import { createHttpClient, systemClock } from '../../../src/clients/http';
-import { createNsxvClient, parseNsxvError, type NsxvClient } from '../../../src/clients/nsxv';
+import { createNsxvClient, type NsxvClient } from '../../../src/clients/nsxv';
 import { clusterTag } from '../../../src/core/names';
 import { createCluster } from '../../../src/provision/create';
 import { scaleCluster } from '../../../src/provision/scale';
-import { NSXV_SIM_PASSWORD, NSXV_SIM_USER } from '../../../src/sim/nsxv';
 import { loadValidSpec } from '../../../src/spec/validate';
 import type { ClusterSpec } from '../../../src/spec/types';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../../src/clients/http/types';
@@ -46,21 +44,7 @@ describe('scaling the workers of an nsx-v cluster', () => {
   });
   beforeAll(async () => {
     h = await startHarness(spec());
-    nsxv = createNsxvClient(
-      capturing(
-        createHttpClient({
-          service: 'nsxv',
-          baseUrl: h.sim.urls.nsxv,
-          staticHeaders: {
-            authorization: `Basic ${Buffer.from(`${NSXV_SIM_USER}:${NSXV_SIM_PASSWORD}`).toString('base64')}`,
-          },
-          parseError: parseNsxvError,
-          clock: systemClock,
-          tls: { verify: true, cacert: h.sim.caPem },
-          retry: { attempts: 1 },
-        }),
-      ),
-    );
+    nsxv = createNsxvClient(capturing(simNsxvHttp(h.sim)));
     // room for 35 servers
     const project = await h.clients.session.projectId();
     const nova = await h.sim.api('PUT', `/compute/v2.1/os-quota-sets/${project}`, {
