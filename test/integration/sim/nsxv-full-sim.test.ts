@@ -7,25 +7,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createHttpClient, systemClock } from '../../../src/clients/http';
-import { createNsxvClient, parseNsxvError, type NsxvClient } from '../../../src/clients/nsxv';
-import { NSXV_SIM_PASSWORD, NSXV_SIM_USER } from '../../../src/sim/nsxv';
+import { createNsxvClient, type NsxvClient } from '../../../src/clients/nsxv';
+import { simNsxvHttp } from '../../helpers/backend-clients';
 import { startTestSim, type TestSim } from '../../helpers/sim';
 
 function nsxvClient(sim: TestSim): NsxvClient {
-  return createNsxvClient(
-    createHttpClient({
-      service: 'nsxv',
-      baseUrl: sim.urls.nsxv,
-      staticHeaders: {
-        authorization: `Basic ${Buffer.from(`${NSXV_SIM_USER}:${NSXV_SIM_PASSWORD}`).toString('base64')}`,
-      },
-      parseError: parseNsxvError,
-      clock: systemClock,
-      tls: { verify: true, cacert: sim.caPem },
-      retry: { attempts: 1 },
-    }),
-  );
+  return createNsxvClient(simNsxvHttp(sim));
 }
 
 interface Named {
