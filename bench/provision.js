@@ -23,7 +23,9 @@ const SIZES = [
   { controlPlane: 3, workers: 30, lbNodes: 2 },
   { controlPlane: 3, workers: 100, lbNodes: 2 },
 ];
-const BACKENDS = ['vds', 'nsx-t'];
+const BACKENDS = ['vds', 'nsx-t', 'nsx-v'];
+/** nsx-v's Edge balances at most 32 workers (the seed): 3+3 and 3+30 only. */
+const NSXV_MAX_WORKERS = 32;
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 // ---------------------------------------------------------------------------------------------------
@@ -43,8 +45,7 @@ function benchOptions(argv = process.argv.slice(2), env = process.env) {
   const latencyMs = Number(value('latency') ?? env.VIOK_BENCH_LATENCY_MS ?? BASE_LATENCY_MS) / scale;
   const buildMs = Number(value('build-time') ?? env.VIOK_BENCH_BUILD_MS ?? BASE_BUILD_MS) / scale;
   const onlyBackend = value('backend') ?? env.VIOK_BENCH_BACKEND;
-  const nsxv = flag('nsx-v') || env.VIOK_BENCH_NSXV === '1';
-  const backends = onlyBackend ? onlyBackend.split(',') : [...BACKENDS, ...(nsxv ? ['nsx-v'] : [])];
+  const backends = onlyBackend ? onlyBackend.split(',') : BACKENDS;
   const maxWorkers = Number(value('max-workers') ?? env.VIOK_BENCH_MAX_WORKERS ?? Infinity);
   return {
     quick,
@@ -149,7 +150,8 @@ function writeSpec(backend, size, files, dir) {
   spec.spec.cloud = files.cloudName;
   spec.spec.controlPlane.count = size.controlPlane;
   spec.spec.workers.count = size.workers;
-  spec.spec.loadBalancer.nodes.count = size.lbNodes;
+  // nsx-v balances on the NSX Edge: it has no load-balancer nodes
+  if (spec.spec.loadBalancer?.nodes) spec.spec.loadBalancer.nodes.count = size.lbNodes;
   if (spec.spec.nsxt) {
     spec.spec.nsxt.managers = [files.env.VIOK_NSXT_URL];
     spec.spec.nsxt.username = files.env.VIOK_NSXT_USERNAME;
@@ -382,23 +384,19 @@ async function calibrate(backend, size, dir) {
   try {
     const clients = await connectOpenStack(simResolvedCloud(sim.urls.identity));
     const s = simModule();
-    const nsxt =
-      backend === 'nsx-t'
-        ? require(dist('provision/nsxt/connect.js')).connectNsxt(
-            {
-              url: sim.urls.nsxt,
-              username: s.NSXT_SIM_USER,
-              password: s.NSXT_SIM_PASSWORD,
-              caPem: sim.caPem,
-            },
-            { clock: p.systemClock },
-          )
-        : undefined;
-    const nsxv =
-      backend === 'nsx-v'
-        ? require(dist('provision/nsxv/connect.js')).simNsxvClient(sim, s.NSXV_SIM_USER, s.NSXV_SIM_PASSWORD)
-        : undefined;
     const loaded = p.loadValidSpec(spec.file);
+    // the backend's own connection as `--sim` makes it: the simulator's NSX managers, as data
+    const nsx = (url, username, password) => ({ url, username, password, caPem: sim.caPem });
+    const backendClients = await require(dist('provision/backends/index.js')).connectBackend({
+      spec: loaded.spec,
+      session: {
+        simNsx: {
+          nsxt: nsx(sim.urls.nsxt, s.NSXT_SIM_USER, s.NSXT_SIM_PASSWORD),
+          nsxv: nsx(sim.urls.nsxv, s.NSXV_SIM_USER, s.NSXV_SIM_PASSWORD),
+        },
+      },
+      env: { env: {}, cwd: dir, homeDir: dir, clock: p.systemClock },
+    });
     await p.createCluster({
       spec: loaded,
       cluster: spec.name,
@@ -410,8 +408,7 @@ async function calibrate(backend, size, dir) {
       signal: new AbortController().signal,
       timing: { pollMs: 5, maxPollMs: 5 },
       generatePki: benchPki,
-      ...(nsxt ? { nsxt } : {}),
-      ...(nsxv ? { nsxv } : {}),
+      backendClients,
     });
   } finally {
     engine.executeGraph = original;
@@ -706,7 +703,10 @@ async function provisionBench(options = benchOptions(), resultsMd) {
   if (config.peer && !runPeer) config.peerNote = 'Peer baseline skipped: bench/peer.js does not exist yet.';
   const results = [];
   for (const backend of config.backends) {
-    for (const size of config.sizes) {
+    for (const sized of config.sizes) {
+      if (backend === 'nsx-v' && sized.workers > NSXV_MAX_WORKERS) continue;
+      // nsx-v balances on the NSX Edge: no load-balancer nodes
+      const size = backend === 'nsx-v' ? { ...sized, lbNodes: 0 } : sized;
       config.log(`viok ${backend} ${sizeName(size)}`);
       const r = await measureViok(backend, size, config);
       config.log(
