@@ -21,6 +21,7 @@ function have(cmd) {
 async function startup() {
   if (!have('hyperfine'))
     return '## CLI start-up\n\nhyperfine is not installed (apt-get install hyperfine): not measured.';
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'viok-bench-home-'));
   const commands = [
     // Node's own start-up is the floor every viok command stands on: report viok against it
     ['node -e 0 (bare Node start-up)', `${process.execPath} -e 0`],
@@ -28,14 +29,18 @@ async function startup() {
     ['viok --help', `${viok} --help`],
     ['viok validate examples/nsx-t.yaml', `${viok} validate -f ${path.join(root, 'examples', 'nsx-t.yaml')}`],
     // starts the simulator in-process and lists its clusters (an empty simulated cloud, its own HOME)
-    ['viok get clusters --sim', `env HOME=${os.tmpdir()}/viok-bench-home ${viok} get clusters --sim`],
+    ['viok get clusters --sim', `env HOME=${home} XDG_STATE_HOME=${home}/state ${viok} get clusters --sim`],
   ];
   if (have('openstack')) commands.push(['openstack --version', 'openstack --version']);
   if (have('kubectl')) commands.push(['kubectl version --client', 'kubectl version --client']);
   const json = path.join(os.tmpdir(), `viok-bench-startup-${process.pid}.json`);
   const args = ['--warmup', '3', '--runs', '20', '--style', 'none', '--export-json', json];
   for (const [name, cmd] of commands) args.push('-n', name, cmd);
-  execFileSync('hyperfine', args, { stdio: 'ignore' });
+  try {
+    execFileSync('hyperfine', args, { stdio: 'ignore' });
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
   const results = JSON.parse(fs.readFileSync(json, 'utf8')).results;
   fs.rmSync(json, { force: true });
   const bare = results[0].median;
