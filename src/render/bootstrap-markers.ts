@@ -152,6 +152,8 @@ export const bootstrapFailedFlag = '/run/viok-bootstrap.failed';
  * - `run <phase> <command...>`: unless an earlier step failed, mark start, run the command with its
  *   output copied to /var/log/viok-bootstrap-<phase>.log (root only), then mark ok, or print the log's
  *   last lines without credentials, mark failed and leave the failed flag;
+ * - `retry <phase> <attempts> <command...>`: like `run`, for an idempotent command, tried up to
+ *   `attempts` times with a growing pause, each attempt numbered in its markers;
  * - `step <command...>`: unless an earlier step failed, run a command that prints its own markers
  *   (kubeadm-run.sh); on failure leave the failed flag;
  * - `done`: mark done ok unless a step failed.
@@ -209,6 +211,29 @@ case "\${1:-}" in
       exit 1
     fi
     ;;
+  retry)
+    # Like run, for idempotent commands (kubectl apply) that a passing API hiccup can fail: an
+    # API server restarting under its static pod manifest resets connections for a few seconds.
+    phase=$2; attempts=$3; shift 3
+    [ -e "$failed_flag" ] && exit 1
+    log=$root/var/log/viok-bootstrap-$phase.log
+    attempt=1
+    while :; do
+      mark "$phase" start "$attempt"
+      if "$@" 2>&1 | tee -a "$log"; then
+        mark "$phase" ok "$attempt"
+        exit 0
+      fi
+      [ "$attempt" -ge "$attempts" ] && break
+      mark "$phase" retry "$attempt"
+      sleep $((attempt * 5))
+      attempt=$((attempt + 1))
+    done
+    tail_clean "$log" 20
+    mark "$phase" failed "$attempt"
+    touch "$failed_flag"
+    exit 1
+    ;;
   step)
     shift
     [ -e "$failed_flag" ] && exit 1
@@ -218,7 +243,7 @@ case "\${1:-}" in
     [ -e "$failed_flag" ] && exit 1
     mark 'done' ok
     ;;
-  *) echo "usage: $0 mark|run|step|done ..." >&2; exit 2 ;;
+  *) echo "usage: $0 mark|run|retry|step|done ..." >&2; exit 2 ;;
 esac
 `;
 }

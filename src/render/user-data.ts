@@ -96,6 +96,8 @@ function networkParts(nics: readonly NodeNic[] | undefined): { files: WriteFile[
   };
 }
 
+const gzipScript = (text: string): string => gzipSync(text, { level: 9 }).toString('base64');
+
 function kubernetesScripts(
   v: KubernetesVersion,
   node: NodeRenderInput,
@@ -103,17 +105,22 @@ function kubernetesScripts(
 ): WriteFile[] {
   return [
     { path: bootstrapScriptPath, content: renderBootstrapScript(node.name), permissions: '0755' },
+    // gzipped (5 kB, a third of that packed): nsx-t's first control-plane node is near Nova's
+    // 64 kB limit (ncp-manifest.test.ts)
     {
       path: installScript,
-      content: renderTemplate('install-kubernetes.sh', {
-        kubernetesMinor: repositoryMinor(v),
-        packageVersion: packageVersion(v),
-        kubernetesVersion: kubeadmVersion(v),
-        kubernetesRepo: kubernetesRepoBase(repositoryMinor(v), bootstrap?.aptMirrors?.kubernetes),
-        installMode: bootstrap?.install ?? 'always',
-        containerdConfigV2: containerdConfigPaths.v2,
-        containerdConfigV3: containerdConfigPaths.v3,
-      }),
+      encoding: 'gz+b64',
+      content: gzipScript(
+        renderTemplate('install-kubernetes.sh', {
+          kubernetesMinor: repositoryMinor(v),
+          packageVersion: packageVersion(v),
+          kubernetesVersion: kubeadmVersion(v),
+          kubernetesRepo: kubernetesRepoBase(repositoryMinor(v), bootstrap?.aptMirrors?.kubernetes),
+          installMode: bootstrap?.install ?? 'always',
+          containerdConfigV2: containerdConfigPaths.v2,
+          containerdConfigV3: containerdConfigPaths.v3,
+        }),
+      ),
       permissions: '0755',
     },
     {
@@ -127,6 +134,9 @@ function kubernetesScripts(
   ];
 }
 
+/** kubectl apply is idempotent: a connection reset by an API server that restarts is tried again. */
+const addonAttempts = 4;
+
 /**
  * The bootstrap steps of a Kubernetes node as runcmd lines, each printing phase markers through
  * the bootstrap script (see bootstrap-markers.ts): install, kubeadm (joins wait for the API
@@ -136,7 +146,7 @@ function bootstrapRuncmd(kubeadm: string[], addons: string[][]): string[][] {
   return [
     [bootstrapScriptPath, 'run', 'install', installScript],
     [bootstrapScriptPath, 'step', kubeadmScript, ...kubeadm],
-    ...addons.map((cmd) => [bootstrapScriptPath, 'run', 'addons', ...cmd]),
+    ...addons.map((cmd) => [bootstrapScriptPath, 'retry', 'addons', String(addonAttempts), ...cmd]),
     postBootstrapCleanup,
     [bootstrapScriptPath, 'done'],
   ];

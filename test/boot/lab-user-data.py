@@ -82,9 +82,12 @@ def main():
     is_cp_init = False
     for step in cc.get("runcmd", []):
         argv = step if isinstance(step, list) else [step]
-        # viok's bootstrap wrapper: `viok-bootstrap run <phase> CMD...` / `viok-bootstrap step CMD...`
+        # viok's bootstrap wrapper: `viok-bootstrap run <phase> CMD...`, `viok-bootstrap retry <phase> <n> CMD...`,
+        # `viok-bootstrap step CMD...`
         if argv[:2] == ["/usr/local/sbin/viok-bootstrap", "run"]:
             argv = argv[3:]
+        elif argv[:2] == ["/usr/local/sbin/viok-bootstrap", "retry"]:
+            argv = argv[4:]
         elif argv[:2] == ["/usr/local/sbin/viok-bootstrap", "step"]:
             argv = argv[2:]
         if argv[0] == "/usr/local/sbin/viok-install-kubernetes":

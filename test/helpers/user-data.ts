@@ -3,7 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import YAML from 'yaml';
 
 /**
- * A `#cloud-config` with the content of each `gz+b64` file (NCP's bundle, the ingress controller)
+ * A `#cloud-config` with the content of each `gz+b64` file (NCP's bundle, the ingress controller, the install script)
  * appended unpacked, so a search of the text sees what the node will have on disk.
  */
 export function withUnpackedFiles(userData: string): string {

@@ -14,7 +14,7 @@ import { bootstrapPhases, bootstrapScriptPath, formatMarker } from '../../render
 import type { ServerRecord } from './model';
 
 /** One bootstrap step as the node's runcmd runs it. */
-type Step = { phase: BootstrapPhase; kind: 'run' | 'init' | 'join' | 'done' };
+type Step = { phase: BootstrapPhase; kind: 'run' | 'retry' | 'init' | 'join' | 'done' };
 
 /** The bootstrap steps in a server's user data (none for a load balancer or a foreign server). */
 export function bootstrapSteps(userDataBase64: string | null): Step[] {
@@ -33,6 +33,8 @@ export function bootstrapSteps(userDataBase64: string | null): Step[] {
     const [, verb, a, b] = line as string[];
     if (verb === 'run' && (bootstrapPhases as readonly string[]).includes(a ?? '')) {
       steps.push({ phase: a as BootstrapPhase, kind: 'run' });
+    } else if (verb === 'retry' && (bootstrapPhases as readonly string[]).includes(a ?? '')) {
+      steps.push({ phase: a as BootstrapPhase, kind: 'retry' });
     } else if (verb === 'step' && b === 'init') steps.push({ phase: 'kubeadm-init', kind: 'init' });
     else if (verb === 'step' && b === 'join') steps.push({ phase: 'kubeadm-join', kind: 'join' });
     else if (verb === 'done') steps.push({ phase: 'done', kind: 'done' });
@@ -95,8 +97,10 @@ export function consoleText(s: ServerRecord, now: number): string {
   run: for (const st of steps) {
     switch (st.kind) {
       case 'run':
+      case 'retry':
       case 'init': {
-        const attempt = st.kind === 'init' ? 1 : undefined;
+        // The simulated node succeeds or fails at its first attempt.
+        const attempt = st.kind === 'run' ? undefined : 1;
         mark(t, st.phase, 'start', attempt);
         t += step;
         if (failAt === st.phase) {

@@ -2,6 +2,7 @@ import { clusterTag } from '../../../src/core/names';
 import { createCluster } from '../../../src/provision/create';
 import { cidrsOverlap, parseCidr } from '../../../src/util/cidr';
 import { startHarness, type Harness } from '../../helpers/provision-harness';
+import { withUnpackedFiles } from '../../helpers/user-data';
 
 /** spec.bootstrap reaches every node's user data, with no_proxy computed from what the cloud returned. */
 describe('vds create with spec.bootstrap', () => {
@@ -21,7 +22,7 @@ describe('vds create with spec.bootstrap', () => {
       headers: { 'openstack-api-version': 'compute 2.3' },
     });
     const raw = (r.body as { server: Record<string, string> }).server['OS-EXT-SRV-ATTR:user_data'] ?? '';
-    return Buffer.from(raw, 'base64').toString('utf8');
+    return withUnpackedFiles(Buffer.from(raw, 'base64').toString('utf8'));
   };
 
   it('renders the proxy (no_proxy with the provider subnet and the VIP), mirrors and install mode', async () => {

@@ -148,6 +148,39 @@ maybe('node bootstrap scripts, run in bash', () => {
     expect(run('done').code).toBe(1);
   });
 
+  it('retry tries an add-on again after a passing failure, numbering the attempts', () => {
+    // kubectl that loses its connection twice (an API server restarting), then applies
+    stub(
+      'kubectl',
+      'n=$(cat "$VIOK_TEST_ROOT/kubectl.count" 2>/dev/null || echo 0); n=$((n + 1)); echo $n >"$VIOK_TEST_ROOT/kubectl.count"\n' +
+        'if [ $n -le 2 ]; then echo "error: connection reset by peer"; exit 1; fi; echo "daemonset.apps/ncp created"',
+    );
+    const r = run('retry', 'addons', '4', 'kubectl', 'apply', '-f', 'ncp.yaml');
+    expect(r.code).toBe(0);
+    expect(phases(r.out)).toEqual([
+      'addons start 1',
+      'addons retry 1',
+      'addons start 2',
+      'addons retry 2',
+      'addons start 3',
+      'addons ok 3',
+    ]);
+    expect(existsSync(path.join(root, 'run/viok-bootstrap.failed'))).toBe(false);
+    expect(run('done').code).toBe(0);
+  });
+
+  it('retry gives up after its attempts: failed marker with the attempt, output tail, flag left', () => {
+    stub('kubectl', 'echo "error: connection reset by peer"; echo "token: abc"; exit 1');
+    const r = run('retry', 'addons', '3', 'kubectl', 'apply', '-f', 'ncp.yaml');
+    expect(r.code).toBe(1);
+    expect(phases(r.out).at(-1)).toBe('addons failed 3');
+    expect(phases(r.out).filter((p) => p.startsWith('addons start'))).toHaveLength(3);
+    expect(r.out).toContain('viok-bootstrap-log: error: connection reset by peer');
+    expect(r.out).not.toContain('viok-bootstrap-log: token');
+    expect(existsSync(path.join(root, 'run/viok-bootstrap.failed'))).toBe(true);
+    expect(run('retry', 'addons', '3', 'true')).toEqual({ code: 1, out: '' });
+  });
+
   it('shellcheck finds nothing (when installed)', () => {
     if (!hasProgram('shellcheck')) {
       recordSkip('shellcheck', 'bootstrap-scripts: shellcheck', 'apt-get install -y shellcheck');

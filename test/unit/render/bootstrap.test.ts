@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,11 +24,17 @@ import { hasProgram, recordSkip } from '../../helpers/programs';
 
 interface Doc {
   apt?: unknown;
-  write_files: Array<{ path: string; content: string; permissions: string }>;
+  write_files: Array<{ path: string; content: string; permissions: string; encoding?: string }>;
   runcmd: string[][];
 }
 const parse = (userData: string): Doc => YAML.parse(userData) as Doc;
-const file = (d: Doc, p: string): string | undefined => d.write_files.find((f) => f.path === p)?.content;
+/** A written file's content, decoded as cloud-init decodes it (gz+b64 files travel gzipped). */
+const file = (d: Doc, p: string): string | undefined => {
+  const f = d.write_files.find((w) => w.path === p);
+  return f?.encoding === 'gz+b64'
+    ? gunzipSync(Buffer.from(f.content, 'base64')).toString('utf8')
+    : f?.content;
+};
 
 /** Parses TOML with Python's tomllib (3.11+) when it is there: the rendered files are real TOML. */
 const hasTomllib = hasProgram('python3', ['-c', 'import tomllib']);

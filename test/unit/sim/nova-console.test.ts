@@ -34,6 +34,13 @@ describe('simulated serial console', () => {
       'addons',
       'done',
     ]);
+    expect(bootstrapSteps(server('demo-cp-0', ud('demo-cp-0')).user_data).map((s) => s.kind)).toEqual([
+      'run',
+      'init',
+      'retry',
+      'retry',
+      'done',
+    ]);
     expect(bootstrapSteps(server('demo-worker-0', ud('demo-worker-0')).user_data).map((s) => s.kind)).toEqual(
       ['run', 'join', 'done'],
     );
