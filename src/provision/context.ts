@@ -3,6 +3,7 @@ import type { OpenStackClients } from '../clients/openstack';
 import type { BackendClients } from './backend';
 import type { ProgressSink } from '../core/progress';
 import type { StateRecorder } from './state-recorder';
+import type { ClusterTagIndex } from './tag-index';
 
 /** What every provisioning step needs: the clients, the cluster, where ids go, and time. */
 export interface ProvisionContext {
@@ -21,6 +22,8 @@ export interface ProvisionContext {
   signal: AbortSignal;
   /** The backend's own connections (its NSX Manager); only the backend reads them. */
   backendClients: BackendClients;
+  /** The cluster's objects listed once for a plan and the first pass of its apply (tag-index.ts). */
+  tagIndex?: ClusterTagIndex;
 }
 
 /** Timeouts and poll intervals, in ms; tests shrink them. */

@@ -13,6 +13,7 @@ import { noBackendClients, type BackendClients, type BackendPlan, type ClusterOu
 import { backendFor } from './backends';
 import { defaultTiming, type ProvisionContext, type Timing } from './context';
 import { diffPlan, quotaNeeds, versionDrift, type PlanEntry } from './plan';
+import { ClusterTagIndex } from './tag-index';
 import { checkCloudObjects, checkQuotas, PreflightError, type CloudFacts } from './preflight';
 import { cidrOverlapProblems, reachedSubnets } from './cidr-overlap';
 import { cloudProviderChoices } from './cloud-integration';
@@ -110,6 +111,8 @@ export async function planCluster(
     clock: o.clock,
     signal: o.signal,
     backendClients: o.backendClients ?? noBackendClients,
+    // one list per collection for the plan's probes and the apply's first pass (dropped after it)
+    tagIndex: new ClusterTagIndex(),
   };
   const backend = backendFor(o.spec.spec.backend);
   o.progress.emit({
@@ -264,7 +267,13 @@ async function createUnlessInterrupted(o: CreateOptions): Promise<CreateResult> 
       phase: 'apply',
       message: `${toCreate.length} to create, ${plan.length - toCreate.length} already exist`,
     });
-    let results = await apply(graph, ctx);
+    let results: Map<string, ResourceOutput>;
+    try {
+      results = await apply(graph, ctx);
+    } finally {
+      // a snapshot: what follows deletes and makes objects again (a server in ERROR), so looks up afresh
+      delete ctx.tagIndex;
+    }
     o.progress.emit({
       type: 'phase',
       phase: 'wait',

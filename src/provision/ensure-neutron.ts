@@ -72,7 +72,7 @@ export async function ensureNeutron<T extends { id: string; tags?: string[]; pro
   } catch (e) {
     // no answer (the connection dropped): Neutron may have created it; look before giving up
     if (!isApiError(e) || e.status !== undefined || ctx.signal.aborted) throw e;
-    const found = (await findNeutron(ctx, key, api)) ?? (await findUntagged(ctx, key, api, wanted));
+    const found = (await findNeutron(ctx, key, api, true)) ?? (await findUntagged(ctx, key, api, wanted));
     if (!found) throw e;
     await ctx.recorder.record(key, kind, found.id);
     const tags =
@@ -87,14 +87,27 @@ export async function ensureNeutron<T extends { id: string; tags?: string[]; pro
   }
 }
 
-/** The resource by recorded id, then by tags; undefined when it does not exist. Makes no change. */
+/**
+ * The resource by recorded id, then by tags; undefined when it does not exist. Makes no change.
+ * With the run's tag index (and not `fresh`), both come from one list of the cluster's objects.
+ */
 export async function findNeutron<T extends { id: string; tags?: string[]; project_id?: string }>(
-  ctx: Pick<ProvisionContext, 'cluster' | 'projectId' | 'recorder' | 'signal'>,
+  ctx: Pick<ProvisionContext, 'cluster' | 'projectId' | 'recorder' | 'signal' | 'tagIndex'>,
   key: string,
   api: Pick<NeutronCollection<T, never>, 'get' | 'list'>,
+  fresh = false,
 ): Promise<T | undefined> {
+  const listed =
+    ctx.tagIndex && !fresh
+      ? await ctx.tagIndex.of(api, () =>
+          api.list(inProject(ctx.projectId, { tags: [clusterTag(ctx.cluster)], signal: ctx.signal })),
+        )
+      : undefined;
   const recorded = ctx.recorder.id(key);
   if (recorded) {
+    // listed by the cluster's tag in the project: in the project and the cluster's, as checked below
+    const hit = listed?.find((o) => o.id === recorded);
+    if (hit) return hit;
     try {
       const r = await api.get(recorded, ctx.signal);
       // an id recorded in another project (an admin token sees it too) is never adopted: refuse
@@ -108,9 +121,11 @@ export async function findNeutron<T extends { id: string; tags?: string[]; proje
     }
     await ctx.recorder.forget(key);
   }
-  const tagged = await api.list(
-    inProject(ctx.projectId, { tags: [clusterTag(ctx.cluster), keyTag(key)], signal: ctx.signal }),
-  );
+  const tagged = listed
+    ? listed.filter((o) => (o.tags ?? []).includes(keyTag(key)))
+    : await api.list(
+        inProject(ctx.projectId, { tags: [clusterTag(ctx.cluster), keyTag(key)], signal: ctx.signal }),
+      );
   if (tagged.length > 1) {
     throw new OperationError(
       `${key}: ${tagged.length} objects carry the tags ${clusterTag(ctx.cluster)},${keyTag(key)} ` +

@@ -31,14 +31,29 @@ export async function ensureServer(
   return { resource: created, action: 'created' };
 }
 
-/** The server by recorded id, then by tags; deleted servers count as absent. Makes no change. */
+/**
+ * The server by recorded id, then by tags; deleted servers count as absent. Makes no change. With
+ * the run's tag index (and not `fresh`), both come from one list of the cluster's servers.
+ */
 export async function findServer(
-  ctx: Pick<ProvisionContext, 'cluster' | 'projectId' | 'recorder' | 'signal' | 'clients'>,
+  ctx: Pick<ProvisionContext, 'cluster' | 'projectId' | 'recorder' | 'signal' | 'clients' | 'tagIndex'>,
   key: string,
+  fresh = false,
 ): Promise<Server | undefined> {
   const { servers } = ctx.clients.nova;
+  // Nova lists only the token's project (viok never asks for all_tenants)
+  const listed =
+    ctx.tagIndex && !fresh
+      ? (
+          await ctx.tagIndex.of(servers, () =>
+            servers.list({ tags: [clusterTag(ctx.cluster)], signal: ctx.signal }),
+          )
+        ).filter((s) => !gone(s))
+      : undefined;
   const recorded = ctx.recorder.id(key);
   if (recorded) {
+    const hit = listed?.find((s) => s.id === recorded);
+    if (hit) return hit;
     try {
       const s = await servers.get(recorded, ctx.signal);
       checkInProject(ctx.projectId, key, s);
@@ -48,10 +63,11 @@ export async function findServer(
     }
     await ctx.recorder.forget(key);
   }
-  // Nova lists only the token's project (viok never asks for all_tenants)
-  const tagged = (
-    await servers.list({ tags: [clusterTag(ctx.cluster), keyTag(key)], signal: ctx.signal })
-  ).filter((s) => !gone(s));
+  const tagged =
+    listed?.filter((s) => (s.tags ?? []).includes(keyTag(key))) ??
+    (await servers.list({ tags: [clusterTag(ctx.cluster), keyTag(key)], signal: ctx.signal })).filter(
+      (s) => !gone(s),
+    );
   if (tagged.length > 1) {
     throw new OperationError(
       `${key}: ${tagged.length} servers carry the tags ${clusterTag(ctx.cluster)},${keyTag(key)} ` +

@@ -88,7 +88,7 @@ async function adoptingLostCreate(
     return await ensure();
   } catch (e) {
     if (!isApiError(e) || e.status !== undefined || ctx.signal.aborted) throw e;
-    const found = await findServer(ctx, key);
+    const found = await findServer(ctx, key, true);
     if (!found) throw e;
     await ctx.recorder.record(key, 'server', found.id);
     ctx.progress.emit({

@@ -95,11 +95,14 @@ export class NsxtConnection {
     path: string,
     change: (current: T) => T | undefined,
     write?: WriteOptions,
+    /** The object as a list just returned it (with its `_revision`): the first attempt skips the GET. */
+    known?: T,
   ): Promise<T> {
     const attempts = this.options.maxUpdateAttempts ?? 5;
     const delay = this.options.updateRetryDelayMs ?? 200;
     for (let attempt = 1; ; attempt++) {
-      const current = await this.get<T>(path);
+      // after a 412 the object changed under us: read it again
+      const current = attempt === 1 && known ? known : await this.get<T>(path);
       const next = change(structuredClone(current));
       if (next === undefined) return current;
       try {

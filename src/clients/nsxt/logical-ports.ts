@@ -18,6 +18,7 @@ export function logicalPorts(c: NsxtConnection) {
     id: string,
     change: (tags: NsxTag[] | undefined) => NsxTag[] | undefined,
     write?: WriteOptions,
+    known?: Stored<LogicalPort>,
   ) =>
     c.readModifyWrite<Stored<LogicalPort>>(
       `${PATH}/${encodeURIComponent(id)}`,
@@ -26,6 +27,7 @@ export function logicalPorts(c: NsxtConnection) {
         return tags ? { ...port, tags } : undefined;
       },
       write,
+      known,
     );
   return {
     get: (id: string) => c.get<Stored<LogicalPort>>(`${PATH}/${encodeURIComponent(id)}`),
@@ -44,9 +46,12 @@ export function logicalPorts(c: NsxtConnection) {
         ...(options.detach ? { query: { detach: true } } : {}),
         ...(write ? { write } : {}),
       }),
-    /** Sets `tags` on the port, keeping its other tags (same scope = replaced); no PUT when they are already there. */
-    mergeTags: (id: string, tags: NsxTag[], write?: WriteOptions) =>
-      retag(id, (current) => mergeTagList(current, tags), write),
+    /**
+     * Sets `tags` on the port, keeping its other tags (same scope = replaced); no PUT when they are
+     * already there. `known`: the port as just listed, so the first attempt needs no GET.
+     */
+    mergeTags: (id: string, tags: NsxTag[], write?: WriteOptions, known?: Stored<LogicalPort>) =>
+      retag(id, (current) => mergeTagList(current, tags), write, known),
     /** Removes the tags with these scopes (e.g. viok's `ncp/*` tags when a cluster is deleted). */
     removeTags: (id: string, scopes: string[], write?: WriteOptions) =>
       retag(id, (current) => removeTagScopes(current, scopes), write),

@@ -60,7 +60,7 @@ export function portTagsResource(
       const nsx = nsxOf(ctx);
       const lp = await logicalPortOf(ctx, nsx, c.output(node.podPortKey).id);
       if (tagged(lp)) return { id: lp.id, action: 'found' };
-      await nsx.logicalPorts.mergeTags(lp.id, tags, { allowOverwrite: true });
+      await nsx.logicalPorts.mergeTags(lp.id, tags, { allowOverwrite: true }, lp);
       return { id: lp.id, action: 'created' };
     },
   };
