@@ -131,12 +131,15 @@ EOF
 # ---------------------------------------------------------------- 1. create, viok waits for readiness
 log "create $C: nsx-t, 1 cp, 1 worker, 2 LB nodes, three networks, kubernetesVersion $K8S_VERSION"
 tc=$(date +%s)
+tc_ms=$(date +%s%3N)
 set +e
 viok create cluster -f "$E2E_DIR/$C.yaml" --os-cloud "$CLOUD" --yes -o json --timeout 30m \
   --kubeconfig "$E2E_DIR/$C.kubeconfig" >"$E2E_DIR/$C.events" 2>"$E2E_DIR/$C.create.err"
 rc=$?
+te_ms=$(date +%s%3N)
 set -e
 log "create $C: exit $rc after $(($(date +%s) - tc)) s"
+[ "$rc" = 0 ] && { time_to_ready "$E2E_DIR/$C.events" "$tc_ms" "$te_ms" || true; } | tee -a "$E2E_DIR/e2e.log" >&2
 [ "$rc" = 0 ] || { tail -n 30 "$E2E_DIR/$C.create.err" >&2; fail "viok create $C exited $rc"; }
 KC=$E2E_DIR/$C.kubeconfig
 server=$(awk '/server:/{print $2; exit}' "$KC")

@@ -112,13 +112,16 @@ EOF
 # ---------------------------------------------------------------- 1. create the cluster, viok waits
 log "create $GOOD: 1 cp, 1 worker, 2 LB nodes on $NET, kubernetesVersion $K8S_VERSION, install: skip"
 tc=$(date +%s)
+tc_ms=$(date +%s%3N)
 set +e
 viok create cluster -f "$E2E_DIR/$GOOD.yaml" --os-cloud "$CLOUD" --yes -o json --timeout 30m \
   --kubeconfig "$E2E_DIR/$GOOD.kubeconfig" 2>"$E2E_DIR/$GOOD.create.err" | stamp >"$E2E_DIR/$GOOD.events"
 rc=${PIPESTATUS[0]}
+te_ms=$(date +%s%3N)
 set -e
 log "create $GOOD: exit $rc after $(($(date +%s) - tc)) s; node timings (from viok's JSON events):"
 phase_timings "$E2E_DIR/$GOOD.events" "$tc" | tee -a "$E2E_DIR/e2e.log" >&2
+[ "$rc" = 0 ] && { time_to_ready "$E2E_DIR/$GOOD.events" "$tc_ms" "$te_ms" || true; } | tee -a "$E2E_DIR/e2e.log" >&2
 [ "$rc" = 0 ] || { tail -n 30 "$E2E_DIR/$GOOD.create.err" >&2; fail "viok create $GOOD exited $rc"; }
 
 # ---------------------------------------------------------------- 2. the API through the kubeconfig

@@ -48,3 +48,55 @@ boot_fixtures() {
   os port show viok-e2e-hold-80 >/dev/null 2>&1 ||
     os port create --network public --fixed-ip ip-address=203.0.113.80 viok-e2e-hold-80 >/dev/null 2>&1 || true
 }
+
+# Time to Ready (issue 21): viok create's wall time against the bound "slowest server's create ->
+# ACTIVE + its boot to the last bootstrap marker", from viok's JSON events (each carries its time),
+# and where the rest went: before the first server create, after the last marker, and the slowest
+# node's own phases (from its console markers).
+time_to_ready() { # events-file start-ms end-ms
+  python3 - "$@" <<'PY'
+import json, sys
+from datetime import datetime
+def ms(iso): return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp() * 1000
+start, end = float(sys.argv[2]), float(sys.argv[3])
+created, active, marks = {}, {}, {}
+for line in open(sys.argv[1]):
+    try:
+        e = json.loads(line.split("\t")[-1])
+    except ValueError:
+        continue
+    t = ms(e["time"]) if "time" in e else None
+    if t is None:
+        continue
+    if e.get("type") == "resource" and e.get("status") == "created" and str(e.get("key", "")).startswith("server/"):
+        created[e["key"].split("/", 1)[1]] = t
+    elif e.get("type") == "node" and e.get("status") == "ACTIVE":
+        active.setdefault(e["node"], t)
+    elif e.get("type") == "node" and e.get("bootstrap"):
+        b = e["bootstrap"]
+        marks.setdefault(e["node"], []).append((t, f'{b["phase"]} {b["status"]}'))
+def created_at(node):
+    return next((t for short, t in created.items() if node.endswith("-" + short)), None)
+rows = []
+for node, at in active.items():
+    c = created_at(node)
+    if c is None:
+        continue
+    last = marks[node][-1][0] if node in marks else at
+    rows.append((last - c, node, c, at, last))
+if not rows:
+    print("  time to Ready: no server create/ACTIVE events to measure"); sys.exit(0)
+bound, node, c, at, last = max(rows)
+wall = end - start
+first_create = min(r[2] for r in rows)
+print(f"  time to Ready: create {wall/1000:.1f} s; bound {bound/1000:.1f} s (slowest: {node}, create -> ACTIVE "
+      f"{(at-c)/1000:.1f} s + ACTIVE -> last marker {(last-at)/1000:.1f} s); ratio {wall/bound:.3f}")
+print(f"  the rest: start -> first server create {(first_create-start)/1000:.1f} s (start-up, preflight, plan, PKI, "
+      f"ports); {node}'s create after the first {(c-first_create)/1000:.1f} s; last marker -> exit "
+      f"{(end-last)/1000:.1f} s (readiness through the kubeconfig, integrations)")
+prev = at
+for t, what in marks.get(node, []):
+    print(f"    {node}: +{(t-prev)/1000:6.1f} s -> {what}")
+    prev = t
+PY
+}
