@@ -1,4 +1,5 @@
 import { createPrivateKey, randomBytes } from 'node:crypto';
+import type * as X509 from '@peculiar/x509';
 import { x509 } from './crypto';
 import type { KeyPair } from './keys';
 import { generateKeyPair, importKeyPair, signingAlgorithm } from './keys';
@@ -12,7 +13,7 @@ export interface CertificateAndKey {
 /** A CA ready to sign: its stored form plus the parsed certificate and usable keys. */
 export interface SigningCa {
   pem: CertificateAndKey;
-  cert: x509.X509Certificate;
+  cert: X509.X509Certificate;
   keyPair: KeyPair;
 }
 
@@ -54,20 +55,21 @@ function dn(commonName: string, organizations: readonly string[] = []): string {
 
 /** Creates a self-signed CA (basicConstraints CA:true critical; keyCertSign, cRLSign, digitalSignature). */
 export async function createCa(commonName: string, validity: Validity): Promise<SigningCa> {
+  const X = x509();
   const keyPair = await generateKeyPair();
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+  const cert = await X.X509CertificateGenerator.createSelfSigned({
     serialNumber: serialNumber(),
     name: dn(commonName),
     ...window(validity),
     signingAlgorithm,
     keys: keyPair.keys,
     extensions: [
-      new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.KeyUsagesExtension(
-        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
+      new X.BasicConstraintsExtension(true, undefined, true),
+      new X.KeyUsagesExtension(
+        X.KeyUsageFlags.keyCertSign | X.KeyUsageFlags.cRLSign | X.KeyUsageFlags.digitalSignature,
         true,
       ),
-      await x509.SubjectKeyIdentifierExtension.create(keyPair.keys.publicKey),
+      await X.SubjectKeyIdentifierExtension.create(keyPair.keys.publicKey),
     ],
   });
   return { pem: { certPem: `${cert.toString('pem')}\n`, keyPem: keyPair.privateKeyPem }, cert, keyPair };
@@ -75,7 +77,8 @@ export async function createCa(commonName: string, validity: Validity): Promise<
 
 /** Loads a stored CA so it can sign again (e.g. a second run that needs one more leaf). */
 export async function loadCa(pem: CertificateAndKey): Promise<SigningCa> {
-  return { pem, cert: new x509.X509Certificate(pem.certPem), keyPair: await importKeyPair(pem.keyPem) };
+  const X = x509();
+  return { pem, cert: new X.X509Certificate(pem.certPem), keyPair: await importKeyPair(pem.keyPem) };
 }
 
 /** Subject alternative names of a serving certificate. */
@@ -94,25 +97,26 @@ export interface LeafRequest {
 
 /** Issues a leaf certificate (CA:false; digitalSignature + keyEncipherment; clientAuth and/or serverAuth). */
 export async function issueLeaf(ca: SigningCa, req: LeafRequest): Promise<CertificateAndKey> {
+  const X = x509();
   const keyPair = await generateKeyPair();
   const ekus: string[] = [];
-  if (req.usage !== 'client') ekus.push(x509.ExtendedKeyUsage.serverAuth);
-  if (req.usage !== 'server') ekus.push(x509.ExtendedKeyUsage.clientAuth);
-  const extensions: x509.Extension[] = [
-    new x509.BasicConstraintsExtension(false, undefined, true),
-    new x509.KeyUsagesExtension(
-      x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+  if (req.usage !== 'client') ekus.push(X.ExtendedKeyUsage.serverAuth);
+  if (req.usage !== 'server') ekus.push(X.ExtendedKeyUsage.clientAuth);
+  const extensions: X509.Extension[] = [
+    new X.BasicConstraintsExtension(false, undefined, true),
+    new X.KeyUsagesExtension(
+      X.KeyUsageFlags.digitalSignature | X.KeyUsageFlags.keyEncipherment,
       true,
     ),
-    new x509.ExtendedKeyUsageExtension(ekus, false),
-    await x509.AuthorityKeyIdentifierExtension.create(ca.cert, false),
+    new X.ExtendedKeyUsageExtension(ekus, false),
+    await X.AuthorityKeyIdentifierExtension.create(ca.cert, false),
   ];
   const names = [
     ...(req.altNames?.dns ?? []).map((value) => ({ type: 'dns' as const, value })),
     ...(req.altNames?.ips ?? []).map((value) => ({ type: 'ip' as const, value })),
   ];
-  if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names, false));
-  const cert = await x509.X509CertificateGenerator.create({
+  if (names.length > 0) extensions.push(new X.SubjectAlternativeNameExtension(names, false));
+  const cert = await X.X509CertificateGenerator.create({
     serialNumber: serialNumber(),
     subject: dn(req.commonName, req.organizations),
     issuer: ca.cert.subject,
@@ -139,22 +143,23 @@ export async function createSelfSignedClientCert(
   validity: Validity,
   organizations: readonly string[] = [],
 ): Promise<CertificateAndKey> {
+  const X = x509();
   const keyPair = await generateKeyPair();
   const name = dn(commonName, organizations);
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+  const cert = await X.X509CertificateGenerator.createSelfSigned({
     serialNumber: serialNumber(),
     name,
     ...window(validity),
     signingAlgorithm,
     keys: keyPair.keys,
     extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(
-        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+      new X.BasicConstraintsExtension(false, undefined, true),
+      new X.KeyUsagesExtension(
+        X.KeyUsageFlags.digitalSignature | X.KeyUsageFlags.keyEncipherment,
         true,
       ),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth], false),
-      await x509.SubjectKeyIdentifierExtension.create(keyPair.keys.publicKey),
+      new X.ExtendedKeyUsageExtension([X.ExtendedKeyUsage.clientAuth], false),
+      await X.SubjectKeyIdentifierExtension.create(keyPair.keys.publicKey),
     ],
   });
   const keyPem = createPrivateKey(keyPair.privateKeyPem).export({ type: 'pkcs8', format: 'pem' }).toString();

@@ -2,9 +2,9 @@
  * A throw-away certificate authority and server certificate for the NSX ports, so clients talk real
  * TLS to the simulator and can verify it with the CA the simulator prints (no `--insecure` needed).
  */
-import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
+import { x509 as loadX509 } from '../pki/crypto';
 
 export interface SimTlsMaterial {
   /** PEM of the CA that signed the server certificate; give it to clients as their trust anchor. */
@@ -15,8 +15,6 @@ export interface SimTlsMaterial {
   keyPem: string;
 }
 
-/** The WebCrypto type @peculiar/x509 declares (the DOM one); Node's webcrypto implements it. */
-type X509Crypto = NonNullable<Parameters<typeof x509.X509CertificateGenerator.create>[1]>;
 
 const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
 const dayMs = 24 * 3600 * 1000;
@@ -24,7 +22,8 @@ const dayMs = 24 * 3600 * 1000;
 /** Generates a CA and a server certificate valid for `hosts` (plus the loopback names), for 10 years. */
 export async function generateTlsMaterial(hosts: string[] = []): Promise<SimTlsMaterial> {
   const crypto = webcrypto;
-  x509.cryptoProvider.set(crypto as unknown as X509Crypto);
+  // the provider is set by the loader; the library loads only when a simulator needs new material
+  const x509: typeof X509 = loadX509();
   const notBefore = new Date(Date.now() - dayMs);
   const notAfter = new Date(Date.now() + 3650 * dayMs);
 
