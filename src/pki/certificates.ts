@@ -104,10 +104,7 @@ export async function issueLeaf(ca: SigningCa, req: LeafRequest): Promise<Certif
   if (req.usage !== 'server') ekus.push(X.ExtendedKeyUsage.clientAuth);
   const extensions: X509.Extension[] = [
     new X.BasicConstraintsExtension(false, undefined, true),
-    new X.KeyUsagesExtension(
-      X.KeyUsageFlags.digitalSignature | X.KeyUsageFlags.keyEncipherment,
-      true,
-    ),
+    new X.KeyUsagesExtension(X.KeyUsageFlags.digitalSignature | X.KeyUsageFlags.keyEncipherment, true),
     new X.ExtendedKeyUsageExtension(ekus, false),
     await X.AuthorityKeyIdentifierExtension.create(ca.cert, false),
   ];
@@ -154,10 +151,7 @@ export async function createSelfSignedClientCert(
     keys: keyPair.keys,
     extensions: [
       new X.BasicConstraintsExtension(false, undefined, true),
-      new X.KeyUsagesExtension(
-        X.KeyUsageFlags.digitalSignature | X.KeyUsageFlags.keyEncipherment,
-        true,
-      ),
+      new X.KeyUsagesExtension(X.KeyUsageFlags.digitalSignature | X.KeyUsageFlags.keyEncipherment, true),
       new X.ExtendedKeyUsageExtension([X.ExtendedKeyUsage.clientAuth], false),
       await X.SubjectKeyIdentifierExtension.create(keyPair.keys.publicKey),
     ],

@@ -15,7 +15,6 @@ export interface SimTlsMaterial {
   keyPem: string;
 }
 
-
 const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
 const dayMs = 24 * 3600 * 1000;
 
