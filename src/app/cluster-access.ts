@@ -84,3 +84,17 @@ export function workerRemoval(run: RunContext, cluster: string, state: ClusterSt
     deleteNode: (node) => admin().deleteNode(node),
   };
 }
+
+/** The cluster's Nodes through its API (admin credentials from the state), made on first use. */
+export function nodeHealth(
+  run: RunContext,
+  cluster: string,
+  state: ClusterState,
+): { nodes(): Promise<Kube.NodeReadiness[]> } {
+  return {
+    nodes: async () => {
+      const config = provision().kubeconfigFromState(state, cluster, run.store.location);
+      return kube().kubeApiFromKubeconfig(kubeconfigToYaml(config), kubeconfigNames(cluster).context).nodes();
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import { UserInputError } from '../core/errors';
 import type { BrokenNode } from '../provision/repair';
-import { workerRemoval, joinTokenRegistrar } from './cluster-access';
+import { nodeHealth, workerRemoval, joinTokenRegistrar } from './cluster-access';
 import { confirmChange } from './confirm';
 import { clusterNameOf, loadSpec, readinessSummary } from './create';
 import type { CloudOptions, ProgressOptions, RunHost } from './host';
@@ -12,6 +12,8 @@ export interface RepairRunOptions extends CloudOptions, ProgressOptions, WaitOpt
   name?: string;
   dryRun?: boolean;
   yes?: boolean;
+  /** How long a Node may stay NotReady before its node is replaced (ms). */
+  notReadyAfterMs?: number;
 }
 
 export interface RepairRunResult {
@@ -35,7 +37,12 @@ export async function runRepair(o: RepairRunOptions, host: RunHost): Promise<Rep
     );
   return withCloud(run, o, { spec: spec.spec, state }, async (session) => {
     const simulated = Boolean(o.sim || session.simulated);
-    const inputs = await provisionInputs(run, session, spec, cluster);
+    const inputs = {
+      ...(await provisionInputs(run, session, spec, cluster)),
+      // the simulator runs no Kubernetes: only its servers can be broken
+      ...(simulated ? {} : { health: nodeHealth(run, cluster, state) }),
+      ...(o.notReadyAfterMs !== undefined ? { notReadyAfterMs: o.notReadyAfterMs } : {}),
+    };
     const broken = await p.findBrokenNodes({ ...inputs, dryRun: true });
     for (const b of broken)
       run.progress.emit(

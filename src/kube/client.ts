@@ -22,6 +22,8 @@ export interface NodeReadiness {
   ready: boolean;
   /** The Ready condition's reason and message when it is not True (e.g. `KubeletNotReady: …`). */
   reason?: string;
+  /** When the Ready condition last changed (its lastTransitionTime): how long a node has been NotReady. */
+  since?: Date;
 }
 
 /** The two questions the readiness wait asks a cluster's API server. */
@@ -99,7 +101,13 @@ function nodeReadiness(n: KubernetesClient.V1Node): NodeReadiness {
   const cond = n.status?.conditions?.find((c) => c.type === 'Ready');
   if (cond?.status === 'True') return { name, ready: true };
   const why = cond ? [cond.reason, cond.message].filter(Boolean).join(': ') : 'no Ready condition yet';
-  return { name, ready: false, ...(why ? { reason: why } : {}) };
+  const changed = cond?.lastTransitionTime ? new Date(cond.lastTransitionTime) : undefined;
+  return {
+    name,
+    ready: false,
+    ...(why ? { reason: why } : {}),
+    ...(changed && !Number.isNaN(changed.getTime()) ? { since: changed } : {}),
+  };
 }
 
 /** A kubeconfig document, switched to `context` when given. */

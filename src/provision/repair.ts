@@ -26,7 +26,20 @@ export interface BrokenNode {
 export interface RepairOptions extends CreateOptions {
   /** Takes a replaced node's Node object out of Kubernetes before its new server joins (not with the simulator). */
   nodes?: Pick<WorkerRemoval, 'deleteNode'>;
+  /**
+   * The cluster's Nodes as its API server reports them (not with the simulator): a node whose Node
+   * has been NotReady for `notReadyAfterMs` while its server runs is replaced too.
+   */
+  health?: { nodes(): Promise<{ name: string; ready: boolean; reason?: string; since?: Date }[]> };
+  /** How long a Node may stay NotReady before repair replaces it. @default 5 minutes */
+  notReadyAfterMs?: number;
 }
+
+/** As Cluster API's MachineHealthCheck examples: NotReady for 5 minutes is not a blip. */
+export const defaultNotReadyAfterMs = 5 * 60_000;
+
+const minutesText = (ms: number): string =>
+  ms >= 60_000 ? `${Math.floor(ms / 60_000)} min` : `${Math.max(0, Math.round(ms / 1000))} s`;
 
 export interface RepairResult {
   broken: BrokenNode[];
@@ -42,8 +55,9 @@ const CONTROL_PLANE = /^server\/cp-\d+$/;
  * The nodes of the spec whose server is gone (deleted out of band) or in ERROR, found with one
  * server list. Read-only.
  */
-export async function findBrokenNodes(o: CreateOptions): Promise<BrokenNode[]> {
+export async function findBrokenNodes(o: RepairOptions): Promise<BrokenNode[]> {
   const { graph, ctx } = await planCluster(o);
+  const notReady = await notReadyNodes(o);
   const servers = (await o.clients.nova.servers.listByTag(clusterTag(o.cluster), o.signal)).filter(
     (s) => s.status !== 'DELETED' && s.status !== 'SOFT_DELETED' && isInProject(ctx.projectId, s),
   );
@@ -59,7 +73,7 @@ export async function findBrokenNodes(o: CreateOptions): Promise<BrokenNode[]> {
       ? 'its server is gone'
       : server.status === 'ERROR'
         ? `its server is in ERROR${server.fault?.message ? ` (${server.fault.message})` : ''}`
-        : undefined;
+        : notReady.get(r.name);
     if (!why) continue;
     const controlPlane = CONTROL_PLANE.test(r.key);
     broken.push({
@@ -80,8 +94,42 @@ export async function findBrokenNodes(o: CreateOptions): Promise<BrokenNode[]> {
 }
 
 /**
+ * The nodes whose Node has been NotReady for at least the threshold, with why. A node NotReady for
+ * less, or since an unknown time, is left alone (a kubelet restarting is not a dead node). Without an
+ * answer from the API server (the control plane itself may be what is broken) nothing is NotReady:
+ * said as a warning, and the servers are still checked.
+ */
+async function notReadyNodes(o: RepairOptions): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (!o.health) return out;
+  let nodes: Awaited<ReturnType<NonNullable<RepairOptions['health']>['nodes']>>;
+  try {
+    nodes = await o.health.nodes();
+  } catch (e) {
+    o.progress.emit({
+      type: 'warning',
+      message: `the cluster's Nodes could not be listed (${e instanceof Error ? e.message : String(e)}): only servers gone or in ERROR are looked for`,
+    });
+    return out;
+  }
+  const after = o.notReadyAfterMs ?? defaultNotReadyAfterMs;
+  const now = o.clock.now();
+  for (const n of nodes) {
+    if (n.ready || !n.since) continue;
+    const forMs = now - n.since.getTime();
+    if (forMs < after) continue;
+    out.set(
+      n.name,
+      `its Node has been NotReady for ${minutesText(forMs)}${n.reason ? ` (${n.reason})` : ''}, its server running`,
+    );
+  }
+  return out;
+}
+
+/**
  * `viok repair cluster`: replaces the workers and load-balancer nodes whose server is gone or in
- * ERROR. A server in ERROR is deleted (its ports stay: the new server takes them, with their addresses
+ * ERROR, and workers whose Node has been NotReady too long. A server in ERROR (or running, under a
+ * NotReady Node) is deleted (its ports stay: the new server takes them, with their addresses
  * and the VIP's allowed address pairs); the node's stale Node object is deleted; then create makes the
  * missing servers, with a fresh join token. Control-plane nodes are reported, never touched.
  */
@@ -116,7 +164,7 @@ export async function repairCluster(
       await waitServersDeleted(
         { ...ctx, clients: o.clients },
         inError.map((b) => b.serverId as string),
-        `${inError.length} servers in ERROR`,
+        `${inError.length} servers to replace`,
         timing,
       );
       for (const b of inError) await recorder?.forget(b.key);

@@ -11,6 +11,8 @@ export interface FakeKubeState {
   readyz: string;
   /** Nodes and whether each is Ready (absent: not registered). */
   nodes: Record<string, boolean>;
+  /** When a node's Ready condition last changed (lastTransitionTime, RFC 3339); absent: not given. */
+  readySince?: Record<string, string>;
   /** Nodes marked unschedulable (cordoned). */
   cordoned: string[];
   /** Pods: namespace/name → node, owner kind (DaemonSet pods stay on a drain). */
@@ -209,6 +211,9 @@ export class FakeKubeApi {
                       status: 'False',
                       reason: 'KubeletNotReady',
                       message: 'container runtime network not ready: cni plugin not initialized',
+                      ...(this.state.readySince?.[name]
+                        ? { lastTransitionTime: this.state.readySince[name] }
+                        : {}),
                     },
               ],
             },

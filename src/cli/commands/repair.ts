@@ -2,7 +2,7 @@ import type * as App from '../../app';
 import { ExitCode } from '../../core/errors';
 import { hostOf } from '../run-host';
 import { addCloudOptions, addProgressOutput } from '../cloud-options';
-import { addWaitOptions, waitOptionsOf, type WaitFlags } from '../wait-options';
+import { addWaitOptions, parseDuration, waitOptionsOf, type WaitFlags } from '../wait-options';
 import type { Register } from './index';
 
 interface RepairFlags extends WaitFlags {
@@ -14,6 +14,7 @@ interface RepairFlags extends WaitFlags {
   state?: string;
   sim?: boolean;
   output: 'text' | 'json';
+  notReadyTimeout: string;
 }
 
 /** `viok repair cluster [NAME] -f SPEC`: replaces workers and LB nodes whose server is gone or in ERROR. */
@@ -22,9 +23,16 @@ export const register: Register = (program, act) => {
   repair
     .command('cluster')
     .argument('[name]', "cluster name; defaults to the spec's metadata.name")
-    .description('replace the workers and load-balancer nodes whose server is gone or in ERROR')
+    .description(
+      'replace the workers and load-balancer nodes whose server is gone or in ERROR, and workers NotReady too long',
+    )
     .requiredOption('-f, --file <file>', 'the cluster spec the cluster was created from')
     .option('--dry-run', 'list the nodes it would replace, and why; change nothing')
+    .option(
+      '--not-ready-timeout <duration>',
+      'replace a worker whose Node has been NotReady this long, its server running (e.g. 90s, 10m)',
+      '5m',
+    )
     .option('-y, --yes', 'change the cluster without asking (required without a terminal or in CI)')
     .apply((c) =>
       addCloudOptions(c, {
@@ -45,8 +53,9 @@ A node is replaced when its server was deleted out of band or is in ERROR: the s
 deleted (its ports stay, so the new server keeps the addresses), the node's Node object is deleted,
 and the server is created again with a fresh join token; then repair waits, like create, until every
 node is Ready (--wait=false, --timeout DURATION). Control-plane nodes are reported, not replaced:
-their etcd member must be removed first. Nodes that are NotReady with a running server are not
-replaced either.
+their etcd member must be removed first. A worker whose Node has been NotReady for
+--not-ready-timeout (its server running) is replaced the same way: the server is deleted and made
+again on the same ports. Without an answer from the API server, only servers are checked.
 Exit codes: 0 repaired or nothing to repair, 1 failure, 2 invalid spec or flags, 130 interrupted.`,
     )
     .action(
@@ -60,6 +69,7 @@ Exit codes: 0 repaired or nothing to repair, 1 failure, 2 invalid spec or flags,
             ...flags,
             ...(name ? { name } : {}),
             ...waitOptionsOf(flags),
+            notReadyAfterMs: parseDuration(flags.notReadyTimeout, '--not-ready-timeout'),
             yes: Boolean(flags.yes),
             dryRun: Boolean(flags.dryRun),
           },

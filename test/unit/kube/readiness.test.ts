@@ -71,6 +71,21 @@ describe('waitForKubernetes through a kubeconfig, against a TLS API server', () 
     expect((err as KubernetesNotReadyError).exitCode).toBe(1);
   });
 
+  test('a NotReady node says since when (lastTransitionTime), through the client library', async () => {
+    server.state.nodes = { 'demo-cp-1': true, 'demo-worker-1': false, 'demo-worker-2': false };
+    server.state.readySince = { 'demo-worker-1': '2026-12-05T10:00:00Z' };
+    const nodes = await kubeApiFromKubeconfig(server.kubeconfig()).nodes();
+    expect(nodes.find((n) => n.name === 'demo-worker-1')).toEqual({
+      name: 'demo-worker-1',
+      ready: false,
+      reason: 'KubeletNotReady: container runtime network not ready: cni plugin not initialized',
+      since: new Date('2026-12-05T10:00:00Z'),
+    });
+    expect(nodes.find((n) => n.name === 'demo-worker-2')?.since).toBeUndefined();
+    expect(nodes.find((n) => n.name === 'demo-cp-1')).toEqual({ name: 'demo-cp-1', ready: true });
+    delete server.state.readySince;
+  });
+
   test('a node not registered yet is named as such', async () => {
     server.state.nodes = { 'demo-cp-1': true };
     const err = await wait(kubeApiFromKubeconfig(server.kubeconfig()), new FakeClock()).catch(
