@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { connectOpenStack, type OpenStackClients } from '../../src/clients/openstack';
+import type { Server } from '../../src/clients/nova/servers';
+import { clusterTag } from '../../src/core/names';
 import { RecordingProgress } from '../../src/core/progress';
 import { simResolvedCloud } from '../../src/provision/session';
 import type { CreateOptions } from '../../src/provision/create';
@@ -25,6 +27,10 @@ export interface Harness {
   deleteOptions(extra?: Partial<DeleteOptions>): DeleteOptions;
   /** Mutating calls (POST/PUT/PATCH/DELETE) in the request log since `from`. */
   mutations(from?: number): string[];
+  /** The cluster's servers (by its tag), deleted ones left out. */
+  servers(): Promise<Server[]>;
+  /** The cluster's server of that name; throws when there is none. */
+  serverNamed(name: string): Promise<Server>;
   close(): Promise<void>;
 }
 
@@ -51,6 +57,10 @@ export async function startHarness(spec: ClusterSpec = vdsSpec()): Promise<Harne
   const signal = new AbortController().signal;
   const timing = { pollMs: 10, maxPollMs: 10, serverBootMs: 60_000, deleteMs: 60_000 };
   const common = { clients, store, progress, clock, signal, timing };
+  const servers = async (): Promise<Server[]> =>
+    (await clients.nova.servers.listByTag(clusterTag(spec.metadata.name))).filter(
+      (s) => s.status !== 'DELETED',
+    );
   return {
     sim,
     clients,
@@ -74,6 +84,12 @@ export async function startHarness(spec: ClusterSpec = vdsSpec()): Promise<Harne
           (e) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(e.method) && !e.path.endsWith('/auth/tokens'),
         )
         .map((e) => `${e.method} ${e.path}`),
+    servers,
+    serverNamed: async (name) => {
+      const s = (await servers()).find((x) => x.name === name);
+      if (!s) throw new Error(`no server ${name}`);
+      return s;
+    },
     close: async () => {
       await sim.stop();
       rmSync(stateDir, { recursive: true, force: true });

@@ -4,7 +4,6 @@
  * Node deleted, a new server on the same ports); one NotReady for less is left alone, a control-plane
  * node is reported, and without an answer from the API server only servers are checked.
  */
-import { clusterTag } from '../../../src/core/names';
 import { createCluster } from '../../../src/provision/create';
 import { findBrokenNodes, repairCluster, type RepairOptions } from '../../../src/provision/repair';
 import { startHarness, vdsSpec, type Harness } from '../../helpers/provision-harness';
@@ -20,13 +19,8 @@ describe('viok repair cluster: Nodes NotReady too long (vds, simulator)', () => 
   });
 
   const minutes = 60_000;
-  const servers = async () =>
-    (await h.clients.nova.servers.listByTag(clusterTag('demo'))).filter((s) => s.status !== 'DELETED');
-  const serverNamed = async (name: string) => {
-    const s = (await servers()).find((x) => x.name === name);
-    if (!s) throw new Error(`no server ${name}`);
-    return s;
-  };
+  const servers = () => h.servers();
+  const serverNamed = (name: string) => h.serverNamed(name);
   /** The API server's view: every node Ready but those given as [name, minutes NotReady]. */
   const health = (notReady: [string, number][]): RepairOptions['health'] => ({
     nodes: async () => {

@@ -4,7 +4,6 @@
  * addresses), a control-plane node in ERROR is reported and left alone, and the cluster ends with one
  * ACTIVE server per node of the spec. A dry run changes nothing.
  */
-import { clusterTag } from '../../../src/core/names';
 import { createCluster } from '../../../src/provision/create';
 import { findBrokenNodes, repairCluster } from '../../../src/provision/repair';
 import { startHarness, vdsSpec, type Harness } from '../../helpers/provision-harness';
@@ -19,13 +18,8 @@ describe('viok repair cluster (vds, simulator)', () => {
     await h.close();
   });
 
-  const servers = async () =>
-    (await h.clients.nova.servers.listByTag(clusterTag('demo'))).filter((s) => s.status !== 'DELETED');
-  const serverNamed = async (name: string) => {
-    const s = (await servers()).find((x) => x.name === name);
-    if (!s) throw new Error(`no server ${name}`);
-    return s;
-  };
+  const servers = () => h.servers();
+  const serverNamed = (name: string) => h.serverNamed(name);
   /** Nova's admin action, as `openstack server set --state error` sends it. */
   const resetState = async (id: string, state: 'error' | 'active'): Promise<void> => {
     const base = await h.clients.session.endpointFor('compute');
