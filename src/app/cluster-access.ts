@@ -98,3 +98,35 @@ export function nodeHealth(
     },
   };
 }
+
+/** How long one etcdctl pod may take (scheduled on a node that has its image: seconds when healthy). */
+const ETCDCTL_TIMEOUT_MS = 3 * 60_000;
+
+/** Removes a control-plane node's etcd member through the cluster's API (admin credentials from the state). */
+export function etcdMemberRemoval(
+  run: RunContext,
+  cluster: string,
+  state: ClusterState,
+): { removeMember(node: string, via: string): Promise<'removed' | 'absent'> } {
+  return {
+    removeMember: async (node, via) => {
+      const config = provision().kubeconfigFromState(state, cluster, run.store.location);
+      const etcd = kube().etcdMembershipFromKubeconfig(
+        kubeconfigToYaml(config),
+        kubeconfigNames(cluster).context,
+      );
+      const outcome = await etcd.removeMember(node, via, {
+        clock: provision().systemClock,
+        timeoutMs: ETCDCTL_TIMEOUT_MS,
+        signal: run.host.signal,
+      });
+      if (outcome === 'absent')
+        run.progress.emit({
+          type: 'phase',
+          phase: 'etcd',
+          message: `${node} has no etcd member (removed before)`,
+        });
+      return outcome;
+    },
+  };
+}

@@ -25,7 +25,12 @@ export async function runPlan(o: PlanRunOptions, host: RunHost): Promise<PlanRun
     const { plan, graph, ctx } = await p.planCluster(await provisionInputs(run, session, spec, cluster));
     // what exists for the cluster but is no longer planned (workers above a lowered count): `-` lines
     const planned = new Set(graph.resources.map((r) => r.key));
-    const surplus = await p.surplusEntries(ctx, planned, spec.spec.workers.count);
+    const surplus = await p.surplusEntries(
+      ctx,
+      planned,
+      spec.spec.workers.count,
+      spec.spec.controlPlane.count,
+    );
     const version = p.versionDrift(
       cluster,
       ctx.recorder.state.outputs.kubernetesVersion,

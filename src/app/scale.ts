@@ -2,15 +2,17 @@ import { UserInputError } from '../core/errors';
 import { confirmChange } from './confirm';
 import { clusterNameOf, loadSpec, readinessSummary } from './create';
 import { awaitReadiness, type Readiness, type WaitOptions } from './readiness';
-import { joinTokenRegistrar, workerRemoval } from './cluster-access';
+import { etcdMemberRemoval, joinTokenRegistrar, workerRemoval } from './cluster-access';
 import type { CloudOptions, ProgressOptions, RunHost } from './host';
 import { provision, provisionInputs, runContext, withCloud } from './session';
 
 export interface ScaleRunOptions extends CloudOptions, ProgressOptions, WaitOptions {
   file: string;
   name?: string;
-  /** The number of workers wanted. */
-  workers: number;
+  /** The number of workers wanted (absent: left as they are). */
+  workers?: number;
+  /** The number of control-plane nodes wanted, odd (absent: left as they are). */
+  controlPlane?: number;
   /** Change the cloud without asking; required off a terminal. */
   yes?: boolean;
   /**
@@ -22,18 +24,34 @@ export interface ScaleRunOptions extends CloudOptions, ProgressOptions, WaitOpti
 
 export interface ScaleRunResult {
   cluster: string;
-  workers: number;
-  /** Workers deleted (highest numbers first). */
+  workers?: number;
+  controlPlane?: number;
+  /** Nodes deleted (highest numbers first). */
   removed: string[];
+  /** Load-balancer nodes booted again with the new control plane as their backends. */
+  rolled: string[];
   /** Whether Kubernetes is known to be ready with the new node set. */
   readiness: Readiness;
 }
 
-/** `viok scale cluster`: sets the worker count; asks first (also before removing workers). */
+/** `viok scale cluster`: sets the worker and/or control-plane count; asks first (also before removing nodes). */
 export async function runScale(o: ScaleRunOptions, host: RunHost): Promise<ScaleRunResult> {
   const p = provision();
+  if (o.workers === undefined && o.controlPlane === undefined)
+    throw new UserInputError('scale needs --workers N, --control-plane N or both');
   // before the spec, the cloud or the state are touched: a huge count must not reach array sizes
-  p.checkWorkerCount(o.workers, `--workers ${o.workers}`);
+  if (o.workers !== undefined) p.checkWorkerCount(o.workers, `--workers ${o.workers}`);
+  if (o.controlPlane !== undefined) p.checkControlPlaneCount(o.controlPlane);
+  const counts = [
+    ...(o.controlPlane !== undefined
+      ? [`${o.controlPlane} control-plane node${o.controlPlane === 1 ? '' : 's'}`]
+      : []),
+    ...(o.workers !== undefined ? [`${o.workers} worker${o.workers === 1 ? '' : 's'}`] : []),
+  ].join(' and ');
+  const flags = [
+    ...(o.controlPlane !== undefined ? [`--control-plane ${o.controlPlane}`] : []),
+    ...(o.workers !== undefined ? [`--workers ${o.workers}`] : []),
+  ].join(' ');
   const spec = loadSpec(host, o.file);
   const cluster = clusterNameOf(o.name, spec);
   const run = runContext(host, o, cluster, spec.spec);
@@ -52,14 +70,15 @@ export async function runScale(o: ScaleRunOptions, host: RunHost): Promise<Scale
         );
       }
     }
-    await confirmChange(host, `Scale cluster ${cluster} in ${session.cloudName} to ${o.workers} workers?`, {
+    await confirmChange(host, `Scale cluster ${cluster} in ${session.cloudName} to ${counts}?`, {
       yes: o.yes,
       view: run.view,
       declined: 'scale cancelled; nothing was changed',
     });
     const result = await p.scaleCluster({
       ...(await provisionInputs(run, session, spec, cluster)),
-      workers: o.workers,
+      ...(o.workers !== undefined ? { workers: o.workers } : {}),
+      ...(o.controlPlane !== undefined ? { controlPlane: o.controlPlane } : {}),
       holder: p.defaultHolder(`viok scale cluster ${cluster}`),
       ...(o.wait === false ? { wait: false } : {}),
       ...(simulated
@@ -67,11 +86,15 @@ export async function runScale(o: ScaleRunOptions, host: RunHost): Promise<Scale
         : {
             registerJoinToken: joinTokenRegistrar(run, cluster),
             ...(o.drain !== false && state ? { nodes: workerRemoval(run, cluster, state) } : {}),
+            // a member left behind would count against the quorum: removed even with --no-drain
+            ...(state ? { etcd: etcdMemberRemoval(run, cluster, state) } : {}),
           }),
     });
     run.progress.emit({
       type: 'summary',
-      message: `cluster ${cluster} has ${o.workers} workers (${result.removed.length} removed)`,
+      message:
+        `cluster ${cluster} has ${counts} (${result.removed.length} removed` +
+        `${result.rolled.length > 0 ? `, load balancers ${result.rolled.join(', ')} booted again` : ''})`,
     });
     const readiness: Readiness = result.outputs
       ? await awaitReadiness(
@@ -81,11 +104,18 @@ export async function runScale(o: ScaleRunOptions, host: RunHost): Promise<Scale
             cluster,
             outputs: result.outputs,
             kubeconfig: { config: p.kubeconfigFromState(result.state, cluster, run.store.location) },
-            retry: `viok scale cluster ${cluster} -f ${o.file} --workers ${o.workers}${o.sim ? ' --sim' : ''}`,
+            retry: `viok scale cluster ${cluster} -f ${o.file} ${flags}${o.sim ? ' --sim' : ''}`,
           },
         )
       : { status: 'not-waited' };
     run.progress.emit(readinessSummary(cluster, readiness));
-    return { cluster, workers: o.workers, removed: result.removed, readiness };
+    return {
+      cluster,
+      ...(o.workers !== undefined ? { workers: o.workers } : {}),
+      ...(o.controlPlane !== undefined ? { controlPlane: o.controlPlane } : {}),
+      removed: result.removed,
+      rolled: result.rolled,
+      readiness,
+    };
   });
 }

@@ -7,3 +7,5 @@ export { nodeAdminFromKubeconfig, isDrainExempt } from './node-admin';
 export type { NodeAdmin, DrainOptions } from './node-admin';
 export { applyObjects, objectExists, objectPath, ApplyError, fieldManager } from './apply';
 export type { ApplyObject } from './apply';
+export { etcdMembershipFromKubeconfig, parseMemberList } from './etcd-members';
+export type { EtcdMembership, EtcdMember } from './etcd-members';

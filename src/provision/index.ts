@@ -9,7 +9,7 @@ export { versionDrift } from './plan';
 export { kubeconfigFromState, saveKubeconfig } from './kubeconfig-output';
 export { cloudOf, homeDir, progressOf, stateDirOf, storeOf } from './command-env';
 export { openCloud, simStateFile } from './session';
-export { scaleCluster } from './scale';
+export { scaleCluster, checkControlPlaneCount } from './scale';
 export type { ScaleOptions, ScaleResult } from './scale';
 export { connectBackend } from './backends';
 export type { ConnectBackendOptions } from './backends';

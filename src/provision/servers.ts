@@ -8,6 +8,7 @@ import { ensureServer, findServer } from './ensure-server';
 import type { CloudFacts } from './preflight';
 import type { Ensured } from './ensure-neutron';
 import type { Server } from '../clients/nova/servers';
+import { API_BACKENDS_METADATA, apiBackendsChange } from './api-backends';
 
 /** What every backend knows of a node when it plans its server. */
 export interface ServerNode {
@@ -33,6 +34,8 @@ export function serverResource(
     configDrive?: boolean;
     dependsOn: readonly string[];
     userData: (c: ResourceContext) => string;
+    /** A load-balancer node's control-plane backends, recorded in its metadata ({@link apiBackendsRecord}). */
+    apiBackends?: string;
   },
 ): PlannedResource {
   const { facts } = options;
@@ -50,8 +53,15 @@ export function serverResource(
     probe: async () => {
       const server = await findServer(ctx, node.serverKey);
       if (!server) return { exists: false };
-      const change = serverChange(server, flavor, node.flavor, facts);
-      return change ? { exists: true, change } : { exists: true };
+      const changes = [
+        serverChange(server, flavor, node.flavor, facts),
+        options.apiBackends === undefined
+          ? undefined
+          : apiBackendsChange(server, options.apiBackends)?.concat(
+              ` (replace: viok scale cluster ${ctx.cluster} --control-plane ${options.apiBackends.split(' ').length} boots it again)`,
+            ),
+      ].filter((x): x is string => x !== undefined);
+      return changes.length > 0 ? { exists: true, change: changes.join('; ') } : { exists: true };
     },
     ensure: async (unchecked) => {
       const c = onlyDeclared(unchecked, node.serverKey, dependsOn);
@@ -66,7 +76,11 @@ export function serverResource(
             ...(options.availabilityZone ? { availability_zone: options.availabilityZone } : {}),
             ...(options.configDrive ? { config_drive: true } : {}),
             user_data: options.userData(c),
-            metadata: { 'viok-cluster': ctx.cluster, 'viok-role': node.role },
+            metadata: {
+              'viok-cluster': ctx.cluster,
+              'viok-role': node.role,
+              ...(options.apiBackends !== undefined ? { [API_BACKENDS_METADATA]: options.apiBackends } : {}),
+            },
           })),
         ),
       );

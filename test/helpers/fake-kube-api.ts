@@ -28,6 +28,21 @@ export interface FakeKubeState {
   >;
   /** Object paths whose apply is refused with 422 Invalid. */
   applyRefused: string[];
+  /** etcd's members (as etcdctl sees them) and the nodes running an etcd static pod, with its image. */
+  etcd: { members: { id: string; name: string; peer: string }[]; staticPods: Record<string, string> };
+  /** Pods created in kube-system (name → the pod and what its container printed), until deleted. */
+  createdPods: Record<string, { pod: PodBody; log: string }>;
+  /** Each etcdctl run: the node, the image, the flags and the arguments. */
+  etcdctlRuns: { node: string; image: string; args: string[]; flags: string[] }[];
+}
+
+interface PodBody {
+  metadata: { name: string };
+  spec: {
+    nodeName: string;
+    hostNetwork?: boolean;
+    containers: { image: string; command: string[]; volumeMounts?: { mountPath: string }[] }[];
+  };
 }
 
 /**
@@ -45,6 +60,9 @@ export class FakeKubeApi {
     secrets: {},
     applied: {},
     applyRefused: [],
+    etcd: { members: [], staticPods: {} },
+    createdPods: {},
+    etcdctlRuns: [],
   };
   /** Each request as `METHOD path`, in order. */
   readonly requests: string[] = [];
@@ -140,6 +158,8 @@ export class FakeKubeApi {
       this.state.secrets[key] = secret.stringData;
       return this.json(res, 201, secret);
     }
+    const systemPod = /^\/api\/v1\/namespaces\/kube-system\/pods(?:\/([^/]+))?(\/log)?$/.exec(url.pathname);
+    if (systemPod) return this.systemPods(method, systemPod[1], Boolean(systemPod[2]), body, res);
     if (node && method === 'PATCH') {
       if (!(node in this.state.nodes)) return this.status(res, 404, 'NotFound');
       const ops = JSON.parse(body) as { path: string; value: unknown }[];
@@ -232,5 +252,73 @@ export class FakeKubeApi {
         }),
       );
     }
+  }
+
+  /**
+   * kube-system's pods: the etcd static pods (`etcd.staticPods`), and pods viok creates, which run at
+   * once: an `etcdctl member list|remove` acts on `etcd.members` and prints what etcdctl would.
+   */
+  private systemPods(
+    method: string,
+    name: string | undefined,
+    log: boolean,
+    body: string,
+    res: ServerResponse,
+  ): void {
+    if (method === 'POST' && !name) {
+      const pod = JSON.parse(body) as PodBody;
+      if (this.state.createdPods[pod.metadata.name]) return this.status(res, 409, 'AlreadyExists');
+      const container = pod.spec.containers[0];
+      const command = container?.command ?? [];
+      let out = '';
+      if (command[0] === 'etcdctl') {
+        const flags = command.slice(1).filter((a) => a.startsWith('--'));
+        const args = command.slice(1).filter((a) => !a.startsWith('--'));
+        this.state.etcdctlRuns.push({ node: pod.spec.nodeName, image: container?.image ?? '', args, flags });
+        const members = this.state.etcd.members;
+        if (args.join(' ') === 'member list')
+          out =
+            members
+              .map((m) => `${m.id}, started, ${m.name}, ${m.peer}, ${m.peer.replace('2380', '2379')}, false`)
+              .join('\n') + '\n';
+        else if (args[0] === 'member' && args[1] === 'remove') {
+          const at = members.findIndex((m) => m.id === args[2]);
+          if (at >= 0) {
+            members.splice(at, 1);
+            out = `Member ${args[2]} removed from cluster cdf818194e3a8c32\n`;
+          } else out = `Error: etcdserver: member not found\n`;
+        }
+      }
+      this.state.createdPods[pod.metadata.name] = { pod, log: out };
+      return this.json(res, 201, pod);
+    }
+    if (!name) return this.status(res, 405, 'MethodNotAllowed');
+    const staticOn = /^etcd-(.+)$/.exec(name)?.[1];
+    if (method === 'GET' && !log && staticOn && this.state.etcd.staticPods[staticOn])
+      return this.json(res, 200, {
+        kind: 'Pod',
+        apiVersion: 'v1',
+        metadata: { name, namespace: 'kube-system' },
+        spec: {
+          nodeName: staticOn,
+          containers: [{ name: 'etcd', image: this.state.etcd.staticPods[staticOn] }],
+        },
+        status: { phase: 'Running' },
+      });
+    const created = this.state.createdPods[name];
+    if (!created) return this.status(res, 404, 'NotFound');
+    if (method === 'DELETE') {
+      delete this.state.createdPods[name];
+      return this.json(res, 200, created.pod);
+    }
+    if (method === 'GET' && log) {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      return void res.end(created.log);
+    }
+    if (method === 'GET') {
+      const failed = created.log.startsWith('Error:');
+      return this.json(res, 200, { ...created.pod, status: { phase: failed ? 'Failed' : 'Succeeded' } });
+    }
+    return this.status(res, 405, 'MethodNotAllowed');
   }
 }

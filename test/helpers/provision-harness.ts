@@ -1,3 +1,4 @@
+import { withUnpackedFiles } from './user-data';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +32,8 @@ export interface Harness {
   servers(): Promise<Server[]>;
   /** The cluster's server of that name; throws when there is none. */
   serverNamed(name: string): Promise<Server>;
+  /** The user data the server of that name booted with, `gz+b64` files unpacked (as cloud-init writes them). */
+  userData(name: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -89,6 +92,15 @@ export async function startHarness(spec: ClusterSpec = vdsSpec()): Promise<Harne
       const s = (await servers()).find((x) => x.name === name);
       if (!s) throw new Error(`no server ${name}`);
       return s;
+    },
+    userData: async (name) => {
+      const s = (await servers()).find((x) => x.name === name);
+      if (!s) throw new Error(`no server ${name}`);
+      const r = await sim.api('GET', `/compute/v2.1/servers/${s.id}`, {
+        headers: { 'openstack-api-version': 'compute 2.3' },
+      });
+      const raw = (r.body as { server: Record<string, string> }).server['OS-EXT-SRV-ATTR:user_data'] ?? '';
+      return withUnpackedFiles(Buffer.from(raw, 'base64').toString('utf8'));
     },
     close: async () => {
       await sim.stop();

@@ -60,4 +60,34 @@ describe('scaling the workers of an nsx-t cluster down', () => {
     const keys = Object.keys(state?.resources ?? {}).filter((k) => /worker-[23]\b/.test(k));
     expect(keys).toEqual([]);
   }, 120_000);
+
+  it('grows the control plane to 3 and back to 1: three ports each, the HAProxy nodes rolled, NSX-T ports removed', async () => {
+    const options = () => ({ ...h.createOptions(), backendClients: nsxtClients(nsx) });
+    const cpPorts = async (): Promise<{ name: string; id: string }[]> =>
+      (await h.clients.neutron.ports.list({ tags: [clusterTag(CLUSTER)] })).filter((p) =>
+        p.name.includes('-cp-'),
+      );
+    const up = await scaleCluster({ ...options(), controlPlane: 3 });
+    expect(up.rolled).toEqual([`${CLUSTER}-lb-1`, `${CLUSTER}-lb-2`]);
+    expect((await cpPorts()).map((p) => p.name).sort()).toEqual(
+      [1, 2, 3].flatMap((i) => ['api', 'mgmt', 'pod'].map((n) => `viok-${CLUSTER}-port-cp-${i}-${n}`)).sort(),
+    );
+    const lbConfig = await h.userData(`${CLUSTER}-lb-2`);
+    expect([...lbConfig.matchAll(/^\s+server (\S+) \S+:6443$/gm)].map((m) => m[1])).toEqual(
+      [1, 2, 3].map((i) => `${CLUSTER}-cp-${i}`),
+    );
+    const gonePortIds = (await cpPorts()).filter((p) => /-cp-[23]-/.test(p.name)).map((p) => p.id);
+
+    const down = await scaleCluster({ ...options(), controlPlane: 1 });
+    expect(down.removed).toEqual([`${CLUSTER}-cp-3`, `${CLUSTER}-cp-2`]);
+    expect(down.rolled).toEqual([`${CLUSTER}-lb-1`, `${CLUSTER}-lb-2`]);
+    expect((await cpPorts()).map((p) => p.name).sort()).toEqual(
+      ['api', 'mgmt', 'pod'].map((n) => `viok-${CLUSTER}-port-cp-1-${n}`).sort(),
+    );
+    const gone = new Set(gonePortIds);
+    expect((await nsx.logicalPorts.list()).filter((lp) => gone.has(lp.attachment?.id ?? ''))).toEqual([]);
+    expect(
+      [...(await h.userData(`${CLUSTER}-lb-1`)).matchAll(/^\s+server (\S+) \S+:6443$/gm)].map((m) => m[1]),
+    ).toEqual([`${CLUSTER}-cp-1`]);
+  }, 120_000);
 });

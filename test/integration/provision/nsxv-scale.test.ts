@@ -142,4 +142,31 @@ describe('scaling the workers of an nsx-v cluster', () => {
       .flatMap((e) => (e.type === 'warning' && !e.message.startsWith('spec.openstack.') ? [e.message] : []));
     expect(warnings).toEqual([expect.stringMatching(/4 workers run.*spec.*3.*demo-worker-4.*viok scale/)]);
   }, 120_000);
+
+  it('shrinks the control plane to 1 and grows it back to 3, the API pool following; etcd members removed first', async () => {
+    const removedMembers: string[] = [];
+    const etcd = {
+      removeMember: async (node: string, via: string) => {
+        removedMembers.push(
+          `${node} via ${via}, its server ${(await h.servers()).some((s) => s.name === node) ? 'there' : 'gone'}`,
+        );
+        return 'removed' as const;
+      },
+    };
+    const options = () => h.createOptions({ backendClients: nsxvClients(nsxv) });
+    const down = await scaleCluster({ ...options(), controlPlane: 1, etcd });
+    expect(down.removed).toEqual(['demo-cp-3', 'demo-cp-2']);
+    // nsx-v has no HAProxy nodes: the Edge pool is the load balancer
+    expect(down.rolled).toEqual([]);
+    expect(removedMembers).toEqual([
+      'demo-cp-3 via demo-cp-1, its server there',
+      'demo-cp-2 via demo-cp-1, its server there',
+    ]);
+    expect(await apiPoolMembers()).toEqual(['demo-cp-1']);
+    const up = await scaleCluster({ ...options(), controlPlane: 3, etcd });
+    expect(up.removed).toEqual([]);
+    expect(await apiPoolMembers()).toEqual(['demo-cp-1', 'demo-cp-2', 'demo-cp-3']);
+    // the workers were not named: the 4 an earlier scale left still run
+    expect(await workers()).toHaveLength(4);
+  }, 120_000);
 });

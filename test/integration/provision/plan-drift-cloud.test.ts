@@ -29,7 +29,10 @@ describe('viok plan sees drift made in the cloud (vds)', () => {
   const plan = async (): Promise<PlanEntry[]> => {
     const { plan: entries, graph, ctx } = await planCluster(h.createOptions());
     const planned = new Set(graph.resources.map((r) => r.key));
-    return [...entries, ...(await surplusEntries(ctx, planned, h.spec.spec.workers.count))];
+    return [
+      ...entries,
+      ...(await surplusEntries(ctx, planned, h.spec.spec.workers.count, h.spec.spec.controlPlane.count)),
+    ];
   };
 
   it('shows nothing to do right after create', async () => {

@@ -25,3 +25,37 @@ describe('viok scale cluster --workers out of the spec range', () => {
     },
   );
 });
+
+describe('viok scale cluster --control-plane', () => {
+  const run = async (args: string[]): Promise<{ code: number; stderr: string }> => {
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const code = await main(['node', 'viok', 'scale', 'cluster', '-f', 'no-such.yaml', ...args, '--yes'], {
+        env: { CI: 'true', NO_COLOR: '1' },
+      });
+      return { code, stderr: written.join('') };
+    } finally {
+      spy.mockRestore();
+    }
+  };
+
+  it.each(['2', '4', '0', '9', 'three', '-1'])(
+    '--control-plane %s exits 2 naming the odd counts',
+    async (n) => {
+      const { code, stderr } = await run(['--control-plane', n]);
+      expect(code).toBe(2);
+      expect(stderr).toContain(`--control-plane ${n}: expected 1, 3, 5 or 7`);
+      expect(stderr).not.toContain('internal error');
+    },
+  );
+
+  it('without --workers or --control-plane exits 2 saying which flags it takes', async () => {
+    const { code, stderr } = await run([]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('scale needs --workers N, --control-plane N or both');
+  });
+});

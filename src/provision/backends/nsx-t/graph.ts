@@ -13,6 +13,7 @@ import type { ClusterRenderInput, NcpRenderInput, NodeNic } from '../../../rende
 import type { BackendPlan, BuildInput, ClusterOutputs, PlannedResource, Backend } from '../../backend';
 import { ensureNeutron, findNeutron, neutronName } from '../../ensure-neutron';
 import { serverResource } from '../../servers';
+import { apiBackendsRecord } from '../../api-backends';
 import { networkKey, networkResources, externalNetworkLookup, interfaceKey, subnetKey } from './networks';
 import { NSXT_OUTPUT_KEY, trustedCaOf } from './connect';
 import { nsxtNodes, type NetworkRole, type NsxtNode } from './nodes';
@@ -303,6 +304,7 @@ export const nsxtGraph: Pick<Backend, 'plan'> = {
           configDrive: spec.spec.configDrive,
           dependsOn: deps,
           userData: (c) => userData(node, c),
+          ...(node.role === 'lb' ? { apiBackends: apiBackendsRecord(controlPlane.length) } : {}),
         }),
       );
     }

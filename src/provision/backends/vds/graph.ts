@@ -19,6 +19,7 @@ import type {
 import { ensureNeutron, findNeutron, neutronName } from '../../ensure-neutron';
 import { ingressFor } from '../../ingress';
 import { serverResource } from '../../servers';
+import { apiBackendsRecord } from '../../api-backends';
 import { vdsNodes } from './nodes';
 import { securityGroupResources, rulesKey, sgKey } from '../../resources/security-groups';
 import { groupRoles, vdsRules, type GroupRole } from './rules';
@@ -158,6 +159,7 @@ export const vdsGraph: Pick<Backend, 'plan'> = {
           configDrive: spec.spec.configDrive,
           dependsOn: deps,
           userData: (c) => userData(node, c),
+          ...(node.role === 'lb' ? { apiBackends: apiBackendsRecord(controlPlane.length) } : {}),
         }),
       );
     }
