@@ -1,6 +1,6 @@
 import { UserInputError } from '../core/errors';
 import type { BrokenNode } from '../provision/repair';
-import { nodeHealth, workerRemoval, joinTokenRegistrar } from './cluster-access';
+import { etcdMemberRemoval, joinTokenRegistrar, nodeHealth, workerRemoval } from './cluster-access';
 import { confirmChange } from './confirm';
 import { clusterNameOf, loadSpec, readinessSummary } from './create';
 import type { CloudOptions, ProgressOptions, RunHost } from './host';
@@ -78,6 +78,7 @@ export async function runRepair(o: RepairRunOptions, host: RunHost): Promise<Rep
           : {
               registerJoinToken: joinTokenRegistrar(run, cluster),
               nodes: workerRemoval(run, cluster, state),
+              etcd: etcdMemberRemoval(run, cluster, state),
             }),
       },
       broken,

@@ -1,10 +1,10 @@
 import { OperationError } from '../core/errors';
 import type { Server } from '../clients/nova/servers';
-import { clusterTag, keyFromTags } from '../core/names';
+import { clusterTag, keyFromTags, nodeName } from '../core/names';
 import { defaultTiming } from './context';
 import { createCluster, defaultHolder, planCluster, type CreateOptions, type CreateResult } from './create';
 import { isInProject } from './project-scope';
-import type { WorkerRemoval } from './scale';
+import type { ScaleOptions, WorkerRemoval } from './scale';
 import { StateRecorder } from './state-recorder';
 import { deleteWithRetry, waitServersDeleted } from './wait-servers';
 
@@ -17,7 +17,7 @@ export interface BrokenNode {
   why: string;
   /** The server id when it still exists (ERROR), to delete before the new one boots. */
   serverId?: string;
-  /** Workers and load-balancer nodes; control-plane nodes are only reported (see {@link repairCluster}). */
+  /** Workers, load-balancer nodes and control-plane nodes but cp-1 (see {@link repairCluster}). */
   replace: boolean;
   /** When not replaced: why not, and what to do. */
   refusal?: string;
@@ -33,6 +33,8 @@ export interface RepairOptions extends CreateOptions {
   health?: { nodes(): Promise<{ name: string; ready: boolean; reason?: string; since?: Date }[]> };
   /** How long a Node may stay NotReady before repair replaces it. @default 5 minutes */
   notReadyAfterMs?: number;
+  /** Removes a replaced control-plane node's etcd member first, through a healthy one (not with the simulator). */
+  etcd?: ScaleOptions['etcd'];
 }
 
 /** As Cluster API's MachineHealthCheck examples: NotReady for 5 minutes is not a blip. */
@@ -50,6 +52,8 @@ export interface RepairResult {
 }
 
 const CONTROL_PLANE = /^server\/cp-\d+$/;
+/** The node kubeadm init ran on: its user data would init a new cluster. */
+const FIRST_CONTROL_PLANE = 'server/cp-1';
 
 /**
  * The nodes of the spec whose server is gone (deleted out of band) or in ERROR, found with one
@@ -75,17 +79,17 @@ export async function findBrokenNodes(o: RepairOptions): Promise<BrokenNode[]> {
         ? `its server is in ERROR${server.fault?.message ? ` (${server.fault.message})` : ''}`
         : notReady.get(r.name);
     if (!why) continue;
-    const controlPlane = CONTROL_PLANE.test(r.key);
+    const first = r.key === FIRST_CONTROL_PLANE;
     broken.push({
       name: r.name,
       key: r.key,
       why,
       ...(server ? { serverId: server.id } : {}),
-      replace: !controlPlane,
-      ...(controlPlane
+      replace: !first,
+      ...(first
         ? {
             refusal:
-              'a control-plane node is not replaced yet: its etcd member must be removed first (etcdctl member remove on a healthy control-plane node), then viok create cluster makes it again',
+              'cp-1 is not replaced: it is the node kubeadm init ran on, and its user data would start a new cluster (restore it from a backup, or delete and create the cluster)',
           }
         : {}),
     });
@@ -127,11 +131,43 @@ async function notReadyNodes(o: RepairOptions): Promise<Map<string, string>> {
 }
 
 /**
- * `viok repair cluster`: replaces the workers and load-balancer nodes whose server is gone or in
- * ERROR, and workers whose Node has been NotReady too long. A server in ERROR (or running, under a
- * NotReady Node) is deleted (its ports stay: the new server takes them, with their addresses
- * and the VIP's allowed address pairs); the node's stale Node object is deleted; then create makes the
- * missing servers, with a fresh join token. Control-plane nodes are reported, never touched.
+ * A replaced control-plane node's etcd member goes first, through a control-plane node that is not
+ * broken: the new server joins on the same address, whose peer URL its old member would still hold,
+ * and a dead member counts against the quorum. Without a healthy control-plane node nothing is done.
+ */
+async function removeEtcdMembers(
+  o: RepairOptions,
+  broken: BrokenNode[],
+  replace: BrokenNode[],
+): Promise<void> {
+  const members = replace.filter((b) => CONTROL_PLANE.test(b.key));
+  if (members.length === 0 || !o.etcd) return;
+  const brokenKeys = new Set(broken.map((b) => b.key));
+  const index = Array.from({ length: o.spec.spec.controlPlane.count }, (_, i) => i + 1).find(
+    (i) => !brokenKeys.has(`server/cp-${i}`),
+  );
+  const via = index === undefined ? undefined : { name: nodeName(o.cluster, 'control-plane', index) };
+  if (!via)
+    throw new OperationError(
+      `every control-plane node is broken: etcd has no quorum to remove ${members.map((b) => b.name).join(', ')} from; nothing was changed`,
+    );
+  for (const b of members) {
+    o.progress.emit({
+      type: 'phase',
+      phase: 'etcd',
+      message: `removing ${b.name}'s etcd member through ${via.name}`,
+    });
+    await o.etcd.removeMember(b.name, via.name);
+  }
+}
+
+/**
+ * `viok repair cluster`: replaces the nodes whose server is gone or in ERROR, or whose Node has been
+ * NotReady too long. A control-plane node's etcd member is removed first (through a healthy one).
+ * A server in ERROR (or running, under a NotReady Node) is deleted (its ports stay: the new server
+ * takes them, with their addresses and the VIP's allowed address pairs); the node's stale Node object
+ * is deleted; then create makes the missing servers, with a fresh join token (a control-plane node
+ * joins with kubeadm join --control-plane). cp-1, whose user data runs kubeadm init, is only reported.
  */
 export async function repairCluster(
   o: RepairOptions,
@@ -146,10 +182,11 @@ export async function repairCluster(
   if (goneControlPlane.length > 0)
     throw new OperationError(
       `${goneControlPlane.map((b) => b.name).join(', ')}: ${goneControlPlane[0]?.why}; ${goneControlPlane[0]?.refusal ?? ''}. ` +
-        'repair changes nothing while a control-plane node is gone',
+        'repair changes nothing while cp-1 is gone',
     );
   const timing = { ...defaultTiming, ...o.timing };
   const ctx = { clock: o.clock, signal: o.signal };
+  await removeEtcdMembers(o, broken, replace);
   const inError = replace.filter((b) => b.serverId !== undefined);
   if (inError.length > 0) {
     const lock = await o.store.lock(o.cluster, o.holder ?? defaultHolder('viok repair cluster'));

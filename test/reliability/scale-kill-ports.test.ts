@@ -34,7 +34,7 @@ describe.each(['vds', 'nsx-t'] as const)(
 
       const again = await h.scale(cluster, 1);
       expect(again.code).toBe(0);
-      expect(again.stderr).toContain(`cluster ${cluster} has 1 workers (1 removed)`);
+      expect(again.stderr).toContain(`cluster ${cluster} has 1 worker (1 removed)`);
       expect(workerPorts(h, cluster, 'worker-2')).toEqual([]);
       expect(workerPorts(h, cluster, 'worker-1').length).toBeGreaterThan(0);
 

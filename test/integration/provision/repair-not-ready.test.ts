@@ -1,8 +1,8 @@
 /**
  * `viok repair cluster` (issue 18) with the cluster's Nodes: a worker whose Node has been NotReady
  * longer than the threshold, its server running, is replaced like a worker in ERROR (server deleted,
- * Node deleted, a new server on the same ports); one NotReady for less is left alone, a control-plane
- * node is reported, and without an answer from the API server only servers are checked.
+ * Node deleted, a new server on the same ports); one NotReady for less is left alone, cp-1 (where
+ * kubeadm init ran) is reported, and without an answer from the API server only servers are checked.
  */
 import { createCluster } from '../../../src/provision/create';
 import { findBrokenNodes, repairCluster, type RepairOptions } from '../../../src/provision/repair';

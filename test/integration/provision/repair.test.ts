@@ -40,10 +40,10 @@ describe('viok repair cluster (vds, simulator)', () => {
     expect(await findBrokenNodes(h.createOptions())).toEqual([]);
   });
 
-  it('replaces a worker in ERROR and an LB node deleted out of band on their own ports, leaves cp-2 in ERROR alone', async () => {
+  it('replaces a worker in ERROR and an LB node deleted out of band on their own ports, leaves cp-1 in ERROR alone', async () => {
     const worker = await serverNamed('demo-worker-2');
     const lb = await serverNamed('demo-lb-1');
-    const cp = await serverNamed('demo-cp-2');
+    const cp = await serverNamed('demo-cp-1');
     await resetState(worker.id, 'error');
     await resetState(cp.id, 'error');
     await h.clients.nova.servers.delete(lb.id);
@@ -51,7 +51,7 @@ describe('viok repair cluster (vds, simulator)', () => {
     const found = await findBrokenNodes(h.createOptions());
     // with Nova's fault message, as `openstack server show` gives it
     expect(found.map((b) => `${b.name}: ${b.why}${b.replace ? '' : ' (not replaced)'}`).sort()).toEqual([
-      expect.stringMatching(/^demo-cp-2: its server is in ERROR \(.+\) \(not replaced\)$/),
+      expect.stringMatching(/^demo-cp-1: its server is in ERROR \(.+\) \(not replaced\)$/),
       'demo-lb-1: its server is gone',
       expect.stringMatching(/^demo-worker-2: its server is in ERROR \(.+\)$/),
     ]);
@@ -72,21 +72,71 @@ describe('viok repair cluster (vds, simulator)', () => {
     const newLb = await serverNamed('demo-lb-1');
     expect(newLb.id).not.toBe(lb.id);
     expect(addresses(newLb)).toEqual(addresses(lb));
-    // the control-plane node is as it was
-    expect((await serverNamed('demo-cp-2')).id).toBe(cp.id);
-    expect((await serverNamed('demo-cp-2')).status).toBe('ERROR');
+    // the node kubeadm init ran on is as it was
+    expect((await serverNamed('demo-cp-1')).id).toBe(cp.id);
+    expect((await serverNamed('demo-cp-1')).status).toBe('ERROR');
     const left = await findBrokenNodes(h.createOptions());
-    expect(left.map((b) => b.name)).toEqual(['demo-cp-2']);
+    expect(left.map((b) => `${b.name}: ${b.refusal}`)).toEqual([
+      expect.stringMatching(/^demo-cp-1: cp-1 is not replaced: it is the node kubeadm init ran on/),
+    ]);
     await resetState(cp.id, 'active');
     expect(await findBrokenNodes(h.createOptions())).toEqual([]);
   }, 120_000);
 
-  it('changes nothing while a control-plane node is gone, saying what to do', async () => {
+  it('replaces cp-2 in ERROR and cp-3 deleted out of band, their etcd members removed through cp-1 first', async () => {
+    const cp2 = await serverNamed('demo-cp-2');
+    const cp3 = await serverNamed('demo-cp-3');
+    await resetState(cp2.id, 'error');
+    await h.clients.nova.servers.delete(cp3.id);
+    const asked: string[] = [];
+    const result = await repairCluster({
+      ...h.createOptions(),
+      etcd: {
+        removeMember: async (node, via) => {
+          const there = (await servers()).some((s) => s.name === node);
+          asked.push(`${node} via ${via} (server ${there ? 'still there' : 'gone'})`);
+          return 'removed';
+        },
+      },
+      nodes: { deleteNode: async (n) => void asked.push(`delete node ${n}`) },
+    });
+    expect(result.replaced.sort()).toEqual(['demo-cp-2', 'demo-cp-3']);
+    expect(asked).toEqual([
+      'demo-cp-2 via demo-cp-1 (server still there)',
+      'demo-cp-3 via demo-cp-1 (server gone)',
+      'delete node demo-cp-2',
+      'delete node demo-cp-3',
+    ]);
+    for (const [name, old] of [
+      ['demo-cp-2', cp2],
+      ['demo-cp-3', cp3],
+    ] as const) {
+      const now = await serverNamed(name);
+      expect(now.id).not.toBe(old.id);
+      expect(now.status).toBe('ACTIVE');
+      expect(addresses(now)).toEqual(addresses(old));
+    }
+    expect(await findBrokenNodes(h.createOptions())).toEqual([]);
+  }, 120_000);
+
+  it('refuses while every control-plane node is broken: etcd has no quorum to remove a member from', async () => {
+    const [cp1, cp2, cp3] = await Promise.all(['demo-cp-1', 'demo-cp-2', 'demo-cp-3'].map(serverNamed));
+    for (const s of [cp1, cp2, cp3]) await resetState(s?.id ?? '', 'error');
+    const from = h.mutations().length;
+    const etcd = { removeMember: async () => 'removed' as const };
+    await expect(repairCluster({ ...h.createOptions(), etcd })).rejects.toThrow(
+      /every control-plane node is broken: etcd has no quorum to remove demo-cp-2, demo-cp-3 from; nothing was changed/,
+    );
+    expect(h.mutations().slice(from)).toEqual([]);
+    for (const s of [cp1, cp2, cp3]) await resetState(s?.id ?? '', 'active');
+  }, 120_000);
+
+  it('changes nothing while cp-1 is gone, saying why', async () => {
     await resetState((await serverNamed('demo-worker-1')).id, 'error');
-    await h.clients.nova.servers.delete((await serverNamed('demo-cp-3')).id);
+    await h.clients.nova.servers.delete((await serverNamed('demo-cp-1')).id);
     const from = h.mutations().length;
     await expect(repairCluster(h.createOptions())).rejects.toThrow(
-      /demo-cp-3: its server is gone; .*etcd member must be removed first.*repair changes nothing/,
+      /demo-cp-1: its server is gone; cp-1 is not replaced: it is the node kubeadm init ran on.*repair changes nothing while cp-1 is gone/,
     );
     expect(h.mutations().slice(from)).toEqual([]);
   }, 120_000);
