@@ -72,6 +72,11 @@ export interface BuildInput {
    * `--cloud-provider=external`. Absent: none.
    */
   integrations?: IntegrationSwitches;
+  /**
+   * cp-1 is made again beside a running control plane (repair): it joins with kubeadm join
+   * --control-plane like the others, instead of running kubeadm init (which would start a new cluster).
+   */
+  firstControlPlaneJoins?: boolean;
 }
 
 /** A backend's name, as the spec and the state spell it. */

@@ -49,6 +49,8 @@ export interface ProvisionOptions {
    * following their bootstrap (or, in the app layer, the Kubernetes API). @default true
    */
   wait?: boolean;
+  /** cp-1 is made again beside a running control plane: it joins it (see BuildInput). */
+  firstControlPlaneJoins?: boolean;
 }
 
 export interface CreateOptions extends ProvisionOptions {
@@ -61,7 +63,7 @@ export interface CreateOptions extends ProvisionOptions {
   generatePki?: (options: { kubernetesVersion: string; now: Date }) => Promise<ClusterPki>;
   /**
    * Server keys whose server in ERROR create must leave as it is rather than replace (repair reports
-   * control-plane nodes: a new one would join etcd beside its old member).
+   * cp-1 of a one-node control plane: a new one would start an empty cluster).
    */
   leaveInError?: readonly string[];
 }
@@ -131,6 +133,7 @@ export async function planCluster(
     ctx,
     facts,
     integrations,
+    ...(o.firstControlPlaneJoins ? { firstControlPlaneJoins: true } : {}),
     pki: () => {
       const pki = rec.state.secrets.pki;
       if (!isClusterPki(pki)) throw new OperationError('the cluster PKI is missing from the state');

@@ -52,7 +52,7 @@ export interface RepairResult {
 }
 
 const CONTROL_PLANE = /^server\/cp-\d+$/;
-/** The node kubeadm init ran on: its user data would init a new cluster. */
+/** The node kubeadm init ran on: made again, it joins the others instead (BuildInput.firstControlPlaneJoins). */
 const FIRST_CONTROL_PLANE = 'server/cp-1';
 
 /**
@@ -79,17 +79,18 @@ export async function findBrokenNodes(o: RepairOptions): Promise<BrokenNode[]> {
         ? `its server is in ERROR${server.fault?.message ? ` (${server.fault.message})` : ''}`
         : notReady.get(r.name);
     if (!why) continue;
-    const first = r.key === FIRST_CONTROL_PLANE;
+    // the only control-plane node holds the only etcd copy: a new server would start an empty cluster
+    const alone = r.key === FIRST_CONTROL_PLANE && o.spec.spec.controlPlane.count === 1;
     broken.push({
       name: r.name,
       key: r.key,
       why,
       ...(server ? { serverId: server.id } : {}),
-      replace: !first,
-      ...(first
+      replace: !alone,
+      ...(alone
         ? {
             refusal:
-              'cp-1 is not replaced: it is the node kubeadm init ran on, and its user data would start a new cluster (restore it from a backup, or delete and create the cluster)',
+              'the only control-plane node is not replaced: its etcd holds the whole cluster, and a new server would start an empty one (restore it from a backup, or delete and create the cluster)',
           }
         : {}),
     });
@@ -167,7 +168,7 @@ async function removeEtcdMembers(
  * A server in ERROR (or running, under a NotReady Node) is deleted (its ports stay: the new server
  * takes them, with their addresses and the VIP's allowed address pairs); the node's stale Node object
  * is deleted; then create makes the missing servers, with a fresh join token (a control-plane node
- * joins with kubeadm join --control-plane). cp-1, whose user data runs kubeadm init, is only reported.
+ * joins with kubeadm join --control-plane, cp-1 too). The only control-plane node is only reported.
  */
 export async function repairCluster(
   o: RepairOptions,
@@ -177,12 +178,12 @@ export async function repairCluster(
   const broken = found ?? (await findBrokenNodes(o));
   const replace = broken.filter((b) => b.replace);
   if (o.dryRun || replace.length === 0) return { broken, replaced: [] };
-  // create would make a gone control-plane node again, joining etcd beside its old member
+  // create would make the only control-plane node again: kubeadm init, an empty cluster
   const goneControlPlane = broken.filter((b) => !b.replace && b.serverId === undefined);
   if (goneControlPlane.length > 0)
     throw new OperationError(
       `${goneControlPlane.map((b) => b.name).join(', ')}: ${goneControlPlane[0]?.why}; ${goneControlPlane[0]?.refusal ?? ''}. ` +
-        'repair changes nothing while cp-1 is gone',
+        'repair changes nothing while it is gone',
     );
   const timing = { ...defaultTiming, ...o.timing };
   const ctx = { clock: o.clock, signal: o.signal };
@@ -218,6 +219,10 @@ export async function repairCluster(
     message: `creating ${replace.map((b) => b.name).join(', ')} again`,
   });
   const reported = broken.filter((b) => !b.replace && b.serverId !== undefined).map((b) => b.key);
-  const created = await createCluster({ ...o, leaveInError: reported });
+  const created = await createCluster({
+    ...o,
+    leaveInError: reported,
+    ...(replace.some((b) => b.key === FIRST_CONTROL_PLANE) ? { firstControlPlaneJoins: true } : {}),
+  });
   return { broken, replaced: replace.map((b) => b.name), created };
 }

@@ -53,8 +53,9 @@ A node is replaced when its server was deleted out of band or is in ERROR: the s
 deleted (its ports stay, so the new server keeps the addresses), the node's Node object is deleted,
 and the server is created again with a fresh join token; then repair waits, like create, until every
 node is Ready (--wait=false, --timeout DURATION). A control-plane node's etcd member is removed
-first, through a healthy control-plane node (a pod running etcdctl there); cp-1, where kubeadm init
-ran, is reported, not replaced. A node whose Node has been NotReady for --not-ready-timeout (its
+first, through a healthy control-plane node (a pod running etcdctl there), and the new node joins
+with kubeadm join --control-plane (cp-1 too); the only node of a one-node control plane is reported,
+not replaced (its etcd is the whole cluster). A node whose Node has been NotReady for --not-ready-timeout (its
 server running) is replaced the same way: the server is deleted and made again on the same ports.
 Without an answer from the API server, only servers are checked.
 Exit codes: 0 repaired or nothing to repair, 1 failure, 2 invalid spec or flags, 130 interrupted.`,

@@ -40,18 +40,15 @@ describe('viok repair cluster (vds, simulator)', () => {
     expect(await findBrokenNodes(h.createOptions())).toEqual([]);
   });
 
-  it('replaces a worker in ERROR and an LB node deleted out of band on their own ports, leaves cp-1 in ERROR alone', async () => {
+  it('replaces a worker in ERROR and an LB node deleted out of band on their own ports', async () => {
     const worker = await serverNamed('demo-worker-2');
     const lb = await serverNamed('demo-lb-1');
-    const cp = await serverNamed('demo-cp-1');
     await resetState(worker.id, 'error');
-    await resetState(cp.id, 'error');
     await h.clients.nova.servers.delete(lb.id);
 
     const found = await findBrokenNodes(h.createOptions());
     // with Nova's fault message, as `openstack server show` gives it
     expect(found.map((b) => `${b.name}: ${b.why}${b.replace ? '' : ' (not replaced)'}`).sort()).toEqual([
-      expect.stringMatching(/^demo-cp-1: its server is in ERROR \(.+\) \(not replaced\)$/),
       'demo-lb-1: its server is gone',
       expect.stringMatching(/^demo-worker-2: its server is in ERROR \(.+\)$/),
     ]);
@@ -72,21 +69,17 @@ describe('viok repair cluster (vds, simulator)', () => {
     const newLb = await serverNamed('demo-lb-1');
     expect(newLb.id).not.toBe(lb.id);
     expect(addresses(newLb)).toEqual(addresses(lb));
-    // the node kubeadm init ran on is as it was
-    expect((await serverNamed('demo-cp-1')).id).toBe(cp.id);
-    expect((await serverNamed('demo-cp-1')).status).toBe('ERROR');
-    const left = await findBrokenNodes(h.createOptions());
-    expect(left.map((b) => `${b.name}: ${b.refusal}`)).toEqual([
-      expect.stringMatching(/^demo-cp-1: cp-1 is not replaced: it is the node kubeadm init ran on/),
-    ]);
-    await resetState(cp.id, 'active');
     expect(await findBrokenNodes(h.createOptions())).toEqual([]);
   }, 120_000);
 
-  it('replaces cp-2 in ERROR and cp-3 deleted out of band, their etcd members removed through cp-1 first', async () => {
-    const cp2 = await serverNamed('demo-cp-2');
+  it('replaces cp-1 in ERROR and cp-3 deleted out of band, their etcd members removed through cp-2 first; cp-1 joins', async () => {
+    const cp1 = await serverNamed('demo-cp-1');
+    // the cp-1 create made: kubeadm init and the add-ons' manifests
+    const initial = await h.userData('demo-cp-1');
+    expect(initial).toContain('kind: InitConfiguration');
+    expect(initial).toContain('/etc/kubernetes/viok/manifests/');
     const cp3 = await serverNamed('demo-cp-3');
-    await resetState(cp2.id, 'error');
+    await resetState(cp1.id, 'error');
     await h.clients.nova.servers.delete(cp3.id);
     const asked: string[] = [];
     const result = await repairCluster({
@@ -100,15 +93,22 @@ describe('viok repair cluster (vds, simulator)', () => {
       },
       nodes: { deleteNode: async (n) => void asked.push(`delete node ${n}`) },
     });
-    expect(result.replaced.sort()).toEqual(['demo-cp-2', 'demo-cp-3']);
+    expect(result.replaced.sort()).toEqual(['demo-cp-1', 'demo-cp-3']);
     expect(asked).toEqual([
-      'demo-cp-2 via demo-cp-1 (server still there)',
-      'demo-cp-3 via demo-cp-1 (server gone)',
-      'delete node demo-cp-2',
+      'demo-cp-1 via demo-cp-2 (server still there)',
+      'demo-cp-3 via demo-cp-2 (server gone)',
+      'delete node demo-cp-1',
       'delete node demo-cp-3',
     ]);
+    // kubeadm init again would start a new cluster: the new cp-1 joins the running control plane
+    const cp1UserData = await h.userData('demo-cp-1');
+    expect(cp1UserData).toContain('kind: JoinConfiguration');
+    expect(cp1UserData).not.toContain('kind: InitConfiguration');
+    // the add-ons are in the cluster already: only the first cp-1 carried their manifests
+    expect(cp1UserData).not.toContain('/etc/kubernetes/viok/manifests/');
+    expect(await h.userData('demo-cp-2')).not.toContain('/etc/kubernetes/viok/manifests/');
     for (const [name, old] of [
-      ['demo-cp-2', cp2],
+      ['demo-cp-1', cp1],
       ['demo-cp-3', cp3],
     ] as const) {
       const now = await serverNamed(name);
@@ -125,18 +125,30 @@ describe('viok repair cluster (vds, simulator)', () => {
     const from = h.mutations().length;
     const etcd = { removeMember: async () => 'removed' as const };
     await expect(repairCluster({ ...h.createOptions(), etcd })).rejects.toThrow(
-      /every control-plane node is broken: etcd has no quorum to remove demo-cp-2, demo-cp-3 from; nothing was changed/,
+      /every control-plane node is broken: etcd has no quorum to remove demo-cp-1, demo-cp-2, demo-cp-3 from; nothing was changed/,
     );
     expect(h.mutations().slice(from)).toEqual([]);
     for (const s of [cp1, cp2, cp3]) await resetState(s?.id ?? '', 'active');
   }, 120_000);
+});
 
-  it('changes nothing while cp-1 is gone, saying why', async () => {
-    await resetState((await serverNamed('demo-worker-1')).id, 'error');
-    await h.clients.nova.servers.delete((await serverNamed('demo-cp-1')).id);
+describe('viok repair cluster with one control-plane node (vds, simulator)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    const s = vdsSpec();
+    h = await startHarness({ ...s, spec: { ...s.spec, controlPlane: { ...s.spec.controlPlane, count: 1 } } });
+    await createCluster(h.createOptions());
+  }, 120_000);
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('changes nothing while the only control-plane node is gone, saying why', async () => {
+    await h.clients.nova.servers.delete((await h.serverNamed('demo-worker-1')).id);
+    await h.clients.nova.servers.delete((await h.serverNamed('demo-cp-1')).id);
     const from = h.mutations().length;
     await expect(repairCluster(h.createOptions())).rejects.toThrow(
-      /demo-cp-1: its server is gone; cp-1 is not replaced: it is the node kubeadm init ran on.*repair changes nothing while cp-1 is gone/,
+      /demo-cp-1: its server is gone; the only control-plane node is not replaced: its etcd holds the whole cluster.*repair changes nothing while it is gone/,
     );
     expect(h.mutations().slice(from)).toEqual([]);
   }, 120_000);

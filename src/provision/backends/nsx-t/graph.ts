@@ -286,7 +286,7 @@ export const nsxtGraph: Pick<Backend, 'plan'> = {
       };
       const self = { name: node.name, address: apiAddress(node), nics: nodeNics(node, c) };
       return node.role === 'control-plane'
-        ? renderControlPlaneUserData(clusterInput, self, node.index === 1)
+        ? renderControlPlaneUserData(clusterInput, self, node.index === 1 && !input.firstControlPlaneJoins)
         : renderWorkerUserData(clusterInput, self);
     };
 
