@@ -490,7 +490,11 @@ export const nsxvGraph: Pick<Backend, 'plan'> = {
         ...keystoneAuthRenderInput(spec),
       };
       return node.role === 'control-plane'
-        ? renderControlPlaneUserData(clusterInput, { name: node.name, address: self }, node.index === 1 && !input.firstControlPlaneJoins)
+        ? renderControlPlaneUserData(
+            clusterInput,
+            { name: node.name, address: self },
+            node.index === 1 && !input.firstControlPlaneJoins,
+          )
         : renderWorkerUserData(clusterInput, { name: node.name, address: self });
     };
     for (const node of nodes) {

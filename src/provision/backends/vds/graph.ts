@@ -139,7 +139,11 @@ export const vdsGraph: Pick<Backend, 'plan'> = {
         ...keystoneAuthRenderInput(spec),
       };
       return node.role === 'control-plane'
-        ? renderControlPlaneUserData(clusterInput, { name: node.name, address: self }, node.index === 1 && !input.firstControlPlaneJoins)
+        ? renderControlPlaneUserData(
+            clusterInput,
+            { name: node.name, address: self },
+            node.index === 1 && !input.firstControlPlaneJoins,
+          )
         : renderWorkerUserData(clusterInput, { name: node.name, address: self });
     };
 
