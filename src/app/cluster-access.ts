@@ -130,3 +130,23 @@ export function etcdMemberRemoval(
     },
   };
 }
+
+/** kubeadm's ClusterConfiguration and kube-proxy's image through the cluster's API (admin credentials from the state). */
+export function clusterVersionAdmin(
+  run: RunContext,
+  cluster: string,
+  state: ClusterState,
+): Kube.ClusterVersionAdmin {
+  let made: Kube.ClusterVersionAdmin | undefined;
+  const admin = (): Kube.ClusterVersionAdmin => {
+    const config = provision().kubeconfigFromState(state, cluster, run.store.location);
+    return (made ??= kube().clusterVersionAdminFromKubeconfig(
+      kubeconfigToYaml(config),
+      kubeconfigNames(cluster).context,
+    ));
+  };
+  return {
+    setKubeadmVersion: (v) => admin().setKubeadmVersion(v),
+    setKubeProxyVersion: (v) => admin().setKubeProxyVersion(v),
+  };
+}

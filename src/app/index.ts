@@ -14,3 +14,4 @@ export { nonInteractiveHost } from './library-host';
 export { DEFAULT_READY_TIMEOUT_MS, type Readiness, type WaitOptions } from './readiness';
 export { runAuthToken } from './auth';
 export { runRepair } from './repair';
+export { runUpgrade } from './upgrade';

@@ -9,3 +9,5 @@ export { applyObjects, objectExists, objectPath, ApplyError, fieldManager } from
 export type { ApplyObject } from './apply';
 export { etcdMembershipFromKubeconfig, parseMemberList } from './etcd-members';
 export type { EtcdMembership, EtcdMember } from './etcd-members';
+export { clusterVersionAdminFromKubeconfig } from './cluster-version';
+export type { ClusterVersionAdmin } from './cluster-version';

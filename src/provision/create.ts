@@ -51,6 +51,8 @@ export interface ProvisionOptions {
   wait?: boolean;
   /** cp-1 is made again beside a running control plane: it joins it (see BuildInput). */
   firstControlPlaneJoins?: boolean;
+  /** The spec's version differs from the cluster's on purpose: an upgrade replaces the nodes one batch at a time. */
+  upgrading?: boolean;
 }
 
 export interface CreateOptions extends ProvisionOptions {
@@ -224,7 +226,7 @@ async function createUnlessInterrupted(o: CreateOptions): Promise<CreateResult> 
       recorder.state.outputs.kubernetesVersion,
       o.spec.spec.kubernetesVersion,
     );
-    if (version)
+    if (version && !o.upgrading)
       // new nodes at another version than the running ones would break the version skew policy
       throw new UserInputError(
         `spec.kubernetesVersion is ${o.spec.spec.kubernetesVersion} but cluster ${o.cluster} runs ${String(recorder.state.outputs.kubernetesVersion)}: ` +

@@ -10,6 +10,8 @@ export { kubeconfigFromState, saveKubeconfig } from './kubeconfig-output';
 export { cloudOf, homeDir, progressOf, stateDirOf, storeOf } from './command-env';
 export { openCloud, simStateFile } from './session';
 export { scaleCluster, checkControlPlaneCount } from './scale';
+export { upgradeCluster, checkUpgradeStep } from './upgrade';
+export type { UpgradeOptions, UpgradeResult } from './upgrade';
 export type { ScaleOptions, ScaleResult } from './scale';
 export { connectBackend } from './backends';
 export type { ConnectBackendOptions } from './backends';

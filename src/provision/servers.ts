@@ -9,6 +9,7 @@ import type { CloudFacts } from './preflight';
 import type { Ensured } from './ensure-neutron';
 import type { Server } from '../clients/nova/servers';
 import { API_BACKENDS_METADATA, apiBackendsChange } from './api-backends';
+import { KUBERNETES_VERSION_METADATA } from './node-version';
 
 /** What every backend knows of a node when it plans its server. */
 export interface ServerNode {
@@ -36,6 +37,8 @@ export function serverResource(
     userData: (c: ResourceContext) => string;
     /** A load-balancer node's control-plane backends, recorded in its metadata ({@link apiBackendsRecord}). */
     apiBackends?: string;
+    /** A Kubernetes node's version, recorded in its metadata (node-version.ts). */
+    kubernetesVersion?: string;
   },
 ): PlannedResource {
   const { facts } = options;
@@ -80,6 +83,9 @@ export function serverResource(
               'viok-cluster': ctx.cluster,
               'viok-role': node.role,
               ...(options.apiBackends !== undefined ? { [API_BACKENDS_METADATA]: options.apiBackends } : {}),
+              ...(options.kubernetesVersion !== undefined
+                ? { [KUBERNETES_VERSION_METADATA]: options.kubernetesVersion }
+                : {}),
             },
           })),
         ),

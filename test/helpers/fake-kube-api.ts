@@ -32,6 +32,10 @@ export interface FakeKubeState {
   etcd: { members: { id: string; name: string; peer: string }[]; staticPods: Record<string, string> };
   /** Pods created in kube-system (name → the pod and what its container printed), until deleted. */
   createdPods: Record<string, { pod: PodBody; log: string }>;
+  /** kube-system/kubeadm-config's ClusterConfiguration (absent: no such ConfigMap) and its resourceVersion. */
+  kubeadmConfig?: { clusterConfiguration: string; resourceVersion: number };
+  /** kube-system/kube-proxy's image (absent: no such DaemonSet). */
+  kubeProxyImage?: string;
   /** Each etcdctl run: the node, the image, the flags and the arguments. */
   etcdctlRuns: { node: string; image: string; args: string[]; flags: string[] }[];
 }
@@ -157,6 +161,55 @@ export class FakeKubeApi {
       if (this.state.secrets[key]) return this.status(res, 409, 'AlreadyExists');
       this.state.secrets[key] = secret.stringData;
       return this.json(res, 201, secret);
+    }
+    if (url.pathname === '/api/v1/namespaces/kube-system/configmaps/kubeadm-config') {
+      const cm = this.state.kubeadmConfig;
+      if (!cm) return this.status(res, 404, 'NotFound');
+      const object = (): unknown => ({
+        kind: 'ConfigMap',
+        apiVersion: 'v1',
+        metadata: {
+          name: 'kubeadm-config',
+          namespace: 'kube-system',
+          resourceVersion: String(cm.resourceVersion),
+        },
+        data: { ClusterConfiguration: cm.clusterConfiguration },
+      });
+      if (method === 'GET') return this.json(res, 200, object());
+      if (method === 'PUT') {
+        const sent = JSON.parse(body) as {
+          metadata: { resourceVersion?: string };
+          data: { ClusterConfiguration: string };
+        };
+        if (sent.metadata.resourceVersion !== String(cm.resourceVersion))
+          return this.status(res, 409, 'Conflict');
+        cm.clusterConfiguration = sent.data.ClusterConfiguration;
+        cm.resourceVersion += 1;
+        return this.json(res, 200, object());
+      }
+    }
+    if (url.pathname === '/apis/apps/v1/namespaces/kube-system/daemonsets/kube-proxy') {
+      if (this.state.kubeProxyImage === undefined) return this.status(res, 404, 'NotFound');
+      const object = (): unknown => ({
+        kind: 'DaemonSet',
+        apiVersion: 'apps/v1',
+        metadata: { name: 'kube-proxy', namespace: 'kube-system' },
+        spec: {
+          selector: { matchLabels: { 'k8s-app': 'kube-proxy' } },
+          template: {
+            metadata: { labels: { 'k8s-app': 'kube-proxy' } },
+            spec: { containers: [{ name: 'kube-proxy', image: this.state.kubeProxyImage }] },
+          },
+        },
+      });
+      if (method === 'GET') return this.json(res, 200, object());
+      if (method === 'PUT') {
+        const sent = JSON.parse(body) as {
+          spec: { template: { spec: { containers: { image: string }[] } } };
+        };
+        this.state.kubeProxyImage = sent.spec.template.spec.containers[0]?.image ?? '';
+        return this.json(res, 200, object());
+      }
     }
     const systemPod = /^\/api\/v1\/namespaces\/kube-system\/pods(?:\/([^/]+))?(\/log)?$/.exec(url.pathname);
     if (systemPod) return this.systemPods(method, systemPod[1], Boolean(systemPod[2]), body, res);

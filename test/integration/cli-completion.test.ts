@@ -57,6 +57,7 @@ describe('viok completion', () => {
           'init',
           'scale',
           'repair',
+          'upgrade',
           'graph',
           'auth',
           'completion',

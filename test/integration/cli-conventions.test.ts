@@ -148,6 +148,65 @@ describe('a cluster from create to delete', () => {
     expect(unknown.stderr).toContain('no state for cluster nosuch');
   });
 
+  it('upgrade --dry-run lists the batches; a skipped minor and an unknown cluster exit 2; no --yes off a terminal changes nothing', async () => {
+    const servers = async () =>
+      JSON.parse((await viok(['describe', 'cluster', 'demo', '--sim', '-o', 'json'])).stdout) as unknown;
+    const before = await servers();
+    const dry = await viok([
+      'upgrade',
+      'cluster',
+      'demo',
+      '--sim',
+      '-f',
+      spec,
+      '--kubernetes-version',
+      '1.32.1',
+      '--dry-run',
+    ]);
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toMatch(
+      /cluster demo: would upgrade 1\.31\.4 → 1\.32\.1 by replacing demo-cp-1, then .*demo-worker-1.* \(dry run: nothing changed\)/,
+    );
+    const skip = await viok([
+      'upgrade',
+      'cluster',
+      'demo',
+      '--sim',
+      '-f',
+      spec,
+      '--kubernetes-version',
+      '1.33.1',
+      '--yes',
+    ]);
+    expect(skip.code).toBe(2);
+    expect(skip.stderr).toContain('one minor version at a time');
+    const unknown = await viok([
+      'upgrade',
+      'cluster',
+      'nosuch',
+      '--sim',
+      '-f',
+      spec,
+      '--kubernetes-version',
+      '1.32.1',
+    ]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no state for cluster nosuch');
+    const unasked = await viok([
+      'upgrade',
+      'cluster',
+      'demo',
+      '--sim',
+      '-f',
+      spec,
+      '--kubernetes-version',
+      '1.32.1',
+    ]);
+    expect(unasked.code).toBe(2);
+    expect(unasked.stderr).toContain('cannot ask without a terminal; pass --yes to confirm');
+    expect(await servers()).toEqual(before);
+  });
+
   it('plan takes the listing formats too', async () => {
     const yaml = await viok(['plan', '--sim', '-f', spec, '-o', 'yaml']);
     expect(yaml.code).toBe(0);

@@ -15,6 +15,7 @@ import { register as completion } from './completion';
 import { register as version } from './version';
 import { register as auth } from './auth';
 import { register as repair } from './repair';
+import { register as upgrade } from './upgrade';
 
 /** Every command module registers its flags and help here; implementations load lazily. */
 export type Register = (program: ViokCommand, act: Act) => void;
@@ -31,6 +32,7 @@ export const commandModules: Register[] = [
   init,
   scale,
   repair,
+  upgrade,
   graph,
   auth,
   completion,

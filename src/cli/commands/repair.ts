@@ -17,20 +17,18 @@ interface RepairFlags extends WaitFlags {
   notReadyTimeout: string;
 }
 
-/** `viok repair cluster [NAME] -f SPEC`: replaces workers and LB nodes whose server is gone or in ERROR. */
+/** `viok repair cluster [NAME] -f SPEC`: replaces nodes whose server is gone or in ERROR, or NotReady too long. */
 export const register: Register = (program, act) => {
   const repair = program.command('repair').description('fix a cluster (see: viok repair cluster --help)');
   repair
     .command('cluster')
     .argument('[name]', "cluster name; defaults to the spec's metadata.name")
-    .description(
-      'replace the workers and load-balancer nodes whose server is gone or in ERROR, and workers NotReady too long',
-    )
+    .description('replace the nodes whose server is gone or in ERROR, or whose Node is NotReady too long')
     .requiredOption('-f, --file <file>', 'the cluster spec the cluster was created from')
     .option('--dry-run', 'list the nodes it would replace, and why; change nothing')
     .option(
       '--not-ready-timeout <duration>',
-      'replace a worker whose Node has been NotReady this long, its server running (e.g. 90s, 10m)',
+      'replace a node whose Node has been NotReady this long, its server running (e.g. 90s, 10m)',
       '5m',
     )
     .option('-y, --yes', 'change the cluster without asking (required without a terminal or in CI)')
@@ -54,9 +52,10 @@ deleted (its ports stay, so the new server keeps the addresses), the node's Node
 and the server is created again with a fresh join token; then repair waits, like create, until every
 node is Ready (--wait=false, --timeout DURATION). A control-plane node's etcd member is removed
 first, through a healthy control-plane node (a pod running etcdctl there), and the new node joins
-with kubeadm join --control-plane (cp-1 too); the only node of a one-node control plane is reported,
-not replaced (its etcd is the whole cluster). A node whose Node has been NotReady for --not-ready-timeout (its
-server running) is replaced the same way: the server is deleted and made again on the same ports.
+with kubeadm join --control-plane (cp-1 too); the only node of a one-node control plane is
+reported, not replaced (its etcd is the whole cluster). A node whose Node has been NotReady for
+--not-ready-timeout (its server running) is replaced the same way: the server is deleted and made
+again on the same ports.
 Without an answer from the API server, only servers are checked.
 Exit codes: 0 repaired or nothing to repair, 1 failure, 2 invalid spec or flags, 130 interrupted.`,
     )

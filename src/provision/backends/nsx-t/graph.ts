@@ -304,7 +304,9 @@ export const nsxtGraph: Pick<Backend, 'plan'> = {
           configDrive: spec.spec.configDrive,
           dependsOn: deps,
           userData: (c) => userData(node, c),
-          ...(node.role === 'lb' ? { apiBackends: apiBackendsRecord(controlPlane.length) } : {}),
+          ...(node.role === 'lb'
+            ? { apiBackends: apiBackendsRecord(controlPlane.length) }
+            : { kubernetesVersion: spec.spec.kubernetesVersion }),
         }),
       );
     }

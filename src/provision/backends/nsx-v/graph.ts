@@ -506,6 +506,7 @@ export const nsxvGraph: Pick<Backend, 'plan'> = {
           // the router interface first: cloud-init needs the way out (packages, images)
           dependsOn: [...node.portKeys, K.vip, K.routerInterface, rulesKey(node.role as NsxvGroupRole)],
           userData: (c) => userData(node, c),
+          kubernetesVersion: s.kubernetesVersion,
         }),
       );
     }

@@ -163,7 +163,9 @@ export const vdsGraph: Pick<Backend, 'plan'> = {
           configDrive: spec.spec.configDrive,
           dependsOn: deps,
           userData: (c) => userData(node, c),
-          ...(node.role === 'lb' ? { apiBackends: apiBackendsRecord(controlPlane.length) } : {}),
+          ...(node.role === 'lb'
+            ? { apiBackends: apiBackendsRecord(controlPlane.length) }
+            : { kubernetesVersion: spec.spec.kubernetesVersion }),
         }),
       );
     }
