@@ -1,5 +1,5 @@
 import { OperationError, UserInputError } from '../core/errors';
-import { clusterTag, keyFromTags } from '../core/names';
+import { clusterTag, keyFromTags, nodeName } from '../core/names';
 import type { Server } from '../clients/nova/servers';
 import { parseKubernetesVersion, type KubernetesVersion } from '../render/kubernetes-version';
 import { SUPPORTED_KUBERNETES } from '../spec/rules/kubernetes-version';
@@ -126,8 +126,25 @@ export async function upgradeCluster(o: UpgradeOptions): Promise<UpgradeResult> 
       workers: { ...o.spec.spec.workers, count: workerCount },
     },
   };
+  // a run stopped between deleting a node's server and making it again: made first, at the new version
+  const present = new Set(nodes.map((n) => n.key));
+  const missing = [
+    ...Array.from({ length: cpCount }, (_, i) => ({
+      key: `server/cp-${i + 1}`,
+      index: i + 1,
+      role: 'control-plane' as const,
+    })),
+    ...Array.from({ length: workerCount }, (_, i) => ({
+      key: `server/worker-${i + 1}`,
+      index: i + 1,
+      role: 'worker' as const,
+    })),
+  ]
+    .filter((m) => !present.has(m.key))
+    .map((m) => ({ ...m, name: nodeName(o.cluster, m.role, m.index) }));
   if (o.dryRun) {
     const batches = [
+      ...(missing.length > 0 ? [missing.map((m) => m.name)] : []),
       ...controlPlane.map((n) => [n.server.name]),
       ...chunks(workers, maxUnavailable).map((b) => b.map((n) => n.server.name)),
     ];
@@ -136,7 +153,23 @@ export async function upgradeCluster(o: UpgradeOptions): Promise<UpgradeResult> 
   await recordAssumedVersions(o, nodes);
   const batches: string[][] = [];
   let created: CreateResult | undefined;
-  if (controlPlane.length > 0) await o.clusterVersion?.setKubeadmVersion(to);
+  if (controlPlane.length > 0 || missing.some((m) => m.role === 'control-plane'))
+    await o.clusterVersion?.setKubeadmVersion(to);
+  if (missing.length > 0) {
+    o.progress.emit({
+      type: 'phase',
+      phase: 'upgrade',
+      message: `making ${missing.map((m) => m.name).join(', ')} again at ${to} (their servers are gone)`,
+    });
+    created = await createCluster({
+      ...o,
+      spec,
+      upgrading: true,
+      wait: true,
+      ...(missing.some((m) => m.key === 'server/cp-1') ? { firstControlPlaneJoins: true } : {}),
+    });
+    batches.push(missing.map((m) => m.name));
+  }
   for (const n of controlPlane) {
     created = await replaceBatch(o, spec, [n], nodes, `${n.version} → ${to}`);
     batches.push([n.server.name]);

@@ -48,13 +48,16 @@ export interface DayTwoCampaignResult {
 
 /** Runs `each` for every kill point over `lanes` simulators, the first lane also giving the reference. */
 async function campaign(
-  o: DayTwoCampaignOptions & { what: string; workers: number },
+  o: DayTwoCampaignOptions & { what: string; workers: number; controlPlane?: number },
   reference: (h: KillHarness) => Promise<RunResult>,
   each: (h: KillHarness, k: number, at: string, tally: Tally) => Promise<void>,
 ): Promise<DayTwoCampaignResult> {
   const lanes = await Promise.all(
     Array.from({ length: o.lanes ?? 3 }, () =>
-      startKillHarness({ backend: o.backend, counts: { controlPlane: 1, workers: o.workers, lb: 2 } }),
+      startKillHarness({
+        backend: o.backend,
+        counts: { controlPlane: o.controlPlane ?? 1, workers: o.workers, lb: 2 },
+      }),
     ),
   );
   try {
@@ -159,6 +162,57 @@ export function runScaleCampaign(
       const again = await h.scale(cluster, o.to);
       if (again.code !== 0)
         t.problems.push(`${at}: the re-run exited ${again.code}: ${lastLines(again.stderr)}`);
+      const actual = h.inventory(cluster);
+      if (hasMore(reference, actual)) t.duplicates++;
+      t.problems.push(...compareInventories(reference, actual).map((d) => `${at}: after the re-run, ${d}`));
+      await deleteAndCount(h, cluster, at, t);
+    },
+  );
+}
+
+/**
+ * `viok upgrade cluster` of a 3+2 cluster from the example's version to `to`, killed after each of its
+ * mutating requests, then run again: exit 0, every node at the new version (its server's metadata) and
+ * exactly the objects of an uninterrupted upgrade, then deleted: nothing left.
+ */
+export function runUpgradeCampaign(o: DayTwoCampaignOptions & { to: string }): Promise<DayTwoCampaignResult> {
+  let reference = {} as ReturnType<KillHarness['inventory']>;
+  const stale = (h: KillHarness, cluster: string): string[] => {
+    const servers = (h.sim.services.nova.snapshot() as { servers?: Record<string, unknown>[] }).servers ?? [];
+    return servers
+      .filter((s) => s.deleted_at === undefined || s.deleted_at === null)
+      .filter((s) => String(s.name).startsWith(`${cluster}-`) && !String(s.name).includes('-lb-'))
+      .filter((s) => (s.metadata as Record<string, string> | undefined)?.['viok-kubernetes-version'] !== o.to)
+      .map(
+        (s) =>
+          `${String(s.name)} (${(s.metadata as Record<string, string> | undefined)?.['viok-kubernetes-version'] ?? '?'})`,
+      );
+  };
+  return campaign(
+    { ...o, what: `upgrade to ${o.to}`, workers: 2, controlPlane: 3 },
+    async (h) => {
+      const name = `${o.prefix}-ref`;
+      await mustCreate(h, name);
+      const ref = await h.upgrade(name, o.to);
+      if (ref.code !== 0) throw new Error(`the reference upgrade failed (${ref.code}):\n${ref.stderr}`);
+      const left = stale(h, name);
+      if (left.length > 0) throw new Error(`the reference upgrade left ${left.join(', ')}`);
+      reference = h.inventory(name);
+      await deleteAndCount(h, name, 'reference', { problems: [], duplicates: 0, leaks: 0 });
+      return ref;
+    },
+    async (h, k, at, t) => {
+      const cluster = `${o.prefix}-${String(k).padStart(3, '0')}`;
+      if (!(await created(h, cluster, at, t))) return;
+      const killed = await h.upgrade(cluster, o.to, { signal: 'SIGKILL', after: k });
+      if (killed.signal !== 'SIGKILL' && killed.code !== 0)
+        t.problems.push(
+          `${at}: the killed upgrade failed on its own (${killed.code}): ${lastLines(killed.stderr)}`,
+        );
+      const again = await h.upgrade(cluster, o.to);
+      if (again.code !== 0)
+        t.problems.push(`${at}: the re-run exited ${again.code}: ${lastLines(again.stderr)}`);
+      t.problems.push(...stale(h, cluster).map((n) => `${at}: after the re-run, ${n} is not at ${o.to}`));
       const actual = h.inventory(cluster);
       if (hasMore(reference, actual)) t.duplicates++;
       t.problems.push(...compareInventories(reference, actual).map((d) => `${at}: after the re-run, ${d}`));

@@ -84,6 +84,8 @@ export interface KillHarness {
   delete(cluster: string, extra?: string[], interrupt?: Interrupt): Promise<RunResult>;
   /** `viok scale cluster` to `workers`; `interrupt` kills the scale itself. */
   scale(cluster: string, workers: number, interrupt?: Interrupt): Promise<RunResult>;
+  /** `viok upgrade cluster` to `version`; `interrupt` kills the upgrade itself. */
+  upgrade(cluster: string, version: string, interrupt?: Interrupt): Promise<RunResult>;
   /** Every object the simulator holds that belongs to the cluster, counted by kind. */
   inventory(cluster: string): Inventory;
   /** Ids of every object the simulator holds (NSX ids and edge ids too). */
@@ -165,6 +167,11 @@ export async function startKillHarness(options: KillHarnessOptions): Promise<Kil
       run(['delete', 'cluster', cluster, '--yes', ...extra], interrupt),
     scale: (cluster, workers, interrupt) =>
       run(['scale', 'cluster', cluster, '-f', specFile, '--workers', String(workers), '--yes'], interrupt),
+    upgrade: (cluster, version, interrupt) =>
+      run(
+        ['upgrade', 'cluster', cluster, '-f', specFile, '--kubernetes-version', version, '--yes'],
+        interrupt,
+      ),
     inventory: (cluster) => inventoryOf(sim, cluster),
     allIds: () => idsOf(sim),
     missingSeeded: () => {

@@ -147,6 +147,13 @@ describe('upgrading a vds cluster 1.31.4 → 1.32.1 (simulator)', () => {
     expect((await h.store.read('demo'))?.outputs.kubernetesVersion).toBe('1.32.1');
   }, 120_000);
 
+  it('a node whose server a stopped run had deleted is made again at the new version', async () => {
+    await h.clients.nova.servers.delete((await h.serverNamed('demo-worker-2')).id);
+    const again = await upgrade('1.32.1');
+    expect(again.batches).toEqual([['demo-worker-2']]);
+    expect((await versions())['demo-worker-2']).toBe('1.32.1');
+  }, 120_000);
+
   it('run again once done: nothing changes, and the cluster plans clean at the new version', async () => {
     const from = h.sim.requestLog.length;
     const again = await upgrade('1.32.1');
