@@ -22,6 +22,7 @@ import {
   spreadOver,
   startKillHarness,
   type Backend,
+  type Interrupt,
   type KillHarness,
   type RunResult,
 } from './kill-harness';
@@ -135,17 +136,29 @@ export function runDeleteCampaign(o: DayTwoCampaignOptions): Promise<DayTwoCampa
   );
 }
 
-/** `viok scale cluster` from `from` to `to` workers, killed after each of its mutating requests, then run again. */
+/**
+ * `viok scale cluster` from `from` to `to` workers (or control-plane nodes, with `controlPlane`),
+ * killed after each of its mutating requests, then run again.
+ */
 export function runScaleCampaign(
-  o: DayTwoCampaignOptions & { from: number; to: number },
+  o: DayTwoCampaignOptions & { from: number; to: number; controlPlane?: boolean },
 ): Promise<DayTwoCampaignResult> {
   let reference = {} as ReturnType<KillHarness['inventory']>;
+  const scale = (h: KillHarness, cluster: string, interrupt?: Interrupt): Promise<RunResult> =>
+    o.controlPlane ? h.scaleControlPlane(cluster, o.to, interrupt) : h.scale(cluster, o.to, interrupt);
   return campaign(
-    { ...o, what: `scale ${o.from} → ${o.to}`, workers: o.from },
+    {
+      backend: o.backend,
+      prefix: o.prefix,
+      ...(o.lanes !== undefined ? { lanes: o.lanes } : {}),
+      ...(o.maxPoints !== undefined ? { maxPoints: o.maxPoints } : {}),
+      what: `scale ${o.controlPlane ? 'control plane ' : ''}${o.from} → ${o.to}`,
+      ...(o.controlPlane ? { controlPlane: o.from, workers: 1 } : { workers: o.from }),
+    },
     async (h) => {
       const name = `${o.prefix}-ref`;
       await mustCreate(h, name);
-      const ref = await h.scale(name, o.to);
+      const ref = await scale(h, name);
       if (ref.code !== 0) throw new Error(`the reference scale failed (${ref.code}):\n${ref.stderr}`);
       reference = h.inventory(name);
       await deleteAndCount(h, name, 'reference', { problems: [], duplicates: 0, leaks: 0 });
@@ -154,20 +167,38 @@ export function runScaleCampaign(
     async (h, k, at, t) => {
       const cluster = `${o.prefix}-${String(k).padStart(3, '0')}`;
       if (!(await created(h, cluster, at, t))) return;
-      const killed = await h.scale(cluster, o.to, { signal: 'SIGKILL', after: k });
+      const killed = await scale(h, cluster, { signal: 'SIGKILL', after: k });
       if (killed.signal !== 'SIGKILL' && killed.code !== 0)
         t.problems.push(
           `${at}: the killed scale failed on its own (${killed.code}): ${lastLines(killed.stderr)}`,
         );
-      const again = await h.scale(cluster, o.to);
+      const again = await scale(h, cluster);
       if (again.code !== 0)
         t.problems.push(`${at}: the re-run exited ${again.code}: ${lastLines(again.stderr)}`);
+      if (o.controlPlane) t.problems.push(...staleLoadBalancers(h, cluster, o.to).map((l) => `${at}: ${l}`));
       const actual = h.inventory(cluster);
       if (hasMore(reference, actual)) t.duplicates++;
       t.problems.push(...compareInventories(reference, actual).map((d) => `${at}: after the re-run, ${d}`));
       await deleteAndCount(h, cluster, at, t);
     },
   );
+}
+
+/** Load-balancer servers whose recorded backends are not the control plane of `count` (their HAProxy config). */
+function staleLoadBalancers(h: KillHarness, cluster: string, count: number): string[] {
+  const wanted = Array.from({ length: count }, (_, i) => `cp-${i + 1}`).join(' ');
+  const servers = (h.sim.services.nova.snapshot() as { servers?: Record<string, unknown>[] }).servers ?? [];
+  return servers
+    .filter(
+      (s) =>
+        (s.deleted_at === undefined || s.deleted_at === null) && String(s.name).startsWith(`${cluster}-lb-`),
+    )
+    .map(
+      (s) =>
+        [String(s.name), (s.metadata as Record<string, string> | undefined)?.['viok-api-backends']] as const,
+    )
+    .filter(([, backends]) => backends !== wanted)
+    .map(([name, backends]) => `${name} balances ${backends ?? '?'}, not ${wanted}`);
 }
 
 /**

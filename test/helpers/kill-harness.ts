@@ -84,6 +84,8 @@ export interface KillHarness {
   delete(cluster: string, extra?: string[], interrupt?: Interrupt): Promise<RunResult>;
   /** `viok scale cluster` to `workers`; `interrupt` kills the scale itself. */
   scale(cluster: string, workers: number, interrupt?: Interrupt): Promise<RunResult>;
+  /** `viok scale cluster --control-plane` to `count`; `interrupt` kills the scale itself. */
+  scaleControlPlane(cluster: string, count: number, interrupt?: Interrupt): Promise<RunResult>;
   /** `viok upgrade cluster` to `version`; `interrupt` kills the upgrade itself. */
   upgrade(cluster: string, version: string, interrupt?: Interrupt): Promise<RunResult>;
   /** Every object the simulator holds that belongs to the cluster, counted by kind. */
@@ -167,6 +169,11 @@ export async function startKillHarness(options: KillHarnessOptions): Promise<Kil
       run(['delete', 'cluster', cluster, '--yes', ...extra], interrupt),
     scale: (cluster, workers, interrupt) =>
       run(['scale', 'cluster', cluster, '-f', specFile, '--workers', String(workers), '--yes'], interrupt),
+    scaleControlPlane: (cluster, count, interrupt) =>
+      run(
+        ['scale', 'cluster', cluster, '-f', specFile, '--control-plane', String(count), '--yes'],
+        interrupt,
+      ),
     upgrade: (cluster, version, interrupt) =>
       run(
         ['upgrade', 'cluster', cluster, '-f', specFile, '--kubernetes-version', version, '--yes'],

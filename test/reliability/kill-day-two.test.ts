@@ -46,6 +46,32 @@ describe.each(['vds', 'nsx-t', 'nsx-v'] as const)(
 );
 
 describe.each(['vds', 'nsx-t', 'nsx-v'] as const)(
+  'viok scale cluster --control-plane killed at every step (%s)',
+  (backend) => {
+    it.each([
+      [1, 3],
+      [3, 1],
+    ])(
+      'control plane %i → %i converges when run again: the nodes asked for, the load balancers rolled, none twice',
+      async (from, to) => {
+        const r = await runScaleCampaign({
+          backend,
+          prefix: `kc${short[backend]}${from}${to}`,
+          from,
+          to,
+          controlPlane: true,
+          ...budget,
+        });
+        console.log(r.summary);
+        expect(r.problems).toEqual([]);
+        expect(r.duplicates + r.leaks).toBe(0);
+        expect(r.points.length).toBeGreaterThanOrEqual(Math.min(6, r.total));
+      },
+    );
+  },
+);
+
+describe.each(['vds', 'nsx-t', 'nsx-v'] as const)(
   'viok upgrade cluster killed at every step (%s)',
   (backend) => {
     it('1.31.4 → 1.32.1 converges when run again: every node at 1.32.1, none twice, nothing left', async () => {
