@@ -230,7 +230,7 @@ async function createUnlessInterrupted(o: CreateOptions): Promise<CreateResult> 
       // new nodes at another version than the running ones would break the version skew policy
       throw new UserInputError(
         `spec.kubernetesVersion is ${o.spec.spec.kubernetesVersion} but cluster ${o.cluster} runs ${String(recorder.state.outputs.kubernetesVersion)}: ` +
-          `create and scale do not upgrade, and nodes of another version would not join safely; set spec.kubernetesVersion to ${String(recorder.state.outputs.kubernetesVersion)} (viok plan shows the difference); nothing was changed`,
+          `create and scale do not upgrade, and nodes of another version would not join safely: viok upgrade cluster ${o.cluster} --kubernetes-version ${o.spec.spec.kubernetesVersion} replaces the nodes one batch at a time, or set spec.kubernetesVersion back to ${String(recorder.state.outputs.kubernetesVersion)} (viok plan shows the difference); nothing was changed`,
       );
     const toCreate = plan.filter((e) => e.action === '+');
     // create makes what is missing; it never rebuilds a server whose flavor or image the spec changed

@@ -69,6 +69,6 @@ export function versionDrift(cluster: string, recorded: unknown, wanted: string)
     key: 'cluster/kubernetesVersion',
     kind: 'cluster',
     name: cluster,
-    reason: `kubernetesVersion ${recorded} → ${wanted} (replace every node: create leaves the nodes at ${recorded})`,
+    reason: `kubernetesVersion ${recorded} → ${wanted} (replace every node: viok upgrade cluster ${cluster} --kubernetes-version ${wanted} does, one batch at a time; create leaves the nodes at ${recorded})`,
   };
 }

@@ -139,7 +139,7 @@ describe.each([
       code: 2,
       check: (e: Entry[]) =>
         expect(lines(e, '~')).toEqual([
-          `cluster ${name}: kubernetesVersion ${base.spec.kubernetesVersion} → 1.32.4 (replace every node: create leaves the nodes at ${base.spec.kubernetesVersion})`,
+          `cluster ${name}: kubernetesVersion ${base.spec.kubernetesVersion} → 1.32.4 (replace every node: viok upgrade cluster ${name} --kubernetes-version 1.32.4 does, one batch at a time; create leaves the nodes at ${base.spec.kubernetesVersion})`,
         ]),
     },
     ...(backend === 'nsx-t'
