@@ -3,6 +3,9 @@ import { UserInputError } from '../core/errors';
 import type { ProgressEvent } from '../core/progress';
 import type { ClusterOutputs } from '../provision/backend';
 import type { PlanEntry } from '../provision/plan';
+import type { CloudSession } from '../provision/session';
+import type { Kubeconfig } from '../kubeconfig';
+import type { ClusterSpec } from '../spec/types';
 import { confirmChange } from './confirm';
 import type { CloudOptions, ProgressOptions, RunHost } from './host';
 import {
@@ -14,7 +17,7 @@ import {
 import { installIntegrations, type IntegrationsInstalled } from './integrations';
 import { awaitReadiness, type Readiness, type WaitOptions } from './readiness';
 import { joinTokenRegistrar } from './cluster-access';
-import { provision, provisionInputs, runContext, withCloud } from './session';
+import { provision, provisionInputs, runContext, withCloud, type RunContext } from './session';
 
 export interface CreateRunOptions extends CloudOptions, ProgressOptions, WaitOptions {
   /** The cluster spec (YAML or JSON), relative to the host's working folder. */
@@ -135,35 +138,13 @@ export async function runCreate(o: CreateRunOptions, host: RunHost): Promise<Cre
     // the in-cluster integrations (CCM, Cinder CSI) once the API answers and the nodes are Ready
     const integrations =
       readiness?.status === 'ready' && result.outputs
-        ? await installIntegrations(
-            { progress: run.progress, signal: run.host.signal },
-            {
-              cluster,
-              credential: (kube) =>
-                p.provideCloudConfig(
-                  {
-                    progress: run.progress,
-                    store: run.store,
-                    clock: p.systemClock,
-                    holder: p.defaultHolder(`viok create cluster ${cluster}`),
-                    signal: run.host.signal,
-                  },
-                  {
-                    cluster,
-                    session: session.clients.session,
-                    kube,
-                    ...(result.outputs?.cloudProvider ? { choices: result.outputs.cloudProvider } : {}),
-                  },
-                ),
-              spec,
-              integrations: result.outputs.integrations,
-              kubeconfig: { file: kubeconfig.file, config },
-              keystone: {
-                url: session.clients.session.identity.baseUrl,
-                ...(session.clients.session.caFile ? { caFile: session.clients.session.caFile } : {}),
-              },
-            },
-          )
+        ? await clusterIntegrations(run, session, {
+            cluster,
+            spec,
+            outputs: result.outputs,
+            kubeconfig: { file: kubeconfig.file, config },
+            command: `viok create cluster ${cluster}`,
+          })
         : undefined;
     if (readiness) run.progress.emit(readinessSummary(cluster, readiness));
     return {
@@ -176,6 +157,55 @@ export async function runCreate(o: CreateRunOptions, host: RunHost): Promise<Cre
       ...(integrations ? { integrations } : {}),
     };
   });
+}
+
+/**
+ * Applies the cluster's OpenStack integrations (CCM, Cinder CSI, Keystone sign-in) for the spec's
+ * Kubernetes version, giving it its cloud credential first: after create, and after an upgrade (the
+ * integrations' release follows the Kubernetes minor).
+ */
+export function clusterIntegrations(
+  run: RunContext,
+  session: CloudSession,
+  c: {
+    cluster: string;
+    spec: ClusterSpec;
+    outputs: ClusterOutputs;
+    kubeconfig: { file?: string; config: Kubeconfig };
+    /** Who holds the state's lock while the credential is written. */
+    command: string;
+  },
+): Promise<IntegrationsInstalled> {
+  const p = provision();
+  return installIntegrations(
+    { progress: run.progress, signal: run.host.signal },
+    {
+      cluster: c.cluster,
+      credential: (kube) =>
+        p.provideCloudConfig(
+          {
+            progress: run.progress,
+            store: run.store,
+            clock: p.systemClock,
+            holder: p.defaultHolder(c.command),
+            signal: run.host.signal,
+          },
+          {
+            cluster: c.cluster,
+            session: session.clients.session,
+            kube,
+            ...(c.outputs.cloudProvider ? { choices: c.outputs.cloudProvider } : {}),
+          },
+        ),
+      spec: c.spec,
+      integrations: c.outputs.integrations,
+      kubeconfig: c.kubeconfig,
+      keystone: {
+        url: session.clients.session.identity.baseUrl,
+        ...(session.clients.session.caFile ? { caFile: session.clients.session.caFile } : {}),
+      },
+    },
+  );
 }
 
 /** The progress event that ends a run which created or changed nodes: what is known of Kubernetes. */

@@ -1,6 +1,6 @@
 import { UserInputError } from '../core/errors';
 import { confirmChange } from './confirm';
-import { clusterNameOf, loadSpec, readinessSummary } from './create';
+import { clusterIntegrations, clusterNameOf, loadSpec, readinessSummary } from './create';
 import { awaitReadiness, type Readiness, type WaitOptions } from './readiness';
 import { clusterVersionAdmin, etcdMemberRemoval, joinTokenRegistrar, workerRemoval } from './cluster-access';
 import type { CloudOptions, ProgressOptions, RunHost } from './host';
@@ -101,6 +101,7 @@ export async function runUpgrade(o: UpgradeRunOptions, host: RunHost): Promise<U
         message: `${o.file} still says kubernetesVersion ${spec.spec.kubernetesVersion}: set it to ${result.to}, or create and scale refuse to add nodes of another version`,
       });
     const outputs = result.created?.outputs;
+    const config = p.kubeconfigFromState(result.created?.state, cluster, run.store.location);
     const readiness: Readiness = outputs
       ? await awaitReadiness(
           run,
@@ -108,11 +109,20 @@ export async function runUpgrade(o: UpgradeRunOptions, host: RunHost): Promise<U
           {
             cluster,
             outputs,
-            kubeconfig: { config: p.kubeconfigFromState(result.created?.state, cluster, run.store.location) },
+            kubeconfig: { config },
             retry: `viok upgrade cluster ${cluster} -f ${o.file} --kubernetes-version ${result.to}${o.sim ? ' --sim' : ''}`,
           },
         )
       : { status: 'not-waited' };
+    // the integrations' release follows the Kubernetes minor: applied again for the new one
+    if (readiness.status === 'ready' && outputs)
+      await clusterIntegrations(run, session, {
+        cluster,
+        spec: { ...spec, spec: { ...spec.spec, kubernetesVersion: result.to } },
+        outputs,
+        kubeconfig: { config },
+        command: `viok upgrade cluster ${cluster}`,
+      });
     run.progress.emit(readinessSummary(cluster, readiness));
     return { cluster, from: result.from, to: result.to, batches: result.batches, dryRun: false, readiness };
   });
