@@ -38,3 +38,19 @@ export function runViok(
     child.stdin.end(options.input ?? '');
   });
 }
+
+/** Runs the CLI in this process (`main`), as CI would (no TTY, no colour), with what it wrote to stderr. */
+export async function runMain(args: string[]): Promise<{ code: number; stderr: string }> {
+  const { main } = await import('../../src/cli/main');
+  const written: string[] = [];
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  });
+  try {
+    const code = await main(['node', 'viok', ...args], { env: { CI: 'true', NO_COLOR: '1' } });
+    return { code, stderr: written.join('') };
+  } finally {
+    spy.mockRestore();
+  }
+}

@@ -37,10 +37,21 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** The example vds spec, named `cluster`. */
-export function vdsSpec(cluster = 'demo'): ClusterSpec {
+/** The example vds spec, named `cluster`, with other node counts when given. */
+export function vdsSpec(
+  cluster = 'demo',
+  counts: { controlPlane?: number; workers?: number } = {},
+): ClusterSpec {
   const spec = loadValidSpec(path.join(repoRoot, 'examples', 'vds.yaml'));
-  return { ...spec, metadata: { name: cluster } };
+  return {
+    ...spec,
+    metadata: { name: cluster },
+    spec: {
+      ...spec.spec,
+      controlPlane: { ...spec.spec.controlPlane, count: counts.controlPlane ?? spec.spec.controlPlane.count },
+      workers: { ...spec.spec.workers, count: counts.workers ?? spec.spec.workers.count },
+    },
+  };
 }
 
 let sharedPki: Promise<ClusterPki> | undefined;

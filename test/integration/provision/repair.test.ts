@@ -135,8 +135,7 @@ describe('viok repair cluster (vds, simulator)', () => {
 describe('viok repair cluster with one control-plane node (vds, simulator)', () => {
   let h: Harness;
   beforeAll(async () => {
-    const s = vdsSpec();
-    h = await startHarness({ ...s, spec: { ...s.spec, controlPlane: { ...s.spec.controlPlane, count: 1 } } });
+    h = await startHarness(vdsSpec('demo', { controlPlane: 1 }));
     await createCluster(h.createOptions());
   }, 120_000);
   afterAll(async () => {

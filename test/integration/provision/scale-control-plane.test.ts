@@ -10,20 +10,7 @@ import { keyFromTags } from '../../../src/core/names';
 import { API_BACKENDS_METADATA } from '../../../src/provision/api-backends';
 import { createCluster, planCluster } from '../../../src/provision/create';
 import { scaleCluster, type ScaleOptions } from '../../../src/provision/scale';
-import type { ClusterSpec } from '../../../src/spec/types';
 import { startHarness, vdsSpec, type Harness } from '../../helpers/provision-harness';
-
-function spec(): ClusterSpec {
-  const s = vdsSpec();
-  return {
-    ...s,
-    spec: {
-      ...s.spec,
-      controlPlane: { ...s.spec.controlPlane, count: 1 },
-      workers: { ...s.spec.workers, count: 1 },
-    },
-  };
-}
 
 describe('scaling the control plane of a vds cluster (simulator)', () => {
   let h: Harness;
@@ -54,7 +41,7 @@ describe('scaling the control plane of a vds cluster (simulator)', () => {
     Object.values((await h.serverNamed(name)).addresses)[0]?.[0]?.addr ?? '';
 
   beforeAll(async () => {
-    h = await startHarness(spec());
+    h = await startHarness(vdsSpec('demo', { controlPlane: 1, workers: 1 }));
     await createCluster(h.createOptions());
   }, 120_000);
   afterAll(async () => {

@@ -168,8 +168,7 @@ describe('upgrading a vds cluster 1.31.4 → 1.32.1 (simulator)', () => {
 describe('upgrading a cluster with one control-plane node (simulator)', () => {
   let h: Harness;
   beforeAll(async () => {
-    const s = vdsSpec();
-    h = await startHarness({ ...s, spec: { ...s.spec, controlPlane: { ...s.spec.controlPlane, count: 1 } } });
+    h = await startHarness(vdsSpec('demo', { controlPlane: 1 }));
     await createCluster(h.createOptions());
   }, 120_000);
   afterAll(async () => {

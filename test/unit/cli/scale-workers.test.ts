@@ -1,4 +1,5 @@
 import { main } from '../../../src/cli/main';
+import { runMain } from '../../helpers/cli';
 
 /** Issue 20 defect 12: `scale --workers 99999999999999999999` crashed with "Invalid array length". */
 describe('viok scale cluster --workers out of the spec range', () => {
@@ -27,21 +28,7 @@ describe('viok scale cluster --workers out of the spec range', () => {
 });
 
 describe('viok scale cluster --control-plane', () => {
-  const run = async (args: string[]): Promise<{ code: number; stderr: string }> => {
-    const written: string[] = [];
-    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
-    try {
-      const code = await main(['node', 'viok', 'scale', 'cluster', '-f', 'no-such.yaml', ...args, '--yes'], {
-        env: { CI: 'true', NO_COLOR: '1' },
-      });
-      return { code, stderr: written.join('') };
-    } finally {
-      spy.mockRestore();
-    }
-  };
+  const run = (args: string[]) => runMain(['scale', 'cluster', '-f', 'no-such.yaml', ...args, '--yes']);
 
   it.each(['2', '4', '0', '9', 'three', '-1'])(
     '--control-plane %s exits 2 naming the odd counts',

@@ -1,24 +1,7 @@
-import { main } from '../../../src/cli/main';
+import { runMain } from '../../helpers/cli';
 
 describe('viok upgrade cluster: bad flags exit 2 before anything is read', () => {
-  const run = async (args: string[]): Promise<{ code: number; stderr: string }> => {
-    const written: string[] = [];
-    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
-    try {
-      const code = await main(
-        ['node', 'viok', 'upgrade', 'cluster', '-f', 'no-such.yaml', ...args, '--yes'],
-        {
-          env: { CI: 'true', NO_COLOR: '1' },
-        },
-      );
-      return { code, stderr: written.join('') };
-    } finally {
-      spy.mockRestore();
-    }
-  };
+  const run = (args: string[]) => runMain(['upgrade', 'cluster', '-f', 'no-such.yaml', ...args, '--yes']);
 
   it.each([
     [['--max-unavailable', '0'], '--max-unavailable 0: expected a whole number from 1'],
