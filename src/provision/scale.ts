@@ -47,7 +47,8 @@ type Role = 'worker' | 'cp';
  * control-plane node's etcd member removed first, through cp-1), then create runs with the new counts,
  * which adds the missing nodes and brings the Edge pools (nsx-v) in step. When the control plane
  * changed, the HAProxy load-balancer nodes (vds, nsx-t) are then booted again one at a time on their
- * own ports, each waited for before the next: keepalived keeps the VIP on the other one meanwhile.
+ * own ports, each waited for before the next (unless wait: false): keepalived keeps the VIP on the
+ * other one meanwhile.
  * More workers than the backend's load balancer fronts (nsx-v: 32) are refused before anything changes.
  */
 export async function scaleCluster(o: ScaleOptions): Promise<ScaleResult> {
@@ -224,6 +225,12 @@ async function rollLoadBalancers(
     .sort((a, b) => a.key.localeCompare(b.key, 'en', { numeric: true }));
   const names: string[] = [];
   let last: CreateResult | undefined;
+  if (stale.length > 0 && o.wait === false)
+    o.progress.emit({
+      type: 'warning',
+      message:
+        'with --wait=false the load-balancer nodes are booted again without waiting for each to balance: the API may not answer until they are up',
+    });
   for (const { server, key, change } of stale) {
     o.progress.emit({ type: 'phase', phase: 'roll', message: `booting ${server.name} again: ${change}` });
     const lock = await o.store.lock(o.cluster, o.holder ?? defaultHolder('viok scale cluster'));
@@ -244,8 +251,8 @@ async function rollLoadBalancers(
     } finally {
       await lock.release();
     }
-    // waited for even with wait: false: the next one goes only once this one balances again
-    last = await createCluster({ ...o, wait: true });
+    // waited for (unless --wait=false): the next one goes only once this one balances again
+    last = await createCluster(o);
     names.push(server.name);
   }
   return { names, ...(last ? { last } : {}) };

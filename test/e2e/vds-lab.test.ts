@@ -169,6 +169,16 @@ if (cloudName) {
         const server = show(['--os-compute-api-version', '2.52', 'server'], s.ID);
         expect(server.tags).toEqual(expect.arrayContaining([TAG]));
         expect(server.status).toBe('ACTIVE');
+        // what day-two commands read back from real Nova: a load-balancer node's backends (scale
+        // --control-plane), a Kubernetes node's version (upgrade); the client prints metadata as a
+        // dict or as k='v' text, depending on its version
+        const props = server.properties;
+        const text = typeof props === 'string' ? props : JSON.stringify(props);
+        expect(text).toMatch(
+          s.Name.includes('-lb-')
+            ? /viok-api-backends["']?[:=] ?["']cp-1["']/
+            : /viok-kubernetes-version["']?[:=] ?["']1\.31\.4["']/,
+        );
       }
       for (const p of listedPorts) {
         const port = show(['port'], p.ID);

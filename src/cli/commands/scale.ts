@@ -64,7 +64,7 @@ like create, until /readyz answers ok and every node is Ready (--wait=false, --t
 (highest numbers first, never cp-1) are drained, their etcd member removed through cp-1 (a pod running
 etcdctl there), then deleted. The API load balancers follow: the nsx-v Edge pool is updated; the
 HAProxy nodes (vds, nsx-t), whose config is fixed at boot, are booted again one at a time on their own
-ports, each waited for before the next, while keepalived holds the VIP on the other.
+ports, each waited for before the next (not with --wait=false), while keepalived holds the VIP on the other.
 Exit codes: 0 scaled, 1 failure (including not ready in time), 2 invalid spec or flags (e.g. more than 32 workers on nsx-v), 130 interrupted.`,
     )
     .action(
