@@ -12,7 +12,7 @@ import type { ClusterState, LockHolder, StateStore } from '../state/types';
 import { noBackendClients, type BackendClients, type BackendPlan, type ClusterOutputs } from './backend';
 import { backendFor } from './backends';
 import { defaultTiming, type ProvisionContext, type Timing } from './context';
-import { diffPlan, quotaNeeds, versionDrift, type PlanEntry } from './plan';
+import { compareVersions, diffPlan, quotaNeeds, versionDrift, type PlanEntry } from './plan';
 import { ClusterTagIndex } from './tag-index';
 import { checkCloudObjects, checkQuotas, PreflightError, type CloudFacts } from './preflight';
 import { cidrOverlapProblems, reachedSubnets } from './cidr-overlap';
@@ -226,12 +226,18 @@ async function createUnlessInterrupted(o: CreateOptions): Promise<CreateResult> 
       recorder.state.outputs.kubernetesVersion,
       o.spec.spec.kubernetesVersion,
     );
-    if (version && !o.upgrading)
+    if (version && !o.upgrading) {
       // new nodes at another version than the running ones would break the version skew policy
+      const running = String(recorder.state.outputs.kubernetesVersion);
+      const wanted = o.spec.spec.kubernetesVersion;
       throw new UserInputError(
-        `spec.kubernetesVersion is ${o.spec.spec.kubernetesVersion} but cluster ${o.cluster} runs ${String(recorder.state.outputs.kubernetesVersion)}: ` +
-          `create and scale do not upgrade, and nodes of another version would not join safely: viok upgrade cluster ${o.cluster} --kubernetes-version ${o.spec.spec.kubernetesVersion} replaces the nodes one batch at a time, or set spec.kubernetesVersion back to ${String(recorder.state.outputs.kubernetesVersion)} (viok plan shows the difference); nothing was changed`,
+        `spec.kubernetesVersion is ${wanted} but cluster ${o.cluster} runs ${running}: nodes of another version would not join safely; ` +
+          (compareVersions(wanted, running) > 0
+            ? `create and scale do not upgrade: viok upgrade cluster ${o.cluster} --kubernetes-version ${wanted} replaces the nodes one batch at a time, or set spec.kubernetesVersion back to ${running}`
+            : `the cluster is not downgraded: set spec.kubernetesVersion to ${running}`) +
+          ' (viok plan shows the difference); nothing was changed',
       );
+    }
     const toCreate = plan.filter((e) => e.action === '+');
     // create makes what is missing; it never rebuilds a server whose flavor or image the spec changed
     for (const e of plan.filter((x) => x.action === '~' && !x.inPlace))

@@ -1,3 +1,4 @@
+import { parseKubernetesVersion } from '../render/kubernetes-version';
 import { Semaphore } from '../engine/semaphore';
 import type { PlannedResource } from './backend';
 import { emptyNeeds, type QuotaNeeds } from './preflight';
@@ -63,12 +64,22 @@ export function quotaNeeds(resources: readonly PlannedResource[], plan: readonly
  * every node, which create does not do.
  */
 export function versionDrift(cluster: string, recorded: unknown, wanted: string): PlanEntry | undefined {
-  if (typeof recorded !== 'string' || recorded === wanted) return undefined;
+  if (typeof recorded !== 'string' || compareVersions(recorded, wanted) === 0) return undefined;
   return {
     action: '~',
     key: 'cluster/kubernetesVersion',
     kind: 'cluster',
     name: cluster,
-    reason: `kubernetesVersion ${recorded} → ${wanted} (replace every node: viok upgrade cluster ${cluster} --kubernetes-version ${wanted} does, one batch at a time; create leaves the nodes at ${recorded})`,
+    reason:
+      compareVersions(wanted, recorded) > 0
+        ? `kubernetesVersion ${recorded} → ${wanted} (replace every node: viok upgrade cluster ${cluster} --kubernetes-version ${wanted} does, one batch at a time; create leaves the nodes at ${recorded})`
+        : `kubernetesVersion ${recorded} → ${wanted}: the cluster runs ${recorded} and is not downgraded; set spec.kubernetesVersion to ${recorded}`,
   };
+}
+
+/** Negative when `a` is older than `b`, 0 when the same (a leading v aside), positive when newer. */
+export function compareVersions(a: string, b: string): number {
+  const x = parseKubernetesVersion(a);
+  const y = parseKubernetesVersion(b);
+  return x.major - y.major || x.minor - y.minor || x.patch - y.patch;
 }

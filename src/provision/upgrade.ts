@@ -6,6 +6,7 @@ import { SUPPORTED_KUBERNETES } from '../spec/rules/kubernetes-version';
 import { defaultTiming } from './context';
 import { createCluster, defaultHolder, type CreateOptions, type CreateResult } from './create';
 import { KUBERNETES_VERSION_METADATA, nodeVersion } from './node-version';
+import { compareVersions } from './plan';
 import { isInProject } from './project-scope';
 import type { ScaleOptions, WorkerRemoval } from './scale';
 import { StateRecorder } from './state-recorder';
@@ -279,9 +280,5 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 function lowest(versions: readonly string[]): string | undefined {
-  return [...versions].sort((a, b) => {
-    const x = parseKubernetesVersion(a);
-    const y = parseKubernetesVersion(b);
-    return x.major - y.major || x.minor - y.minor || x.patch - y.patch;
-  })[0];
+  return [...versions].sort(compareVersions)[0];
 }

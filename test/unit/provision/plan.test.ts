@@ -1,5 +1,5 @@
 import type { PlannedResource } from '../../../src/provision/backend';
-import { diffPlan, quotaNeeds } from '../../../src/provision/plan';
+import { compareVersions, diffPlan, quotaNeeds, versionDrift } from '../../../src/provision/plan';
 import { formatPlanTable } from '../../../src/report/plan-table';
 import { PreflightError } from '../../../src/provision/preflight';
 
@@ -44,5 +44,25 @@ describe('plan', () => {
         { kind: 'quota', message: 'cores' },
       ]).exitCode,
     ).toBe(1);
+  });
+});
+
+describe('the Kubernetes version the spec asks for against the one the cluster runs', () => {
+  it('names the upgrade for a newer version, and says a cluster is not downgraded for an older one', () => {
+    expect(versionDrift('demo', '1.31.4', '1.32.1')?.reason).toBe(
+      'kubernetesVersion 1.31.4 → 1.32.1 (replace every node: viok upgrade cluster demo --kubernetes-version 1.32.1 does, one batch at a time; create leaves the nodes at 1.31.4)',
+    );
+    expect(versionDrift('demo', '1.32.1', '1.31.4')?.reason).toBe(
+      'kubernetesVersion 1.32.1 → 1.31.4: the cluster runs 1.32.1 and is not downgraded; set spec.kubernetesVersion to 1.32.1',
+    );
+    // a leading v is the same version
+    expect(versionDrift('demo', 'v1.31.4', '1.31.4')).toBeUndefined();
+    expect(versionDrift('demo', undefined, '1.31.4')).toBeUndefined();
+    expect(['1.31.10', '1.32.0', 'v1.31.4', '1.31.9'].sort(compareVersions)).toEqual([
+      'v1.31.4',
+      '1.31.9',
+      '1.31.10',
+      '1.32.0',
+    ]);
   });
 });
