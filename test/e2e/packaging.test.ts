@@ -49,7 +49,7 @@ describe('packaging', () => {
       { cwd: elsewhere, encoding: 'utf8' },
     );
     expect(api.trim()).toBe(
-      'runAuthToken runCreate runDelete runDescribe runGetKubeconfig runListClusters runPlan runRepair runScale runTopology',
+      'runAuthToken runCreate runDelete runDescribe runGetKubeconfig runListClusters runPlan runRepair runScale runTopology runUpgrade',
     );
     expect(readdirSync(path.join(installed, 'dist')).filter((f) => f === 'index.d.ts')).toEqual([
       'index.d.ts',
