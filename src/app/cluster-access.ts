@@ -1,7 +1,7 @@
 import { OperationError } from '../core/errors';
 import { waitFor } from '../core/wait';
 import type * as Kube from '../kube';
-import { kubeconfigNames, kubeconfigToYaml } from '../kubeconfig';
+import { kubeconfigNames, kubeconfigToYaml, type Kubeconfig } from '../kubeconfig';
 import type { JoinTokenRegistrar } from '../provision/join-token';
 import type { WorkerRemoval } from '../provision/scale';
 import type { ClusterState } from '../state/types';
@@ -18,9 +18,57 @@ function kube(): typeof Kube {
   return require('../kube') as typeof Kube;
 }
 
-function nodeAdmin(run: RunContext, cluster: string, state: ClusterState): Kube.NodeAdmin {
+/**
+ * Where the simulator serves its clusters' Kubernetes APIs (`--sim`): each under
+ * `<url>/clusters/<name>`, with the simulator's serving certificate (`caPem`).
+ */
+export interface SimKubeEndpoint {
+  url: string;
+  caPem: string;
+}
+
+/** The same credentials, pointed at the simulator's API server for `cluster` and trusting its CA. */
+export function kubeconfigViaSimulator(
+  config: Kubeconfig,
+  sim: SimKubeEndpoint,
+  cluster: string,
+): Kubeconfig {
+  return {
+    ...config,
+    clusters: config.clusters.map((c) => ({
+      name: c.name,
+      cluster: {
+        server: `${sim.url}/clusters/${encodeURIComponent(cluster)}`,
+        'certificate-authority-data': Buffer.from(sim.caPem).toString('base64'),
+      },
+    })),
+  };
+}
+
+/**
+ * The admin kubeconfig viok itself talks to the cluster with (its context is the cluster's): the
+ * one in the state, or with --sim the same credentials pointed at the simulator's API server for it.
+ */
+function adminKubeconfig(
+  run: RunContext,
+  cluster: string,
+  state: ClusterState,
+  sim?: SimKubeEndpoint,
+): string {
   const config = provision().kubeconfigFromState(state, cluster, run.store.location);
-  return kube().nodeAdminFromKubeconfig(kubeconfigToYaml(config), kubeconfigNames(cluster).context);
+  return kubeconfigToYaml(sim ? kubeconfigViaSimulator(config, sim, cluster) : config);
+}
+
+function nodeAdmin(
+  run: RunContext,
+  cluster: string,
+  state: ClusterState,
+  sim?: SimKubeEndpoint,
+): Kube.NodeAdmin {
+  return kube().nodeAdminFromKubeconfig(
+    adminKubeconfig(run, cluster, state, sim),
+    kubeconfigNames(cluster).context,
+  );
 }
 
 /**
@@ -28,9 +76,13 @@ function nodeAdmin(run: RunContext, cluster: string, state: ClusterState): Kube.
  * retrying for a few minutes while the API server does not answer yet (a control plane still
  * bootstrapping after an interrupted create).
  */
-export function joinTokenRegistrar(run: RunContext, cluster: string): JoinTokenRegistrar {
+export function joinTokenRegistrar(
+  run: RunContext,
+  cluster: string,
+  sim?: SimKubeEndpoint,
+): JoinTokenRegistrar {
   return async (token, expires, state) => {
-    const admin = nodeAdmin(run, cluster, state);
+    const admin = nodeAdmin(run, cluster, state, sim);
     const p = provision();
     let last: unknown;
     await waitFor(
@@ -63,10 +115,15 @@ export function joinTokenRegistrar(run: RunContext, cluster: string): JoinTokenR
 }
 
 /** Drains a worker and deletes its Node object through the cluster's API, as `kubectl drain` would. */
-export function workerRemoval(run: RunContext, cluster: string, state: ClusterState): WorkerRemoval {
+export function workerRemoval(
+  run: RunContext,
+  cluster: string,
+  state: ClusterState,
+  sim?: SimKubeEndpoint,
+): WorkerRemoval {
   // made on first use: a scale that removes no worker needs no API (and the state may have no endpoint yet)
   let made: Kube.NodeAdmin | undefined;
-  const admin = (): Kube.NodeAdmin => (made ??= nodeAdmin(run, cluster, state));
+  const admin = (): Kube.NodeAdmin => (made ??= nodeAdmin(run, cluster, state, sim));
   const clock = provision().systemClock;
   return {
     drain: (node) =>
@@ -90,11 +147,13 @@ export function nodeHealth(
   run: RunContext,
   cluster: string,
   state: ClusterState,
+  sim?: SimKubeEndpoint,
 ): { nodes(): Promise<Kube.NodeReadiness[]> } {
   return {
     nodes: async () => {
-      const config = provision().kubeconfigFromState(state, cluster, run.store.location);
-      return kube().kubeApiFromKubeconfig(kubeconfigToYaml(config), kubeconfigNames(cluster).context).nodes();
+      return kube()
+        .kubeApiFromKubeconfig(adminKubeconfig(run, cluster, state, sim), kubeconfigNames(cluster).context)
+        .nodes();
     },
   };
 }
@@ -107,12 +166,12 @@ export function etcdMemberRemoval(
   run: RunContext,
   cluster: string,
   state: ClusterState,
+  sim?: SimKubeEndpoint,
 ): { removeMember(node: string, via: string): Promise<'removed' | 'absent'> } {
   return {
     removeMember: async (node, via) => {
-      const config = provision().kubeconfigFromState(state, cluster, run.store.location);
       const etcd = kube().etcdMembershipFromKubeconfig(
-        kubeconfigToYaml(config),
+        adminKubeconfig(run, cluster, state, sim),
         kubeconfigNames(cluster).context,
       );
       const outcome = await etcd.removeMember(node, via, {
@@ -136,15 +195,14 @@ export function clusterVersionAdmin(
   run: RunContext,
   cluster: string,
   state: ClusterState,
+  sim?: SimKubeEndpoint,
 ): Kube.ClusterVersionAdmin {
   let made: Kube.ClusterVersionAdmin | undefined;
-  const admin = (): Kube.ClusterVersionAdmin => {
-    const config = provision().kubeconfigFromState(state, cluster, run.store.location);
-    return (made ??= kube().clusterVersionAdminFromKubeconfig(
-      kubeconfigToYaml(config),
+  const admin = (): Kube.ClusterVersionAdmin =>
+    (made ??= kube().clusterVersionAdminFromKubeconfig(
+      adminKubeconfig(run, cluster, state, sim),
       kubeconfigNames(cluster).context,
     ));
-  };
   return {
     setKubeadmVersion: (v) => admin().setKubeadmVersion(v),
     setKubeProxyVersion: (v) => admin().setKubeProxyVersion(v),

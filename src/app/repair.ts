@@ -37,10 +37,12 @@ export async function runRepair(o: RepairRunOptions, host: RunHost): Promise<Rep
     );
   return withCloud(run, o, { spec: spec.spec, state }, async (session) => {
     const simulated = Boolean(o.sim || session.simulated);
+    // a cloud with Kubernetes on its nodes, or the embedded simulator's own API servers
+    const kubeApi = !simulated || session.simKube !== undefined;
     const inputs = {
       ...(await provisionInputs(run, session, spec, cluster)),
-      // the simulator runs no Kubernetes: only its servers can be broken
-      ...(simulated ? {} : { health: nodeHealth(run, cluster, state) }),
+      // a simulator's cloud without API servers (`viok sim serve`): only its servers can be broken
+      ...(!kubeApi ? {} : { health: nodeHealth(run, cluster, state, session.simKube) }),
       ...(o.notReadyAfterMs !== undefined ? { notReadyAfterMs: o.notReadyAfterMs } : {}),
     };
     const broken = await p.findBrokenNodes({ ...inputs, dryRun: true });
@@ -73,12 +75,12 @@ export async function runRepair(o: RepairRunOptions, host: RunHost): Promise<Rep
         ...inputs,
         holder: p.defaultHolder(`viok repair cluster ${cluster}`),
         ...(o.wait === false ? { wait: false } : {}),
-        ...(simulated
+        ...(!kubeApi
           ? {}
           : {
-              registerJoinToken: joinTokenRegistrar(run, cluster),
-              nodes: workerRemoval(run, cluster, state),
-              etcd: etcdMemberRemoval(run, cluster, state),
+              registerJoinToken: joinTokenRegistrar(run, cluster, session.simKube),
+              nodes: workerRemoval(run, cluster, state, session.simKube),
+              etcd: etcdMemberRemoval(run, cluster, state, session.simKube),
             }),
       },
       broken,

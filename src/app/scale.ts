@@ -59,6 +59,8 @@ export async function runScale(o: ScaleRunOptions, host: RunHost): Promise<Scale
   // spec.cloud, else (no --os-cloud or OS_CLOUD) the cloud the cluster was created in
   return withCloud(run, o, { spec: spec.spec, ...(state ? { state } : {}) }, async (session) => {
     const simulated = Boolean(o.sim || session.simulated);
+    // a cloud with Kubernetes on its nodes, or the embedded simulator's own API servers
+    const kubeApi = !simulated || session.simKube !== undefined;
     // scale changes a cluster that exists; it never creates one (a typo or the spec's other name would)
     if (!state) {
       const known = await p.listClusters(session.clients, await run.store.list(), host.signal);
@@ -81,13 +83,15 @@ export async function runScale(o: ScaleRunOptions, host: RunHost): Promise<Scale
       ...(o.controlPlane !== undefined ? { controlPlane: o.controlPlane } : {}),
       holder: p.defaultHolder(`viok scale cluster ${cluster}`),
       ...(o.wait === false ? { wait: false } : {}),
-      ...(simulated
+      ...(!kubeApi
         ? {}
         : {
-            registerJoinToken: joinTokenRegistrar(run, cluster),
-            ...(o.drain !== false && state ? { nodes: workerRemoval(run, cluster, state) } : {}),
+            registerJoinToken: joinTokenRegistrar(run, cluster, session.simKube),
+            ...(o.drain !== false && state
+              ? { nodes: workerRemoval(run, cluster, state, session.simKube) }
+              : {}),
             // a member left behind would count against the quorum: removed even with --no-drain
-            ...(state ? { etcd: etcdMemberRemoval(run, cluster, state) } : {}),
+            ...(state ? { etcd: etcdMemberRemoval(run, cluster, state, session.simKube) } : {}),
           }),
     });
     run.progress.emit({

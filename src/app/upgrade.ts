@@ -44,6 +44,8 @@ export async function runUpgrade(o: UpgradeRunOptions, host: RunHost): Promise<U
     );
   return withCloud(run, o, { spec: spec.spec, state }, async (session) => {
     const simulated = Boolean(o.sim || session.simulated);
+    // a cloud with Kubernetes on its nodes, or the embedded simulator's own API servers
+    const kubeApi = !simulated || session.simKube !== undefined;
     const inputs = {
       ...(await provisionInputs(run, session, spec, cluster)),
       version,
@@ -82,13 +84,13 @@ export async function runUpgrade(o: UpgradeRunOptions, host: RunHost): Promise<U
     );
     const result = await p.upgradeCluster({
       ...inputs,
-      ...(simulated
+      ...(!kubeApi
         ? {}
         : {
-            registerJoinToken: joinTokenRegistrar(run, cluster),
-            nodes: workerRemoval(run, cluster, state),
-            etcd: etcdMemberRemoval(run, cluster, state),
-            clusterVersion: clusterVersionAdmin(run, cluster, state),
+            registerJoinToken: joinTokenRegistrar(run, cluster, session.simKube),
+            nodes: workerRemoval(run, cluster, state, session.simKube),
+            etcd: etcdMemberRemoval(run, cluster, state, session.simKube),
+            clusterVersion: clusterVersionAdmin(run, cluster, state, session.simKube),
           }),
     });
     run.progress.emit({

@@ -103,7 +103,10 @@ export function nodeAdminFromKubeconfig(kubeconfigYaml: string, context?: string
               if (code(e) !== 429 && code(e) !== 404) throw e;
             }
           }
-          o.onWaiting?.(pods.map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`));
+          // pods without a grace period are gone at once: no need to wait a round for them
+          const left = await podsLeft(node);
+          if (left.length === 0) return true;
+          o.onWaiting?.(left.map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`));
           return undefined;
         },
         {

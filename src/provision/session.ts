@@ -41,6 +41,11 @@ export interface CloudSession {
    * clouds.yaml): its servers boot nothing, so there is no Kubernetes API to wait for.
    */
   simulated?: boolean;
+  /**
+   * With --sim, where the simulator serves its clusters' Kubernetes APIs (each under
+   * `/clusters/<name>`) and the CA of its certificate: day-two commands drain, cordon and ask etcd there.
+   */
+  simKube?: { url: string; caPem: string };
   close(): Promise<void>;
 }
 
@@ -132,6 +137,7 @@ export async function openCloud(o: OpenCloudOptions): Promise<CloudSession> {
         clients,
         cloudName: simulator.SIM_CLOUD_NAME,
         simulated: true,
+        ...(sim.urls.kube ? { simKube: { url: sim.urls.kube, caPem: sim.caPem } } : {}),
         simNsx: {
           nsxt: {
             url: sim.urls.nsxt,

@@ -23,6 +23,8 @@ export interface SimUrls {
   nsxt: string;
   /** NSX-V Manager base. */
   nsxv: string;
+  /** The simulated clusters' Kubernetes APIs, each under `/clusters/<name>`. */
+  kube?: string;
 }
 
 /** The name of the cloud `viok sim serve` writes into clouds.yaml. */

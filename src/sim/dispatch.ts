@@ -139,7 +139,11 @@ export async function handle(
   rawBody = await readBody(req);
 
   // latency and faults come first: a 5xx/429 happens before the service acts
-  const faults = await injectFaults(ctx.config, ctx.faultRng, service, injected);
+  // faults model the cloud's APIs; the simulated clusters' API servers answer (and draw nothing)
+  const faults =
+    service === 'kube'
+      ? { resetAfterAct: () => false }
+      : await injectFaults(ctx.config, ctx.faultRng, service, injected);
   if (faults.answer) return send(faults.answer);
 
   if (!target)

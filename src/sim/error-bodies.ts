@@ -76,6 +76,11 @@ export function errorResponse(service: ServiceName, status: number, message: str
           error_message: message,
         },
       };
+    case 'kube':
+      return {
+        status,
+        body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code: status },
+      };
     case 'nsxv':
       return {
         status,

@@ -22,6 +22,7 @@ import { NovaSim } from './nova';
 import { NeutronSim } from './neutron';
 import { NsxtSim } from './nsxt';
 import { NsxvSim } from './nsxv';
+import { KubeSim } from './kube';
 
 // Connection files lived here once; tests outside the simulator still import them from this module.
 export {
@@ -53,6 +54,8 @@ export interface StartSimulatorOptions {
   nsxtPort?: number;
   /** NSX-V Manager HTTPS port. @default 0 */
   nsxvPort?: number;
+  /** The simulated clusters' Kubernetes API HTTPS port. @default 0 */
+  kubePort?: number;
   config?: SimConfigInput;
   /** Load state from this file at start (when it exists) and save it after every mutating request. */
   stateFile?: string;
@@ -73,6 +76,7 @@ export interface SimServices {
   glance: GlanceSim;
   nsxt: SimService;
   nsxv: SimService;
+  kube: KubeSim;
 }
 
 export interface RunningSimulator {
@@ -110,16 +114,18 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const glance = new GlanceSim();
   const factories = options.factories ?? defaultFactories;
   const neutron = factories.neutron();
+  const nova = new NovaSim(neutron, {
+    imageExists: (id) => glance.hasImage(id),
+    seedUserId: () => keystone.adminUserId,
+  });
   const services: SimServices = {
     keystone,
     neutron,
-    nova: new NovaSim(neutron, {
-      imageExists: (id) => glance.hasImage(id),
-      seedUserId: () => keystone.adminUserId,
-    }),
+    nova,
     glance,
     nsxt: factories.nsxt(neutron),
     nsxv: factories.nsxv(neutron),
+    kube: new KubeSim(nova, neutron),
   };
 
   const urls: SimUrls = {
@@ -130,6 +136,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     image: '',
     nsxt: '',
     nsxv: '',
+    kube: '',
   };
   const sim: Sim = {
     config,
@@ -153,6 +160,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     openstackMounts.push(mount(s));
   const nsxtMount = mount(services.nsxt);
   const nsxvMount = mount(services.nsxv);
+  const kubeMount = mount(services.kube);
 
   const all = Object.values(services) as SimService[];
   if (saved) {
@@ -197,11 +205,19 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const nsxvServer = https.createServer(tlsOptions, (req, res) => {
     void handle(ctx, req, res, { mount: nsxvMount, prefix: '' });
   });
-  const servers = [openstackServer, nsxtServer, nsxvServer];
-  const [osPort, nsxtPort, nsxvPort] = await Promise.all([
+  // the simulated clusters' API servers: clients authenticate with their cluster's admin certificate
+  const kubeServer = https.createServer(
+    { ...tlsOptions, requestCert: true, rejectUnauthorized: false },
+    (req, res) => {
+      void handle(ctx, req, res, { mount: kubeMount, prefix: '' });
+    },
+  );
+  const servers = [openstackServer, nsxtServer, nsxvServer, kubeServer];
+  const [osPort, nsxtPort, nsxvPort, kubePort] = await Promise.all([
     listen(openstackServer, host, options.port ?? 0),
     listen(nsxtServer, host, options.nsxtPort ?? 0),
     listen(nsxvServer, host, options.nsxvPort ?? 0),
+    listen(kubeServer, host, options.kubePort ?? 0),
   ]);
 
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
@@ -212,6 +228,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   urls.image = `${urls.openstack}/image`;
   urls.nsxt = `https://${urlHost}:${nsxtPort}`;
   urls.nsxv = `https://${urlHost}:${nsxvPort}`;
+  urls.kube = `https://${urlHost}:${kubePort}`;
 
   let stopped = false;
   return {

@@ -75,7 +75,7 @@ export interface Sim {
 
 /** A simulated service. OpenStack services are mounted under a path prefix on the OpenStack port. */
 export interface SimService {
-  readonly name: 'keystone' | 'neutron' | 'nova' | 'glance' | 'nsxt' | 'nsxv';
+  readonly name: 'keystone' | 'neutron' | 'nova' | 'glance' | 'nsxt' | 'nsxv' | 'kube';
   /** Mount point: '/identity', '/network', '/compute', '/image' on the OpenStack port; '' for the NSX ports. */
   readonly prefix: string;
   register(router: Router, sim: Sim): void;

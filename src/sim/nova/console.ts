@@ -67,13 +67,43 @@ const failureLog: Record<string, string[]> = {
   ],
 };
 
+/** One console line, when it is printed, and the marker it carries (if any). */
+interface ConsoleLine {
+  at: number;
+  text: string;
+  marker?: { phase: BootstrapPhase; status: BootstrapStatus };
+}
+
+/**
+ * When a simulated node's bootstrap reaches the points the cluster sees (ms on the simulator's
+ * clock): `joinedAt` when kubeadm init/join succeeded (its kubelet registers the Node), `readyAt` when
+ * bootstrap is done (the CNI runs: the Node is Ready). Absent when the node never gets there.
+ */
+export function bootstrapTimeline(s: ServerRecord): { joinedAt?: number; readyAt?: number } {
+  const t: { joinedAt?: number; readyAt?: number } = {};
+  for (const l of consoleLines(s)) {
+    if (l.marker?.status !== 'ok') continue;
+    if (l.marker.phase === 'kubeadm-init' || l.marker.phase === 'kubeadm-join') t.joinedAt ??= l.at;
+    if (l.marker.phase === 'done') t.readyAt = l.at;
+  }
+  return t;
+}
+
 /**
  * The console text of a server at `now` (ms), every line so far. `built` is when it became ACTIVE.
  */
 export function consoleText(s: ServerRecord, now: number): string {
+  return consoleLines(s)
+    .filter((l) => l.at <= now)
+    .map((l) => `${l.text}\n`)
+    .join('');
+}
+
+/** Every line the console will print, in order, with its time. */
+function consoleLines(s: ServerRecord): ConsoleLine[] {
   const built = s.created + s.build_ms;
   const step = s.bootstrap_step_ms ?? 0;
-  const lines: { at: number; text: string }[] = bootNoise.map((text) => ({ at: built, text }));
+  const lines: ConsoleLine[] = bootNoise.map((text) => ({ at: built, text }));
   const steps = bootstrapSteps(s.user_data);
   const failAt = s.bootstrap_fails_at;
   const stamp = (at: number): string => `[${(5 + (at - built) / 1000).toFixed(6).padStart(12)}]`;
@@ -86,6 +116,7 @@ export function consoleText(s: ServerRecord, now: number): string {
         status,
         ...(attempt !== undefined ? { attempt } : {}),
       })}`,
+      marker: { phase, status },
     });
   };
   let t = built;
@@ -140,10 +171,7 @@ export function consoleText(s: ServerRecord, now: number): string {
         break;
     }
   }
-  return lines
-    .filter((l) => l.at <= now)
-    .map((l) => `${l.text}\n`)
-    .join('');
+  return lines;
 }
 
 /** The last `length` lines of the console (all of them without a length), as Nova's action returns them. */
