@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { OperationError, UserInputError } from '../core/errors';
@@ -183,9 +183,24 @@ export async function openCloud(o: OpenCloudOptions): Promise<CloudSession> {
   return {
     clients,
     cloudName: cloud.name,
-    ...(cloud.name === SIM_CLOUD_NAME ? { simulated: true } : {}),
+    ...(cloud.name === SIM_CLOUD_NAME ? { simulated: true, ...simKubeFromEnvironment(o.env) } : {}),
     close: async () => undefined,
   };
+}
+
+/**
+ * `viok sim serve`'s clusters' Kubernetes APIs, from the variables its `viok-sim.env` sets
+ * (VIOK_SIM_KUBE_URL, and the simulator's CA in VIOK_NSX_CA_FILE); none when either is missing.
+ */
+function simKubeFromEnvironment(env: NodeJS.ProcessEnv): { simKube?: { url: string; caPem: string } } {
+  const url = env.VIOK_SIM_KUBE_URL;
+  const caFile = env.VIOK_NSX_CA_FILE;
+  if (!url || !caFile) return {};
+  try {
+    return { simKube: { url, caPem: readFileSync(caFile, 'utf8') } };
+  } catch {
+    return {};
+  }
 }
 
 /** The cloud with TLS verification off (`--insecure`): a CA bundle no longer matters. */

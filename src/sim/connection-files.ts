@@ -67,6 +67,8 @@ export function nsxEnvironment(urls: SimUrls, caFile: string, cloudsYaml: string
     VIOK_NSXV_USERNAME: NSXV_SIM_USER,
     VIOK_NSXV_PASSWORD: NSXV_SIM_PASSWORD,
     VIOK_NSX_CA_FILE: caFile,
+    // the simulated clusters' Kubernetes APIs (same CA): day-two commands drain and ask etcd there
+    ...(urls.kube ? { VIOK_SIM_KUBE_URL: urls.kube } : {}),
   };
 }
 
