@@ -22,6 +22,7 @@ import { X509Certificate, createHash } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import type { Router, SimRequest, SimResponse } from '../framework';
 import type { NovaSim } from '../nova';
+import type { ServerRecord } from '../nova/model';
 import type { Sim, SimNeutronApi, SimService } from '../types';
 import { clusterNodes, clusterServers, joinedControlPlanes, type SimNode } from './nodes';
 import { clusterCaPem, clusterConfiguration } from './user-data';
@@ -41,6 +42,10 @@ interface EtcdctlRun {
 
 /** What the API of one simulated cluster keeps (everything else follows from Nova). */
 export interface KubeClusterRecord {
+  /** The SHA-256 fingerprint of the cluster CA: another CA under the name is another cluster. */
+  ca: string;
+  /** When this cluster's API was first asked (ms). */
+  since: number;
   /** Servers whose Node object was deleted through the API. */
   nodesDeleted: string[];
   /** Servers whose Node is cordoned. */
@@ -293,23 +298,35 @@ export class KubeSim implements SimService {
   /** The cluster a request is for, after the client certificate check; or the refusal. */
   private open(req: SimRequest, cluster: string): Call | SimResponse {
     const sim = this.sim as Sim;
-    const servers = clusterServers(this.nova.servers, cluster);
-    const ca = servers.map((s) => clusterCaPem(s.user_data)).find((pem) => pem !== undefined);
+    // the CA of the cluster as it is now: a cluster deleted and made again under its name has another
+    const ca = clusterServers(this.nova.servers, cluster)
+      .filter((s) => s.deleted_at === undefined && s.metadata['viok-role'] === 'control-plane')
+      .sort((a, b) => b.created - a.created)
+      .map((s) => clusterCaPem(s.user_data))
+      .find((pem) => pem !== undefined);
     if (!ca) return status(503, 'ServiceUnavailable', `no simulated cluster ${cluster} has a control plane`);
     if (!signedBy(req.clientCertificate, ca)) return status(401, 'Unauthorized', 'Unauthorized');
-    const record = (this.state.clusters[cluster] ??= {
-      nodesDeleted: [],
-      cordoned: [],
-      etcd: { joined: [], members: [] },
-      coredns: {},
-      podSerial: 0,
-      secrets: {},
-      runs: {},
-      resourceVersion: 1,
-    });
+    const fingerprint = new X509Certificate(ca).fingerprint256;
     const now = sim.now();
-    const nodes = clusterNodes(this.nova.servers, cluster, now, new Set(record.nodesDeleted));
-    const call: Call = { cluster, record, nodes, now };
+    let record = this.state.clusters[cluster];
+    if (record?.ca !== fingerprint)
+      record = this.state.clusters[cluster] = {
+        ca: fingerprint,
+        since: now,
+        nodesDeleted: [],
+        cordoned: [],
+        etcd: { joined: [], members: [] },
+        coredns: {},
+        podSerial: 0,
+        secrets: {},
+        runs: {},
+        resourceVersion: 1,
+      };
+    // servers gone before this cluster's API was first asked belong to no Node (or to an earlier cluster)
+    const since = record.since;
+    const servers = this.nova.servers.filter((s) => s.deleted_at === undefined || s.deleted_at >= since);
+    const nodes = clusterNodes(servers, cluster, now, new Set(record.nodesDeleted));
+    const call: Call = { cluster, servers, record, nodes, now };
     this.catchUp(call);
     return call;
   }
@@ -317,7 +334,7 @@ export class KubeSim implements SimService {
   /** What the cluster did on its own since the last request: members joined, kubeadm uploaded, pods placed. */
   private catchUp(c: Call): void {
     const r = c.record;
-    for (const { server, init } of joinedControlPlanes(this.nova.servers, c.cluster, c.now)) {
+    for (const { server, init } of joinedControlPlanes(c.servers, c.cluster, c.now)) {
       if (r.etcd.joined.includes(server.id)) continue;
       r.etcd.joined.push(server.id);
       const ip = this.neutron.portsOfDevice(server.id)[0]?.fixed_ips[0]?.ip_address ?? '127.0.0.1';
@@ -644,6 +661,8 @@ export class KubeSim implements SimService {
 
 interface Call {
   cluster: string;
+  /** Nova's servers this cluster's API still accounts for. */
+  servers: readonly ServerRecord[];
   record: KubeClusterRecord;
   nodes: SimNode[];
   now: number;
