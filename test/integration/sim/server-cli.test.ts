@@ -79,6 +79,8 @@ describe('viok sim serve', () => {
     expect(env).toMatch(/^VIOK_NSXT_URL='https:\/\/127\.0\.0\.1:\d+'$/m);
     expect(env).toContain("VIOK_NSXT_PASSWORD='VMware1!VMware1!'");
     expect(env).toContain(`VIOK_NSX_CA_FILE='${path.join(dir, 'viok-sim-ca.pem')}'`);
+    // the simulated clusters' API servers, which day-two commands use with the viok-sim cloud
+    expect(env).toMatch(/^VIOK_SIM_KUBE_URL='https:\/\/127\.0\.0\.1:\d+'$/m);
     expect(readFileSync(path.join(dir, 'viok-sim-ca.pem'), 'utf8')).toContain('BEGIN CERTIFICATE');
 
     const auth = await fetch(`${cloud?.auth.auth_url}/v3/auth/tokens`, {
