@@ -12,6 +12,8 @@
 #      it on that NIC: its interface is found by MAC on the node);
 #   4. security groups: ports that must be closed from the host (LB: 22 with sshAllowedCidrs elsewhere,
 #      10250) time out (dropped by the SG), while 6443 answers;
+#   2b. repair: the worker's server deleted behind viok's back; `viok repair cluster` deletes its stale Node,
+#      registers a join token through the API, boots it again and waits until its new Node is Ready;
 #   5. failover: `openstack server stop` of the LB holding the VIP; /readyz answers through the VIP again,
 #      now from the other LB's MAC;
 #   6. a failing bootstrap: a second cluster pinning kubernetesVersion 1.31.4 (the image has 1.31.9) with
@@ -135,6 +137,30 @@ log "kubectl get --raw /readyz: $ready"
 "$KUBECTL" --kubeconfig "$KC" get nodes -o wide 2>&1 | tee -a "$E2E_DIR/e2e.log" >&2
 viok describe cluster "$GOOD" -o json >"$E2E_DIR/$GOOD.describe.json"
 jq -r '.nodes[] | "  \(.name) \(.status) \(.addresses | tostring)"' "$E2E_DIR/$GOOD.describe.json" >&2 || true
+
+# ---------------------------------------------------------------- 2b. repair a worker deleted behind viok's back
+# viok deletes its stale Node and registers a fresh join token through the cluster's API, boots the worker
+# again (on its own port) and waits until it is Ready: the same Kubernetes calls as on a real cluster,
+# answered here by the API server double
+worker=$GOOD-worker-1
+old_uid=$("$KUBECTL" --kubeconfig "$KC" get node "$worker" -o jsonpath='{.metadata.uid}')
+log "repair: openstack server delete $worker (behind viok's back; its Node uid $old_uid)"
+os server delete --wait "$worker"
+tr=$(date +%s)
+set +e
+viok repair cluster -f "$E2E_DIR/$GOOD.yaml" --os-cloud "$CLOUD" --yes -o json --timeout 30m \
+  2>"$E2E_DIR/$GOOD.repair.err" | stamp >"$E2E_DIR/$GOOD.repair.events"
+rc=${PIPESTATUS[0]}
+set -e
+log "repair $GOOD: exit $rc after $(($(date +%s) - tr)) s; node timings (from viok's JSON events):"
+phase_timings "$E2E_DIR/$GOOD.repair.events" "$tr" | tee -a "$E2E_DIR/e2e.log" >&2
+[ "$rc" = 0 ] || { tail -n 30 "$E2E_DIR/$GOOD.repair.err" >&2; fail "viok repair $GOOD exited $rc"; }
+grep -q "replaced $worker" "$E2E_DIR/$GOOD.repair.events" || fail "viok repair did not say it replaced $worker"
+new_uid=$("$KUBECTL" --kubeconfig "$KC" get node "$worker" -o jsonpath='{.metadata.uid}')
+worker_ready=$("$KUBECTL" --kubeconfig "$KC" get node "$worker" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')
+[ -n "$new_uid" ] && [ "$new_uid" != "$old_uid" ] || fail "Node $worker: uid '$new_uid' (was '$old_uid'): it did not register again"
+[ "$worker_ready" = True ] || fail "Node $worker: Ready is '$worker_ready' after the repair"
+log "repair: $worker made again and registered as a new Node ($new_uid), Ready"
 
 # ---------------------------------------------------------------- 3. who holds the VIP (ARP on the host's NIC)
 mac_of_vip() {

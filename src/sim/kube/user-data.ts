@@ -4,7 +4,8 @@
  * init` uploads to kube-system/kubeadm-config.
  */
 import { gunzipSync } from 'node:zlib';
-import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { parseAllDocuments } from 'yaml';
+import { userDataDocument } from '../nova/user-data-document';
 
 interface WriteFile {
   path?: string;
@@ -14,14 +15,8 @@ interface WriteFile {
 
 function writeFiles(userDataBase64: string | null): WriteFile[] {
   if (!userDataBase64) return [];
-  try {
-    const doc = parseYaml(Buffer.from(userDataBase64, 'base64').toString('utf8')) as {
-      write_files?: unknown;
-    } | null;
-    return Array.isArray(doc?.write_files) ? (doc.write_files as WriteFile[]) : [];
-  } catch {
-    return [];
-  }
+  const doc = userDataDocument(userDataBase64) as { write_files?: unknown } | null;
+  return Array.isArray(doc?.write_files) ? (doc.write_files as WriteFile[]) : [];
 }
 
 function content(f: WriteFile): string {

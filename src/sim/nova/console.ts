@@ -8,10 +8,10 @@
  * when the server boots) makes a node fail at a phase, printing log lines and a `failed` marker,
  * and nothing after.
  */
-import { parse as parseYaml } from 'yaml';
 import type { BootstrapPhase, BootstrapStatus } from '../../render/bootstrap-markers';
 import { bootstrapPhases, bootstrapScriptPath, formatMarker } from '../../render/bootstrap-markers';
 import type { ServerRecord } from './model';
+import { userDataDocument } from './user-data-document';
 
 /** One bootstrap step as the node's runcmd runs it. */
 type Step = { phase: BootstrapPhase; kind: 'run' | 'retry' | 'init' | 'join' | 'done' };
@@ -19,12 +19,7 @@ type Step = { phase: BootstrapPhase; kind: 'run' | 'retry' | 'init' | 'join' | '
 /** The bootstrap steps in a server's user data (none for a load balancer or a foreign server). */
 export function bootstrapSteps(userDataBase64: string | null): Step[] {
   if (!userDataBase64) return [];
-  let doc: unknown;
-  try {
-    doc = parseYaml(Buffer.from(userDataBase64, 'base64').toString('utf8'));
-  } catch {
-    return [];
-  }
+  const doc = userDataDocument(userDataBase64);
   const runcmd = (doc as { runcmd?: unknown } | null)?.runcmd;
   if (!Array.isArray(runcmd)) return [];
   const steps: Step[] = [];
