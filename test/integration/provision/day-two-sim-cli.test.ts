@@ -42,6 +42,8 @@ describe('scale, repair and upgrade with --sim go through the simulated cluster 
       timeoutMs: 120_000,
     });
   const spec = path.join(repoRoot, 'examples', 'vds.yaml');
+  const repair = (...extra: string[]) =>
+    viok('repair', 'cluster', 'demo', '--sim', '-f', spec, '--not-ready-timeout', '1s', ...extra);
   /** The cluster's etcd members, asked through its API on the simulator (as viok asks: an etcdctl pod on cp-1). */
   const membersNow = async (): Promise<string[]> => {
     const sim = await startTestSim({ stateFile, clock: new FakeClock(Date.now()) });
@@ -108,45 +110,15 @@ describe('scale, repair and upgrade with --sim go through the simulated cluster 
     }
     // NotReady for longer than --not-ready-timeout 1s (a wait that is only ever a lower bound)
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    const dry = await viok(
-      'repair',
-      'cluster',
-      'demo',
-      '--sim',
-      '-f',
-      spec,
-      '--not-ready-timeout',
-      '1s',
-      '--dry-run',
-    );
+    const dry = await repair('--dry-run');
     expect(dry.code).toBe(0);
     expect(dry.stderr).toMatch(/demo-cp-2: its Node has been NotReady for .*NodeStatusUnknown.*replace/);
-    const repair = await viok(
-      'repair',
-      'cluster',
-      'demo',
-      '--sim',
-      '-f',
-      spec,
-      '--not-ready-timeout',
-      '1s',
-      '--yes',
-    );
-    expect(repair.stderr).toContain("removing demo-cp-2's etcd member through demo-cp-1");
-    expect(repair.stdout + repair.stderr).toContain('replaced demo-cp-2');
-    expect(repair.code).toBe(0);
+    const repaired = await repair('--yes');
+    expect(repaired.stderr).toContain("removing demo-cp-2's etcd member through demo-cp-1");
+    expect(repaired.stdout + repaired.stderr).toContain('replaced demo-cp-2');
+    expect(repaired.code).toBe(0);
     expect(await membersNow()).toEqual(['demo-cp-1', 'demo-cp-2', 'demo-cp-3']);
-    const again = await viok(
-      'repair',
-      'cluster',
-      'demo',
-      '--sim',
-      '-f',
-      spec,
-      '--not-ready-timeout',
-      '1s',
-      '--dry-run',
-    );
+    const again = await repair('--dry-run');
     expect(again.stderr).toContain('no node to replace');
   }, 240_000);
 
