@@ -97,8 +97,13 @@ export interface KillHarness {
   close(): Promise<void>;
 }
 
-/** Mutating calls that change the cloud: logins (Keystone tokens, NSX-T sessions) do not count. */
-export function isCloudMutation(e: Pick<RequestLogEntry, 'method' | 'path' | 'body'>): boolean {
+/**
+ * Mutating calls that change the cloud: logins (Keystone tokens, NSX-T sessions) do not count, nor
+ * the calls to the simulated cluster's Kubernetes API (cordons, evictions, etcdctl pods): a kill
+ * after a cloud call lands between them too, and counting them would multiply the day-two campaigns.
+ */
+export function isCloudMutation(e: Pick<RequestLogEntry, 'method' | 'path' | 'body' | 'service'>): boolean {
+  if (e.service === 'kube') return false;
   if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(e.method)) return false;
   // reading a node's serial console is a server action, but it changes nothing; how often the
   // bootstrap wait reads it depends on timing, so counting it would move every later kill point
