@@ -13,6 +13,11 @@ export interface WaitOptions {
   maxDelayMs?: number;
   /** Each pause is this many times the one before (up to maxDelayMs). @default 2 */
   growth?: number;
+  /**
+   * No pause longer than this share of the time waited so far (never below initialDelayMs): a change
+   * is then seen within that share of the wait, whatever its length. @default no such limit
+   */
+  maxElapsedFraction?: number;
   /** Random in [0,1), for jitter; injected so tests are deterministic. @default Math.random */
   random?: () => number;
   signal?: AbortSignal;
@@ -28,7 +33,8 @@ export async function waitFor<T>(check: () => Promise<T | undefined>, options: W
   const initial = options.initialDelayMs ?? 1000;
   const max = options.maxDelayMs ?? 10000;
   const growth = options.growth ?? 2;
-  const deadline = clock.now() + options.timeoutMs;
+  const started = clock.now();
+  const deadline = started + options.timeoutMs;
   for (let attempt = 0; ; attempt++) {
     if (options.signal?.aborted) throw new AbortError(`interrupted while waiting for ${options.description}`);
     const value = await check();
@@ -40,7 +46,9 @@ export async function waitFor<T>(check: () => Promise<T | undefined>, options: W
       );
     }
     // exponential backoff with "equal jitter": at least half the step, so polls never bunch up at 0
-    const step = Math.min(max, initial * growth ** attempt);
+    const fraction = options.maxElapsedFraction;
+    const share = fraction === undefined ? Infinity : Math.max(initial, fraction * (clock.now() - started));
+    const step = Math.min(max, initial * growth ** attempt, share);
     const delay = Math.min(remaining, step / 2 + (random() * step) / 2);
     try {
       await clock.sleep(delay, options.signal);

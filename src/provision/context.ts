@@ -24,6 +24,11 @@ export interface ProvisionContext {
   backendClients: BackendClients;
   /** The cluster's objects listed once for a plan and the first pass of its apply (tag-index.ts). */
   tagIndex?: ClusterTagIndex;
+  /**
+   * Server creates wait for this first: a new cluster's PKI is generated and stored while its network
+   * is made, and no server may carry keys the state does not hold yet.
+   */
+  beforeServerCreate?: Promise<void>;
 }
 
 /** Timeouts and poll intervals, in ms; tests shrink them. */

@@ -249,17 +249,22 @@ async function createUnlessInterrupted(o: CreateOptions): Promise<CreateResult> 
     if (toCreate.length + inPlace.length > 0 && o.confirm && !(await o.confirm(plan)))
       throw new AbortError('create cancelled; nothing was created');
 
-    if (pkiPending) {
+    // the keys may still be generating: the network is made meanwhile, the servers wait for the
+    // stored PKI (ctx.beforeServerCreate), so no server carries keys the state does not hold
+    const pkiStored = pkiPending
+      ? pkiPending.then((pki) => recorder.setSecret('pki', pki)).then(() => forgetStoredPkiToken(recorder))
+      : forgetStoredPkiToken(recorder);
+    pkiStored.catch(() => undefined);
+    if (pkiPending)
       o.progress.emit({
         type: 'phase',
         phase: 'pki',
         message: 'generating the cluster CAs, service-account keys and admin certificate',
       });
-      await recorder.setSecret('pki', await pkiPending);
-    }
-    await forgetStoredPkiToken(recorder);
     if (joinToken.fresh && toCreate.some((e) => graph.nodes.some((n) => n.serverKey === e.key))) {
       if (needsRegistration(graph.nodes, plan) && o.registerJoinToken) {
+        // the cluster's API server is reached with the admin certificate of the stored PKI
+        await pkiStored;
         o.progress.emit({
           type: 'phase',
           phase: 'join-token',
@@ -279,12 +284,15 @@ async function createUnlessInterrupted(o: CreateOptions): Promise<CreateResult> 
       message: `${toCreate.length} to create, ${plan.length - toCreate.length} already exist`,
     });
     let results: Map<string, ResourceOutput>;
+    ctx.beforeServerCreate = pkiStored;
     try {
       results = await apply(graph, ctx);
     } finally {
       // a snapshot: what follows deletes and makes objects again (a server in ERROR), so looks up afresh
       delete ctx.tagIndex;
     }
+    // every server may exist already (a PKI-less state): the keys are stored all the same
+    await pkiStored;
     o.progress.emit({
       type: 'phase',
       phase: 'wait',

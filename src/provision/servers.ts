@@ -68,6 +68,7 @@ export function serverResource(
     },
     ensure: async (unchecked) => {
       const c = onlyDeclared(unchecked, node.serverKey, dependsOn);
+      await ctx.beforeServerCreate;
       const r = await explainingVanished(ctx, node, facts, () =>
         adoptingLostCreate(ctx, node.serverKey, () =>
           ensureServer(ctx, node.serverKey, () => ({

@@ -20,6 +20,12 @@ export interface FailedNode {
  */
 export const FIRST_STATUS_POLL_MS = 500;
 export const STATUS_POLL_GROWTH = 1.1;
+/**
+ * While servers build, no pause is longer than 5% of the wait so far: ACTIVE is seen about 2% after
+ * it happens (0.4 s of a 20 s build, 3.5 s of 3 minutes), for one cluster-wide list per pause (about
+ * 45 over 20 s, 105 over 3 minutes; growth alone: 21 and 44, seeing ACTIVE 1.2 s and 6 s late).
+ */
+export const ACTIVE_POLL_ELAPSED_FRACTION = 0.05;
 
 /**
  * Waits until every node's server is ACTIVE or one is in ERROR, with one `GET /servers/detail` per
@@ -65,6 +71,7 @@ export async function waitForServers(
       initialDelayMs: Math.min(timing.pollMs, FIRST_STATUS_POLL_MS),
       maxDelayMs: timing.maxPollMs,
       growth: STATUS_POLL_GROWTH,
+      maxElapsedFraction: ACTIVE_POLL_ELAPSED_FRACTION,
       signal: ctx.signal,
     },
   );

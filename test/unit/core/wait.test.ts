@@ -32,6 +32,40 @@ describe('waitFor', () => {
     expect(Math.max(...clock.sleeps)).toBe(4000);
   });
 
+  it('keeps each pause within maxElapsedFraction of the time waited, never below the first pause', async () => {
+    const clock = new FakeClock();
+    // a 20 s build, as the benchmark's: seen within 5% of the wait, not one late 2 s step
+    await waitFor(async () => (clock.now() >= 20_000 ? true : undefined), {
+      clock,
+      description: 'x',
+      timeoutMs: 600_000,
+      initialDelayMs: 500,
+      maxDelayMs: 15_000,
+      growth: 1.1,
+      maxElapsedFraction: 0.05,
+      random: () => 1,
+    });
+    let waited = 0;
+    for (const pause of clock.sleeps) {
+      expect(pause).toBeLessThanOrEqual(Math.max(500, 0.05 * waited) + 1e-9);
+      expect(pause).toBeGreaterThanOrEqual(500);
+      waited += pause;
+    }
+    expect(waited - 20_000).toBeLessThan(0.05 * 20_000);
+    // without the limit the same growth ends in steps past 2 s
+    const plain = new FakeClock();
+    await waitFor(async () => (plain.now() >= 20_000 ? true : undefined), {
+      clock: plain,
+      description: 'x',
+      timeoutMs: 600_000,
+      initialDelayMs: 500,
+      maxDelayMs: 15_000,
+      growth: 1.1,
+      random: () => 1,
+    });
+    expect(Math.max(...plain.sleeps)).toBeGreaterThan(2000);
+  });
+
   it('times out with a message naming what it waited for', async () => {
     const clock = new FakeClock();
     const wait = waitFor(async () => undefined, {

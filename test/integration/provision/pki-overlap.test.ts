@@ -1,0 +1,76 @@
+import { createCluster } from '../../../src/provision/create';
+import { generateClusterPki, type ClusterPki } from '../../../src/pki';
+import { startHarness, vdsSpec, type Harness } from '../../helpers/provision-harness';
+
+// A new cluster's keys take a while (RSA): the network is made meanwhile, and no server is booted
+// before the state holds the keys its user data carries (a kill then would orphan them).
+describe('create: the PKI is generated while the network is made', () => {
+  let h: Harness;
+  let pki: ClusterPki;
+  beforeAll(async () => {
+    h = await startHarness(vdsSpec('overlap', { controlPlane: 1, workers: 1 }));
+    pki = await generateClusterPki({ kubernetesVersion: '1.31.4', now: new Date('2026-01-01T00:00:00Z') });
+  });
+  afterAll(() => h.close());
+
+  it('creates ports before the keys exist, servers only once they are stored', async () => {
+    let release!: () => void;
+    const keysGenerated = new Promise<void>((resolve) => (release = resolve));
+    const storedAtServerCreate: boolean[] = [];
+    const create = h.clients.nova.servers.create.bind(h.clients.nova.servers);
+    h.clients.nova.servers.create = async (spec) => {
+      storedAtServerCreate.push((await h.store.read('overlap'))?.secrets.pki !== undefined);
+      return create(spec);
+    };
+    const from = h.sim.requestLog.length;
+    const run = createCluster(
+      h.createOptions({ generatePki: () => keysGenerated.then(() => pki), wait: false }),
+    );
+    // the ports of both nodes and the VIP are made while the keys are still "generating"
+    while (h.mutations(from).filter((m) => m === 'POST /network/v2.0/ports').length < 3) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(h.mutations(from).filter((m) => m.startsWith('POST /compute/v2.1/servers'))).toEqual([]);
+    expect((await h.store.read('overlap'))?.secrets.pki).toBeUndefined();
+
+    release();
+    const result = await run;
+    expect((result.state?.secrets.pki as ClusterPki).ca.certPem).toBe(pki.ca.certPem);
+    expect(storedAtServerCreate.length).toBeGreaterThan(0);
+    expect(storedAtServerCreate.every(Boolean)).toBe(true);
+  });
+
+  it('a failed key generation leaves what was made recorded, and a re-run converges without a server too many', async () => {
+    const from = h.sim.requestLog.length;
+    await expect(
+      createCluster(
+        h.createOptions({
+          cluster: 'overlap-2',
+          spec: vdsSpec('overlap-2', { controlPlane: 1, workers: 1 }),
+          generatePki: () => Promise.reject(new Error('no entropy')),
+          wait: false,
+        }),
+      ),
+    ).rejects.toThrow('no entropy');
+    expect(h.mutations(from).filter((m) => m.startsWith('POST /compute/v2.1/servers'))).toEqual([]);
+    const state = await h.store.read('overlap-2');
+    expect(state?.secrets.pki).toBeUndefined();
+
+    const result = await createCluster(
+      h.createOptions({
+        cluster: 'overlap-2',
+        spec: vdsSpec('overlap-2', { controlPlane: 1, workers: 1 }),
+        generatePki: async () => pki,
+        wait: false,
+      }),
+    );
+    expect((result.state?.secrets.pki as ClusterPki).ca.certPem).toBe(pki.ca.certPem);
+    const servers = (await h.clients.nova.servers.list()).filter((s) => s.name.startsWith('overlap-2-'));
+    expect(servers.map((s) => s.name).sort()).toEqual([
+      'overlap-2-cp-1',
+      'overlap-2-lb-1',
+      'overlap-2-lb-2',
+      'overlap-2-worker-1',
+    ]);
+  });
+});
