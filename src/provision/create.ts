@@ -124,6 +124,8 @@ export async function planCluster(
     phase: 'preflight',
     message: 'checking image, flavors, key pair and networks',
   });
+  // the first create asks whether tags may ride on POST bodies: read the extensions meanwhile (kept)
+  o.clients.neutron.extensions.list().catch(() => undefined);
   const facts = await checkCloudObjects(ctx, o.spec);
   // the spec's ranges against the subnets the nodes reach (the provider or external network)
   const overlaps = cidrOverlapProblems(o.spec, await reachedSubnets(ctx, o.spec, facts));
