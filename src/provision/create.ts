@@ -292,6 +292,8 @@ async function createUnlessInterrupted(o: CreateOptions): Promise<CreateResult> 
     } finally {
       // a snapshot: what follows deletes and makes objects again (a server in ERROR), so looks up afresh
       delete ctx.tagIndex;
+      // a failed apply too: the keys' state write ends under the cluster's lock, never after its release
+      await pkiStored.catch(() => undefined);
     }
     // every server may exist already (a PKI-less state): the keys are stored all the same
     await pkiStored;

@@ -1,4 +1,4 @@
-import { createCluster } from '../../../src/provision/create';
+import { createCluster, defaultHolder } from '../../../src/provision/create';
 import { generateClusterPki, type ClusterPki } from '../../../src/pki';
 import { startHarness, vdsSpec, type Harness } from '../../helpers/provision-harness';
 
@@ -38,6 +38,45 @@ describe('create: the PKI is generated while the network is made', () => {
     expect((result.state?.secrets.pki as ClusterPki).ca.certPem).toBe(pki.ca.certPem);
     expect(storedAtServerCreate.length).toBeGreaterThan(0);
     expect(storedAtServerCreate.every(Boolean)).toBe(true);
+  });
+
+  it('a failed apply still stores the keys under the lock before the run ends', async () => {
+    let release!: () => void;
+    const keysGenerated = new Promise<void>((resolve) => (release = resolve));
+    const ports = h.clients.neutron.ports;
+    const createPort = ports.create.bind(ports);
+    let failed = false;
+    ports.create = async () => {
+      failed = true;
+      throw new Error('port quota gone');
+    };
+    const run = createCluster(
+      h.createOptions({
+        cluster: 'overlap-3',
+        spec: vdsSpec('overlap-3', { controlPlane: 1, workers: 1 }),
+        generatePki: () => keysGenerated.then(() => pki),
+        wait: false,
+      }),
+    );
+    run.catch(() => undefined);
+    while (!failed) await new Promise((r) => setTimeout(r, 20));
+    // the apply has failed, but the run holds the lock until the keys are written: it cannot end
+    // while they are still generating (without the wait it ends within milliseconds)
+    const outcome = await Promise.race([
+      run.then(
+        () => 'ended',
+        () => 'ended',
+      ),
+      new Promise((r) => setTimeout(() => r('still running'), 2000)),
+    ]);
+    release();
+    await expect(run).rejects.toThrow('port quota gone');
+    ports.create = createPort;
+    expect(outcome).toBe('still running');
+    const state = await h.store.read('overlap-3');
+    expect((state?.secrets.pki as ClusterPki | undefined)?.ca.certPem).toBe(pki.ca.certPem);
+    // and the lock is free again
+    await (await h.store.lock('overlap-3', defaultHolder('test'))).release();
   });
 
   it('a failed key generation leaves what was made recorded, and a re-run converges without a server too many', async () => {
