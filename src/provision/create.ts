@@ -257,12 +257,6 @@ async function createUnlessInterrupted(o: CreateOptions): Promise<CreateResult> 
       ? pkiPending.then((pki) => recorder.setSecret('pki', pki)).then(() => forgetStoredPkiToken(recorder))
       : forgetStoredPkiToken(recorder);
     pkiStored.catch(() => undefined);
-    if (pkiPending)
-      o.progress.emit({
-        type: 'phase',
-        phase: 'pki',
-        message: 'generating the cluster CAs, service-account keys and admin certificate',
-      });
     if (joinToken.fresh && toCreate.some((e) => graph.nodes.some((n) => n.serverKey === e.key))) {
       if (needsRegistration(graph.nodes, plan) && o.registerJoinToken) {
         // the cluster's API server is reached with the admin certificate of the stored PKI
@@ -283,7 +277,12 @@ async function createUnlessInterrupted(o: CreateOptions): Promise<CreateResult> 
     o.progress.emit({
       type: 'phase',
       phase: 'apply',
-      message: `${toCreate.length} to create, ${plan.length - toCreate.length} already exist`,
+      message:
+        `${toCreate.length} to create, ${plan.length - toCreate.length} already exist` +
+        // one phase, not two: the keys are made while the network is, the servers wait for them
+        (pkiPending
+          ? '; the cluster CAs, service-account keys and admin certificate are generated meanwhile'
+          : ''),
     });
     let results: Map<string, ResourceOutput>;
     ctx.beforeServerCreate = pkiStored;

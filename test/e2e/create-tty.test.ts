@@ -80,13 +80,17 @@ describe('viok create cluster in a terminal (tmux): the live task view', () => {
   it('shows every node and leaves a clean final summary', async () => {
     start('live', '', create('live'));
     // keys typed while the view is live neither echo into it nor stay buffered
-    await waitFor('live', /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] (preflight|pki) /);
+    await waitFor('live', /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] (preflight|apply) /);
     tmux('send-keys', '-t', 'live', 'Enter', 'x', 'Enter');
     const end = await waitFor('live', /EXIT=\d+/);
     expect(end).toContain('EXIT=0');
-    for (const phase of ['preflight', 'pki', 'apply', 'wait']) {
+    for (const phase of ['preflight', 'apply', 'wait']) {
       expect(end.match(new RegExp(`^✔ ${phase} `, 'gm'))).toHaveLength(1);
     }
+    // the keys are made while the network is: one phase says both
+    expect(end).toMatch(
+      /^✔ apply {2}23 to create, 0 already exist; the cluster CAs, .* generated meanwhile/m,
+    );
     for (const node of nodes) {
       const role = roles[node.replace(/-\d+$/, '')] as string;
       // Kubernetes nodes end when their console says the bootstrap is done; LB nodes when ACTIVE
@@ -117,13 +121,14 @@ describe('viok create cluster in a terminal (tmux): the live task view', () => {
   }, 120_000);
 
   it('Ctrl-C stops the view where it was: exit 130, no spinner left', async () => {
-    start('interrupted', '', create('interrupted'));
-    // the PKI phase takes about a second of CPU: long enough to interrupt
-    await waitFor('interrupted', /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] pki /);
+    // servers that take a minute to build: the wait phase is long enough to interrupt
+    fs.writeFileSync(path.join(dir, 'slow-build.yaml'), 'serverBuildMs: 60000\n');
+    start('interrupted', `VIOK_SIM_CONFIG='${path.join(dir, 'slow-build.yaml')}'`, create('interrupted'));
+    await waitFor('interrupted', /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] wait /);
     tmux('send-keys', '-t', 'interrupted', 'C-c');
     const end = await waitFor('interrupted', /EXIT=\d+/);
     expect(end).toContain('EXIT=130');
-    expect(end).toMatch(/^✖ (pki|apply|wait) .* interrupted after \d+\.\ds$/m);
+    expect(end).toMatch(/^✖ wait .* interrupted after \d+\.\ds$/m);
     expect(end).toMatch(/^error: (interrupted|aborted)/m);
     expect(end).not.toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
   }, 120_000);
