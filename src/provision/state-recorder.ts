@@ -6,11 +6,18 @@ import type { ClusterState, StateStore } from '../state/types';
  * The cluster's state in memory, written to the store after every change. Writes are coalesced: one is
  * in flight at a time and the next one carries every change made meanwhile, so concurrent records
  * (ports of different nodes finishing together) never lose each other and never interleave on disk.
+ * A change waits only for the write that carries it, not for the writes after it: under a steady
+ * stream of records (100 workers' ports) a resource holds its service slot one write long, not until
+ * the stream pauses.
  */
 export class StateRecorder {
+  /** The write loop while it runs. */
   private writing: Promise<void> | undefined;
-  private dirty = false;
+  /** Changes made so far, and how many of them the store holds. */
+  private changes = 0;
+  private stored = 0;
   private failure: unknown;
+  private waiters: { change: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
   /** The resources in the last state the store holds (at first: those the run started with). */
   private written: ClusterState['resources'];
 
@@ -68,13 +75,8 @@ export class StateRecorder {
   }
 
   /** Resolves once everything recorded so far is on disk; rethrows a failed write. */
-  async flush(): Promise<void> {
-    while (this.writing) await this.writing;
-    if (this.failure !== undefined) {
-      const e = this.failure;
-      this.failure = undefined;
-      throw e;
-    }
+  flush(): Promise<void> {
+    return this.until(this.changes);
   }
 
   /** A failed write (a full disk) names what exists in the cloud but not in the stored state. */
@@ -91,25 +93,46 @@ export class StateRecorder {
   }
 
   private changed(): Promise<void> {
-    this.dirty = true;
+    this.changes += 1;
     this.writing ??= this.drain();
-    return this.flush();
+    return this.until(this.changes);
+  }
+
+  /** Resolves once the store holds change number `change`; rejects if its write failed. */
+  private until(change: number): Promise<void> {
+    if (this.stored >= change) return Promise.resolve();
+    if (!this.writing) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => this.waiters.push({ change, resolve, reject }));
   }
 
   private async drain(): Promise<void> {
     try {
-      while (this.dirty) {
-        this.dirty = false;
+      while (this.stored < this.changes) {
+        const upTo = this.changes;
         this.state.updatedAt = this.now().toISOString();
         // a snapshot: changes made while this write is in flight go into the next one
         const snapshot = structuredClone(this.state);
         await this.store.write(snapshot);
         this.written = snapshot.resources;
+        this.stored = upTo;
+        this.failure = undefined;
+        this.settle((w) => w.change <= upTo);
       }
     } catch (e) {
+      // every change not yet stored failed with this write (the next change starts a new loop)
       this.failure = this.unrecorded(e);
+      this.settle(() => true);
     } finally {
       this.writing = undefined;
+    }
+  }
+
+  private settle(done: (w: { change: number }) => boolean): void {
+    const settled = this.waiters.filter(done);
+    this.waiters = this.waiters.filter((w) => !done(w));
+    for (const w of settled) {
+      if (this.stored >= w.change) w.resolve();
+      else w.reject(this.failure);
     }
   }
 }

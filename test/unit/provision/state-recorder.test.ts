@@ -55,6 +55,61 @@ describe('StateRecorder', () => {
     expect(Object.keys(store.written[0]?.resources ?? {})).toEqual(['port/a']);
   });
 
+  it('a record resolves once the write carrying it lands, while later records still wait for theirs', async () => {
+    const store = new SlowStore();
+    const rec = new StateRecorder(store, StateRecorder.empty('demo', 'vds', 'sim'));
+    let firstDone = false;
+    const first = rec.record('port/a', 'port', 'id-a').then(() => (firstDone = true));
+    await tick();
+    let secondDone = false;
+    const second = rec.record('port/b', 'port', 'id-b').then(() => (secondDone = true));
+    store.finishAll(); // the write holding port/a lands; the one with port/b starts
+    await tick();
+    // a steady stream of records keeps the recorder writing: port/a is not held until it stops
+    const third = rec.record('port/c', 'port', 'id-c');
+    await tick();
+    expect(firstDone).toBe(true);
+    expect(secondDone).toBe(false);
+    expect(store.inFlight).toBe(1);
+    store.finishAll();
+    await tick();
+    expect(secondDone).toBe(true);
+    store.finishAll();
+    await Promise.all([first, second, third]);
+    expect(Object.keys(store.written[store.written.length - 1]?.resources ?? {}).sort()).toEqual([
+      'port/a',
+      'port/b',
+      'port/c',
+    ]);
+  });
+
+  it('every record a failed write carried fails, and the next write carries them again', async () => {
+    let fail = true;
+    const written: ClusterState[] = [];
+    const store: StateStore = {
+      location: 'memory',
+      lock: () => Promise.reject(new Error('not used')),
+      read: async () => undefined,
+      write: async (s) => {
+        await tick();
+        if (fail) throw new Error('disk full');
+        written.push(s);
+      },
+      remove: async () => undefined,
+      list: async () => [],
+    };
+    const rec = new StateRecorder(store, StateRecorder.empty('demo', 'vds', 'sim'));
+    const a = rec.record('port/a', 'port', 'id-a');
+    const b = rec.record('port/b', 'port', 'id-b');
+    await expect(a).rejects.toThrow('disk full');
+    await expect(b).rejects.toThrow('disk full');
+    await expect(rec.flush()).rejects.toThrow('disk full');
+    fail = false;
+    await rec.record('port/c', 'port', 'id-c');
+    await rec.flush();
+    expect(Object.keys(written[0]?.resources ?? {}).sort()).toEqual(['port/a', 'port/b', 'port/c']);
+  });
+
   it('forgets a resource and rethrows a failed write from flush', async () => {
     const failing: StateStore = {
       location: 'x',
