@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import { ConfigError } from '../../core/errors';
 
 export interface TlsOptions {
@@ -22,18 +23,27 @@ export function loadCaBundle(cacert: string): string {
   }
 }
 
+/** How long an idle connection is kept: below the shortest idle timeout servers commonly use (5 s). */
+export const IDLE_CONNECTION_MS = 4000;
+
 /**
- * The agents every request goes through. Keep-alive is off: a stale pooled socket turns into a reset
- * on the next request, and a POST on a reset connection cannot be retried safely. (The OpenStack lab's
- * uwsgi servers also answer `Connection: close`.)
+ * The agents every request goes through. Connections are kept alive (a TLS handshake per request costs
+ * round trips on a distant cloud and CPU on both ends) and reused most-recent first; one idle for
+ * IDLE_CONNECTION_MS, or for less than a server's `Keep-Alive: timeout` hint, is closed by us before
+ * the server closes it, so a request rarely meets a connection the server is closing. When one does,
+ * the failure is a reset without an answer: idempotent requests are retried, a create is looked up
+ * before anything else happens (ensure-neutron, ensure-server), as after any lost answer. Servers that
+ * answer `Connection: close` (the lab's uwsgi) get a new connection per request. One TLS context for
+ * all connections: a CA bundle is parsed once, not once per connection.
  */
-export function createAgents(tls: TlsOptions): { httpAgent: http.Agent; httpsAgent: https.Agent } {
+export function createAgents(options: TlsOptions): { httpAgent: http.Agent; httpsAgent: https.Agent } {
+  const keepAlive = { keepAlive: true, scheduling: 'lifo', timeout: IDLE_CONNECTION_MS } as const;
   return {
-    httpAgent: new http.Agent({ keepAlive: false }),
+    httpAgent: new http.Agent(keepAlive),
     httpsAgent: new https.Agent({
-      keepAlive: false,
-      rejectUnauthorized: tls.verify,
-      ...(tls.cacert ? { ca: loadCaBundle(tls.cacert) } : {}),
+      ...keepAlive,
+      rejectUnauthorized: options.verify,
+      ...(options.cacert ? { secureContext: tls.createSecureContext({ ca: loadCaBundle(options.cacert) }) } : {}),
     }),
   };
 }
