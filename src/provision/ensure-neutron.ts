@@ -72,7 +72,8 @@ export async function ensureNeutron<T extends { id: string; tags?: string[]; pro
   } catch (e) {
     // no answer (the connection dropped): Neutron may have created it; look before giving up
     if (!isApiError(e) || e.status !== undefined || ctx.signal.aborted) throw e;
-    const found = (await findNeutron(ctx, key, api, true)) ?? (await findUntagged(ctx, key, api, wanted));
+    const found =
+      (await findNeutron(ctx, key, api, true)) ?? (await findUntagged(ctx, key, api, wanted, true));
     if (!found) throw e;
     await ctx.recorder.record(key, kind, found.id);
     const tags =
@@ -169,13 +170,16 @@ export function refuseOtherState(
 /**
  * The object a create left without its tags: the one carrying the name the body gives it (or, for an
  * object without a name such as a floating IP, its description) and no viok-cluster tag at all. Several:
- * refuse, naming them, rather than guess. Makes no change.
+ * refuse, naming them, rather than guess. With the run's tag index (and not `fresh`), the candidates
+ * come from one list of the collection per run (names and tags only; a hit is then read whole).
+ * Makes no change.
  */
 async function findUntagged<T extends { id: string; tags?: string[] }>(
-  ctx: Pick<ProvisionContext, 'cluster' | 'projectId' | 'signal'>,
+  ctx: Pick<ProvisionContext, 'cluster' | 'projectId' | 'signal' | 'tagIndex'>,
   key: string,
-  api: Pick<NeutronCollection<T, never>, 'list'>,
+  api: Pick<NeutronCollection<T, never>, 'get' | 'list'>,
   body: unknown,
+  fresh = false,
 ): Promise<T | undefined> {
   const fields = body as { name?: unknown; description?: unknown };
   const filters =
@@ -185,18 +189,26 @@ async function findUntagged<T extends { id: string; tags?: string[] }>(
         ? { description: fields.description }
         : undefined;
   if (!filters) return undefined;
+  const [attr, value] = Object.entries(filters)[0] as [string, string];
   const owned = (o: T): boolean => (o.tags ?? []).some((t) => t.startsWith(`${CLUSTER_TAG_SCOPE}=`));
-  const found = (await api.list(inProject(ctx.projectId, { filters, signal: ctx.signal }))).filter(
-    (o) => !owned(o),
-  );
+  const candidates =
+    ctx.tagIndex && !fresh
+      ? (
+          await ctx.tagIndex.untagged(api, () =>
+            api.list(inProject(ctx.projectId, { fields: ['id', attr, 'tags'], signal: ctx.signal })),
+          )
+        ).filter((o) => (o as unknown as Record<string, unknown>)[attr] === value)
+      : await api.list(inProject(ctx.projectId, { filters, signal: ctx.signal }));
+  const found = candidates.filter((o) => !owned(o));
   if (found.length > 1) {
-    const [attr, value] = Object.entries(filters)[0] as [string, string];
     throw new OperationError(
       `${key}: ${found.length} objects with ${attr} "${value}" carry no ${CLUSTER_TAG_SCOPE} tag ` +
         `(${found.map((o) => o.id).join(', ')}); delete all but one, then run again`,
     );
   }
-  return found[0];
+  const hit = found[0];
+  // listed with only a few fields: the caller hands the object on (a port's addresses), so read it whole
+  return hit && ctx.tagIndex && !fresh ? api.get(hit.id, ctx.signal) : hit;
 }
 
 /** The name viok gives a Neutron object: `viok-<cluster>-<key>`. */
