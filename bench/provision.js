@@ -178,7 +178,9 @@ const RSS_PRELOAD = path.join(os.tmpdir(), `viok-bench-rss-${process.pid}.js`);
 
 /** Runs bin/viok; its wall time (ms), peak RSS (KiB), exit code, stdout and stderr. */
 function runViok(args, { cwd, env }) {
-  const viokArgs = [path.join(root, 'bin', 'viok'), ...args];
+  // VIOK_BENCH_NODE_ARGS: Node flags for the viok process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  const nodeArgs = (process.env.VIOK_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const viokArgs = [...nodeArgs, path.join(root, 'bin', 'viok'), ...args];
   let cmd;
   let argv;
   if (haveTime) {
