@@ -103,7 +103,7 @@ export async function handle(
   const injected: SimFaultKind[] = [];
   let rawBody = '';
 
-  const log = (status: number): void => {
+  const log = (status: number, responseBytes?: number): void => {
     const entry: RequestLogEntry = {
       method,
       path: fullPath,
@@ -113,6 +113,7 @@ export async function handle(
       service,
       at,
     };
+    if (responseBytes !== undefined) entry.responseBytes = responseBytes;
     if (injected.length > 0) entry.faults = injected;
     if (ctx.logBodies && MUTATING.has(method) && rawBody !== '') entry.body = rawBody;
     ctx.requestLog.push(entry);
@@ -130,10 +131,13 @@ export async function handle(
       payload = JSON.stringify(r.body);
       if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/json';
     }
-    headers['content-length'] = String(Buffer.byteLength(payload));
+    // the simulator's clock, not the machine's: what a client compares with the times in bodies
+    if (!hasHeader(headers, 'date')) headers.date = new Date(ctx.sim.now()).toUTCString();
+    const bytes = Buffer.byteLength(payload);
+    headers['content-length'] = String(bytes);
     res.writeHead(r.status, headers);
     res.end(method === 'HEAD' ? undefined : payload);
-    log(r.status);
+    log(r.status, bytes);
   };
 
   rawBody = await readBody(req);

@@ -113,6 +113,8 @@ export interface RequestLogEntry {
   service: string;
   /** Time the request arrived, ms since the simulator started. */
   at: number;
+  /** The size of the response body the simulator sent (absent when it sent none: a reset). */
+  responseBytes?: number;
   /** Faults the simulator injected into this request (a reset after acting is logged with status 0). */
   faults?: SimFaultKind[];
   /** The request body of a mutating request, when the simulator was started with `logBodies`. */

@@ -16,16 +16,21 @@ export async function listAllPages<T>(
   collection: string,
   query: Record<string, QueryValue>,
   signal?: AbortSignal,
+  /** Called with the first page's response headers (its `date`, say). */
+  onFirstPage?: (headers: Record<string, string>) => void,
 ): Promise<T[]> {
   const items: T[] = [];
   let next: { path: string; query?: Record<string, QueryValue> } | undefined = { path, query };
   const seen = new Set<string>();
   while (next) {
-    const res: { data: Record<string, unknown> } = await http.request<Record<string, unknown>>({
+    const res: { data: Record<string, unknown>; headers: Record<string, string> } = await http.request<
+      Record<string, unknown>
+    >({
       method: 'GET',
       ...next,
       ...(signal ? { signal } : {}),
     });
+    if (items.length === 0 && seen.size === 0) onFirstPage?.(res.headers);
     const page = (res.data[collection] ?? []) as T[];
     items.push(...page);
     const links = (res.data[`${collection}_links`] ?? []) as Link[];

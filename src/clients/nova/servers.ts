@@ -111,6 +111,14 @@ export class Servers {
 
   /** Detailed list, every page. */
   async list(filters: ServerListFilters = {}): Promise<Server[]> {
+    return (await this.listAt(filters)).servers;
+  }
+
+  /**
+   * Detailed list, every page, with the time Nova answered by its own clock (the `Date` header,
+   * whole seconds; absent if a proxy dropped it): what a later `changes-since` list starts from.
+   */
+  async listAt(filters: ServerListFilters = {}): Promise<{ servers: Server[]; serverTime?: number }> {
     const joined = (t: string[] | undefined): string | undefined => (t && t.length ? t.join(',') : undefined);
     const query: Record<string, QueryValue> = {
       ...filters.extra,
@@ -122,7 +130,19 @@ export class Servers {
       'not-tags-any': joined(filters.notTagsAny),
       limit: filters.limit,
     };
-    return listAllPages<Server>(this.http, '/servers/detail', 'servers', query, filters.signal);
+    let serverTime: number | undefined;
+    const servers = await listAllPages<Server>(
+      this.http,
+      '/servers/detail',
+      'servers',
+      query,
+      filters.signal,
+      (headers) => {
+        const at = headers.date === undefined ? NaN : Date.parse(headers.date);
+        if (Number.isFinite(at)) serverTime = at;
+      },
+    );
+    return serverTime === undefined ? { servers } : { servers, serverTime };
   }
 
   /** All servers carrying a tag (e.g. a cluster's), in one list call: what status polling uses. */
