@@ -29,8 +29,9 @@ export const ACTIVE_POLL_ELAPSED_FRACTION = 0.05;
 
 /**
  * Between two whole lists, a poll asks only for the servers changed since the previous poll, by Nova's
- * clock (its `Date` header) less this margin: a change committed a moment after the list that missed
- * it carries a time a little before that list, and the header has whole seconds.
+ * clock (its `Date` header; without one, the newest `updated` seen) less this margin: a change
+ * committed a moment after the list that missed it carries a time a little before that list, and
+ * Nova's times have whole seconds.
  */
 export const CHANGES_SINCE_MARGIN_MS = 2000;
 /** Every this many polls, the cluster's servers are listed whole (whatever a changes-since list missed). */
@@ -41,7 +42,7 @@ export const FULL_STATUS_LIST_EVERY = 10;
  * interval for the whole cluster (filtered by its tag), never one call per server. The first list is
  * whole; the next ones carry `changes-since` (see CHANGES_SINCE_MARGIN_MS), so a poll returns the few
  * servers that changed, not every server with its user data (an admin sees each one's, up to 64 KiB):
- * at 3+100, megabytes per poll otherwise. Without a `Date` header every list is whole.
+ * at 3+100, megabytes per poll otherwise.
  */
 export async function waitForServers(
   ctx: ProvisionContext,
@@ -51,6 +52,8 @@ export async function waitForServers(
   const last = new Map<string, string>();
   const byId = new Map<string, Server>();
   let previous: number | undefined;
+  /** The newest `updated` seen: the previous poll's time when Nova sends no Date (uwsgi alone). */
+  let newest: number | undefined;
   let polls = 0;
   return waitFor(
     async () => {
@@ -63,13 +66,15 @@ export async function waitForServers(
           : { extra: { 'changes-since': novaTime(since - CHANGES_SINCE_MARGIN_MS) } }),
         signal: ctx.signal,
       });
-      previous = serverTime;
       if (since === undefined) byId.clear();
       for (const s of servers) {
         // a changes-since list shows deleted servers too: gone, as if not listed
         if (s.status === 'DELETED' || s.status === 'SOFT_DELETED') byId.delete(s.id);
         else byId.set(s.id, s);
+        const updated = Date.parse(s.updated);
+        if (Number.isFinite(updated) && !(updated <= (newest ?? -Infinity))) newest = updated;
       }
+      previous = serverTime ?? newest;
       const failed: FailedNode[] = [];
       let active = 0;
       for (const node of nodes) {
