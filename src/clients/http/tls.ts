@@ -43,7 +43,9 @@ export function createAgents(options: TlsOptions): { httpAgent: http.Agent; http
     httpsAgent: new https.Agent({
       ...keepAlive,
       rejectUnauthorized: options.verify,
-      ...(options.cacert ? { secureContext: tls.createSecureContext({ ca: loadCaBundle(options.cacert) }) } : {}),
+      ...(options.cacert
+        ? { secureContext: tls.createSecureContext({ ca: loadCaBundle(options.cacert) }) }
+        : {}),
     }),
   };
 }

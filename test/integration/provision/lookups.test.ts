@@ -37,7 +37,9 @@ describe('create looks the cluster up once per collection', () => {
     expect(log.filter((g) => /(^|&)(name=viok-demo-|description=viok cluster)/.test(g.query))).toEqual([]);
     const leftoverLists = log.filter((g) => /(^|&)fields=tags(&|$)/.test(g.query)).map((g) => g.path);
     expect(new Set(leftoverLists).size).toBe(leftoverLists.length);
-    expect(leftoverLists).toEqual(expect.arrayContaining(['/network/v2.0/ports', '/network/v2.0/security-groups']));
+    expect(leftoverLists).toEqual(
+      expect.arrayContaining(['/network/v2.0/ports', '/network/v2.0/security-groups']),
+    );
     // besides the cluster lists and the server waits: preflight reads and those lists, whatever the size
     const objects = result.plan.length;
     const reads = log.filter((g) => !byClusterTag(g) && !g.path.startsWith('/compute/v2.1/servers'));

@@ -84,7 +84,9 @@ describe('the ACTIVE wait lists only what changed', () => {
         },
       }),
     );
-    await expect(created).rejects.toThrow(/server demo-worker-2 \(.*\) was deleted while create waited for it/);
+    await expect(created).rejects.toThrow(
+      /server demo-worker-2 \(.*\) was deleted while create waited for it/,
+    );
     expect(deleted).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
