@@ -257,41 +257,42 @@ async function createUnlessInterrupted(o: CreateOptions): Promise<CreateResult> 
       ? pkiPending.then((pki) => recorder.setSecret('pki', pki)).then(() => forgetStoredPkiToken(recorder))
       : forgetStoredPkiToken(recorder);
     pkiStored.catch(() => undefined);
-    if (joinToken.fresh && toCreate.some((e) => graph.nodes.some((n) => n.serverKey === e.key))) {
-      if (needsRegistration(graph.nodes, plan) && o.registerJoinToken) {
-        // the cluster's API server is reached with the admin certificate of the stored PKI
-        await pkiStored;
-        o.progress.emit({
-          type: 'phase',
-          phase: 'join-token',
-          message: `registering a join token (valid until ${joinToken.expiresAt}) with the cluster's API server`,
-        });
-        await o.registerJoinToken(joinToken.bootstrapToken, new Date(joinToken.expiresAt), recorder.state);
-      }
-      await recorder.setSecret('joinToken', {
-        bootstrapToken: joinToken.bootstrapToken,
-        expiresAt: joinToken.expiresAt,
-      });
-    }
-
-    o.progress.emit({
-      type: 'phase',
-      phase: 'apply',
-      message:
-        `${toCreate.length} to create, ${plan.length - toCreate.length} already exist` +
-        // one phase, not two: the keys are made while the network is, the servers wait for them
-        (pkiPending
-          ? '; the cluster CAs, service-account keys and admin certificate are generated meanwhile'
-          : ''),
-    });
     let results: Map<string, ResourceOutput>;
     ctx.beforeServerCreate = pkiStored;
     try {
+      if (joinToken.fresh && toCreate.some((e) => graph.nodes.some((n) => n.serverKey === e.key))) {
+        if (needsRegistration(graph.nodes, plan) && o.registerJoinToken) {
+          // the cluster's API server is reached with the admin certificate of the stored PKI
+          await pkiStored;
+          o.progress.emit({
+            type: 'phase',
+            phase: 'join-token',
+            message: `registering a join token (valid until ${joinToken.expiresAt}) with the cluster's API server`,
+          });
+          await o.registerJoinToken(joinToken.bootstrapToken, new Date(joinToken.expiresAt), recorder.state);
+        }
+        await recorder.setSecret('joinToken', {
+          bootstrapToken: joinToken.bootstrapToken,
+          expiresAt: joinToken.expiresAt,
+        });
+      }
+
+      o.progress.emit({
+        type: 'phase',
+        phase: 'apply',
+        message:
+          `${toCreate.length} to create, ${plan.length - toCreate.length} already exist` +
+          // one phase, not two: the keys are made while the network is, the servers wait for them
+          (pkiPending
+            ? '; the cluster CAs, service-account keys and admin certificate are generated meanwhile'
+            : ''),
+      });
       results = await apply(graph, ctx);
     } finally {
       // a snapshot: what follows deletes and makes objects again (a server in ERROR), so looks up afresh
       delete ctx.tagIndex;
-      // a failed apply too: the keys' state write ends under the cluster's lock, never after its release
+      // a failed join-token registration or apply too: the keys' state write ends under the cluster's
+      // lock, never after its release
       await pkiStored.catch(() => undefined);
     }
     // every server may exist already (a PKI-less state): the keys are stored all the same

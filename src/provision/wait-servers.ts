@@ -3,6 +3,7 @@ import { clusterTag } from '../core/names';
 import { waitFor } from '../core/wait';
 import { isConflict, isNotFound } from '../clients/http/errors';
 import type { Server } from '../clients/nova/servers';
+import { novaTime } from '../clients/nova/time';
 import type { PlannedNode } from './backend';
 import type { ProvisionContext, Timing } from './context';
 
@@ -72,7 +73,7 @@ export async function waitForServers(
         if (s.status === 'DELETED' || s.status === 'SOFT_DELETED') byId.delete(s.id);
         else byId.set(s.id, s);
         const updated = Date.parse(s.updated);
-        if (Number.isFinite(updated) && !(updated <= (newest ?? -Infinity))) newest = updated;
+        if (Number.isFinite(updated) && (newest === undefined || updated > newest)) newest = updated;
       }
       previous = serverTime ?? newest;
       const failed: FailedNode[] = [];
@@ -109,11 +110,6 @@ export async function waitForServers(
       signal: ctx.signal,
     },
   );
-}
-
-/** A time as Nova writes it: ISO 8601, whole seconds, UTC. */
-function novaTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /**

@@ -22,6 +22,7 @@ export async function listAllPages<T>(
   const items: T[] = [];
   let next: { path: string; query?: Record<string, QueryValue> } | undefined = { path, query };
   const seen = new Set<string>();
+  let first = true;
   while (next) {
     const res: { data: Record<string, unknown>; headers: Record<string, string> } = await http.request<
       Record<string, unknown>
@@ -30,7 +31,8 @@ export async function listAllPages<T>(
       ...next,
       ...(signal ? { signal } : {}),
     });
-    if (items.length === 0 && seen.size === 0) onFirstPage?.(res.headers);
+    if (first) onFirstPage?.(res.headers);
+    first = false;
     const page = (res.data[collection] ?? []) as T[];
     items.push(...page);
     const links = (res.data[`${collection}_links`] ?? []) as Link[];

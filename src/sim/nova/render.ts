@@ -3,6 +3,7 @@
  * (description from 2.19, tags from 2.26, the embedded flavor from 2.47, ...).
  */
 import { createHash } from 'node:crypto';
+import { novaTime } from '../../clients/nova/time';
 import type { SimNeutronApi } from '../types';
 import type { Microversion } from './microversion';
 import { atLeast } from './microversion';
@@ -64,10 +65,7 @@ export function serverState(s: ServerRecord, now: number): ServerState {
   };
 }
 
-/** Nova's API timestamps: seconds, with Z. */
-export function novaTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+export { novaTime };
 
 /** The OS-SRV-USG times: microseconds and no zone, as Nova prints them. */
 function usageTime(ms: number): string {

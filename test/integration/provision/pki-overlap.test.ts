@@ -79,6 +79,45 @@ describe('create: the PKI is generated while the network is made', () => {
     await (await h.store.lock('overlap-3', defaultHolder('test'))).release();
   });
 
+  it('a failed join-token write also waits for the keys under the lock', async () => {
+    let release!: () => void;
+    const keysGenerated = new Promise<void>((resolve) => (release = resolve));
+    const write = h.store.write.bind(h.store);
+    let failed = false;
+    h.store.write = async (state) => {
+      // the first write carrying the new join token fails (a full disk, say); later ones succeed
+      if (!failed && state.secrets.joinToken !== undefined) {
+        failed = true;
+        throw new Error('no space left on device');
+      }
+      return write(state);
+    };
+    const run = createCluster(
+      h.createOptions({
+        cluster: 'overlap-4',
+        spec: vdsSpec('overlap-4', { controlPlane: 1, workers: 1 }),
+        generatePki: () => keysGenerated.then(() => pki),
+        wait: false,
+      }),
+    );
+    run.catch(() => undefined);
+    while (!failed) await new Promise((r) => setTimeout(r, 20));
+    const outcome = await Promise.race([
+      run.then(
+        () => 'ended',
+        () => 'ended',
+      ),
+      new Promise((r) => setTimeout(() => r('still running'), 2000)),
+    ]);
+    release();
+    await expect(run).rejects.toThrow('no space left on device');
+    h.store.write = write;
+    expect(outcome).toBe('still running');
+    const state = await h.store.read('overlap-4');
+    expect((state?.secrets.pki as ClusterPki | undefined)?.ca.certPem).toBe(pki.ca.certPem);
+    await (await h.store.lock('overlap-4', defaultHolder('test'))).release();
+  });
+
   it('a failed key generation leaves what was made recorded, and a re-run converges without a server too many', async () => {
     const from = h.sim.requestLog.length;
     await expect(
