@@ -1,6 +1,6 @@
 import { keystoneKubeconfig } from '../kubeconfig/exec-credential';
 import { UserInputError } from '../core/errors';
-import type { ClusterDescription, ClusterSummary } from '../provision/discover';
+import type { ClusterDescription } from '../provision/discover';
 import type { Topology } from '../provision/topology/types';
 import type { CloudOptions, RunHost } from './host';
 import { deliverKubeconfig, type KubeconfigTarget, type KubeconfigWritten } from './kubeconfig';
@@ -18,16 +18,6 @@ export async function runDescribe(
   return withCloud(run, o, state ? { state } : {}, (session) =>
     p.describeCluster(session.clients, o.name, state, host.signal, { bootstrap: true }),
   );
-}
-
-/** `viok get clusters`: every cluster the cloud's tags show, with what local state adds. */
-export async function runListClusters(o: CloudOptions, host: RunHost): Promise<ClusterSummary[]> {
-  const p = provision();
-  const run = runContext(host, o, '');
-  return withCloud(run, o, {}, async (session) => {
-    const rows = await p.listClusters(session.clients, await run.store.list(), host.signal);
-    return p.withStateDetails(rows, run.store, session.cloudName);
-  });
 }
 
 /** `viok get kubeconfig NAME`: the admin kubeconfig from local state, to stdout unless a file is asked for. */

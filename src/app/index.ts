@@ -7,7 +7,8 @@ export { runCreate, type CreateRunOptions, type CreateRunResult } from './create
 export { runPlan, type PlanRunOptions, type PlanRunResult } from './plan';
 export { runScale, type ScaleRunOptions, type ScaleRunResult } from './scale';
 export { runDelete, type DeleteRunOptions, type DeleteRunResult } from './delete';
-export { runDescribe, runListClusters, runGetKubeconfig, runTopology } from './describe';
+export { runDescribe, runGetKubeconfig, runTopology } from './describe';
+export { runListClusters } from './list-clusters';
 export type { CloudOptions, LiveView, ProgressOptions, RunHost } from './host';
 export type { KubeconfigTarget, KubeconfigWritten } from './kubeconfig';
 export { nonInteractiveHost } from './library-host';

@@ -1,5 +1,6 @@
 import type { ProgressSink } from '../core/progress';
 import type * as Provision from '../provision';
+import type * as CommandEnv from '../provision/command-env';
 import type { CloudSession } from '../provision/session';
 import type { StateStore } from '../state/types';
 import type { CloudOptions, LiveView, ProgressOptions, RunHost } from './host';
@@ -8,6 +9,12 @@ import type { CloudOptions, LiveView, ProgressOptions, RunHost } from './host';
 export function provision(): typeof Provision {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: `viok --help` never loads it
   return require('../provision') as typeof Provision;
+}
+
+/** Just the state store, progress and cloud of a run: listing or describing loads no provisioning. */
+function commandEnv(): typeof CommandEnv {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, as above
+  return require('../provision/command-env') as typeof CommandEnv;
 }
 
 /** One run's connections: the output (above a live view when there is one), progress, state and cloud. */
@@ -26,7 +33,7 @@ export function runContext(
   cluster: string,
   spec?: { state?: string },
 ): RunContext {
-  const p = provision();
+  const p = commandEnv();
   const json = o.output === 'json';
   const view = host.liveView?.({ json, cluster });
   const out = view ? view.output(host.out) : host.out;
@@ -41,7 +48,7 @@ export async function withCloud<T>(
   choice: { spec?: { cloud?: string; region?: string }; state?: { name: string; cloud?: string } },
   work: (session: CloudSession) => Promise<T>,
 ): Promise<T> {
-  const session = await provision().cloudOf(o, run.env, choice.spec, choice.state);
+  const session = await commandEnv().cloudOf(o, run.env, choice.spec, choice.state);
   try {
     const result = await work(session);
     run.progress.close?.('done');

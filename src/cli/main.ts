@@ -2,7 +2,7 @@ import { CommanderError, Option, type Command } from 'commander';
 import { AbortError, ExitCode, SpecError, formatProblem, isViokError } from '../core/errors';
 import type { CliContext } from './context';
 import { TerminalOutput, TerminalPrompter, colorWanted, isInteractive } from './terminal';
-import { commandModules } from './commands';
+import { registerCommands } from './commands';
 import { ViokCommand } from './viok-command';
 import { versionLine } from './version';
 import { INSECURE_ENV, insecureRequested, tlsOffWarning } from '../config/insecure';
@@ -100,7 +100,7 @@ Exit codes: 0 ok, 1 failure, 2 invalid input or usage, 130 interrupted.`,
       exitCode = await action(ctx, ...args);
     };
 
-  for (const register of commandModules) register(program, act);
+  registerCommands(program, act, argv);
 
   try {
     await program.parseAsync(helpOnlyForKnownCommands(program, argv));

@@ -1,4 +1,5 @@
-import type * as App from '../../app';
+import type * as AppDescribe from '../../app/describe';
+import type * as AppList from '../../app/list-clusters';
 import type { CloudOptions } from '../../app/host';
 import type { ClusterSummary } from '../../provision/discover';
 import type * as Report from '../../report';
@@ -42,7 +43,7 @@ Examples:
       act(async (ctx, ...args) => {
         const flags = args[0] as CloudOptions & ListingFlags;
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- the core loads only for this command
-        const app = require('../../app') as typeof App;
+        const app = require('../../app/list-clusters') as typeof AppList;
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
         const report = require('../../report') as typeof Report;
         const rows = await app.runListClusters(flags, hostOf(ctx));
@@ -127,7 +128,7 @@ Examples:
           state?: string;
         };
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- the core loads only for this command
-        const app = require('../../app') as typeof App;
+        const app = require('../../app/describe') as typeof AppDescribe;
         const written = await app.runGetKubeconfig(
           {
             name,

@@ -11,7 +11,7 @@ import { BACKENDS } from '../../wizard/backends';
 import type * as Config from '../../config';
 import type * as OpenStack from '../../clients/openstack';
 import type * as Provision from '../../provision';
-import type { Register } from './index';
+import { commandNames, type Register } from './index';
 
 /** Flags as commander parses them (strings; the answers are converted and checked below). */
 type InitFlags = Record<string, string | boolean | undefined> & {
@@ -132,7 +132,8 @@ Exit codes: 0 written, 1 cloud failure, 2 missing or invalid answer, 130 interru
     .action(
       act(async (ctx, ...args) => {
         const flags = args[0] as InitFlags;
-        const hasPlan = program.commands.some((c) => c.name() === 'plan');
+        // only the command run is registered (start-up): ask the list of commands, not the parser
+        const hasPlan = commandNames.includes('plan');
         return runInit(ctx, flags, hasPlan);
       }),
     );
