@@ -2,6 +2,16 @@ import { createCluster, defaultHolder } from '../../../src/provision/create';
 import { generateClusterPki, type ClusterPki } from '../../../src/pki';
 import { startHarness, vdsSpec, type Harness } from '../../helpers/provision-harness';
 
+/** 'ended' when the run settles within `ms`, else 'still running' (it holds the lock meanwhile). */
+const settledWithin = (run: Promise<unknown>, ms: number): Promise<string> =>
+  Promise.race([
+    run.then(
+      () => 'ended',
+      () => 'ended',
+    ),
+    new Promise<string>((r) => setTimeout(() => r('still running'), ms)),
+  ]);
+
 // A new cluster's keys take a while (RSA): the network is made meanwhile, and no server is booted
 // before the state holds the keys its user data carries (a kill then would orphan them).
 describe('create: the PKI is generated while the network is made', () => {
@@ -40,9 +50,38 @@ describe('create: the PKI is generated while the network is made', () => {
     expect(storedAtServerCreate.every(Boolean)).toBe(true);
   });
 
-  it('a failed apply still stores the keys under the lock before the run ends', async () => {
+  /**
+   * Creates `cluster` with keys that take until released. Once `failed()`, the run must not end while
+   * they generate (it holds the cluster's lock until their state write is done; without that it ends
+   * within milliseconds); released, it fails with `error`, the keys stored and the lock free again.
+   */
+  async function keysStoredUnderTheLock(
+    cluster: string,
+    failed: () => boolean,
+    error: string,
+  ): Promise<void> {
     let release!: () => void;
     const keysGenerated = new Promise<void>((resolve) => (release = resolve));
+    const run = createCluster(
+      h.createOptions({
+        cluster,
+        spec: vdsSpec(cluster, { controlPlane: 1, workers: 1 }),
+        generatePki: () => keysGenerated.then(() => pki),
+        wait: false,
+      }),
+    );
+    run.catch(() => undefined);
+    while (!failed()) await new Promise((r) => setTimeout(r, 20));
+    const outcome = await settledWithin(run, 2000);
+    release();
+    await expect(run).rejects.toThrow(error);
+    expect(outcome).toBe('still running');
+    const state = await h.store.read(cluster);
+    expect((state?.secrets.pki as ClusterPki | undefined)?.ca.certPem).toBe(pki.ca.certPem);
+    await (await h.store.lock(cluster, defaultHolder('test'))).release();
+  }
+
+  it('a failed apply still stores the keys under the lock before the run ends', async () => {
     const ports = h.clients.neutron.ports;
     const createPort = ports.create.bind(ports);
     let failed = false;
@@ -50,38 +89,14 @@ describe('create: the PKI is generated while the network is made', () => {
       failed = true;
       throw new Error('port quota gone');
     };
-    const run = createCluster(
-      h.createOptions({
-        cluster: 'overlap-3',
-        spec: vdsSpec('overlap-3', { controlPlane: 1, workers: 1 }),
-        generatePki: () => keysGenerated.then(() => pki),
-        wait: false,
-      }),
-    );
-    run.catch(() => undefined);
-    while (!failed) await new Promise((r) => setTimeout(r, 20));
-    // the apply has failed, but the run holds the lock until the keys are written: it cannot end
-    // while they are still generating (without the wait it ends within milliseconds)
-    const outcome = await Promise.race([
-      run.then(
-        () => 'ended',
-        () => 'ended',
-      ),
-      new Promise((r) => setTimeout(() => r('still running'), 2000)),
-    ]);
-    release();
-    await expect(run).rejects.toThrow('port quota gone');
-    ports.create = createPort;
-    expect(outcome).toBe('still running');
-    const state = await h.store.read('overlap-3');
-    expect((state?.secrets.pki as ClusterPki | undefined)?.ca.certPem).toBe(pki.ca.certPem);
-    // and the lock is free again
-    await (await h.store.lock('overlap-3', defaultHolder('test'))).release();
+    try {
+      await keysStoredUnderTheLock('overlap-3', () => failed, 'port quota gone');
+    } finally {
+      ports.create = createPort;
+    }
   });
 
   it('a failed join-token write also waits for the keys under the lock', async () => {
-    let release!: () => void;
-    const keysGenerated = new Promise<void>((resolve) => (release = resolve));
     const write = h.store.write.bind(h.store);
     let failed = false;
     h.store.write = async (state) => {
@@ -92,30 +107,11 @@ describe('create: the PKI is generated while the network is made', () => {
       }
       return write(state);
     };
-    const run = createCluster(
-      h.createOptions({
-        cluster: 'overlap-4',
-        spec: vdsSpec('overlap-4', { controlPlane: 1, workers: 1 }),
-        generatePki: () => keysGenerated.then(() => pki),
-        wait: false,
-      }),
-    );
-    run.catch(() => undefined);
-    while (!failed) await new Promise((r) => setTimeout(r, 20));
-    const outcome = await Promise.race([
-      run.then(
-        () => 'ended',
-        () => 'ended',
-      ),
-      new Promise((r) => setTimeout(() => r('still running'), 2000)),
-    ]);
-    release();
-    await expect(run).rejects.toThrow('no space left on device');
-    h.store.write = write;
-    expect(outcome).toBe('still running');
-    const state = await h.store.read('overlap-4');
-    expect((state?.secrets.pki as ClusterPki | undefined)?.ca.certPem).toBe(pki.ca.certPem);
-    await (await h.store.lock('overlap-4', defaultHolder('test'))).release();
+    try {
+      await keysStoredUnderTheLock('overlap-4', () => failed, 'no space left on device');
+    } finally {
+      h.store.write = write;
+    }
   });
 
   it('a failed key generation leaves what was made recorded, and a re-run converges without a server too many', async () => {
