@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHttpClient } from '../../../src/clients/http/client';
 import { createNsxtClient, parseNsxtError, type NsxtClient } from '../../../src/clients/nsxt';
-import { clusterTag } from '../../../src/core/names';
+import { clusterTag, keyTag } from '../../../src/core/names';
 import { createCluster } from '../../../src/provision/create';
 import { deleteCluster } from '../../../src/provision/delete';
 import { describeCluster } from '../../../src/provision/discover';
@@ -188,6 +188,39 @@ describe('nsx-t create and delete against the simulator', () => {
     expect(Object.keys(worker?.addresses ?? {}).sort()).toEqual(
       ['api', 'mgmt', 'pod'].map((n) => `viok-${CLUSTER}-network-${n}`),
     );
+  });
+
+  it("starts the control plane's server before the management router has its interface", async () => {
+    // the API floating IP's address (in the first control plane's certificate) needs no router; only
+    // binding it to the management VIP does: hold every router interface until cp-1's server is asked for
+    // (where cp-1 waits for the router, nothing moves and the test ends at its timeout)
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const { routers } = h.clients.neutron;
+    const addInterface = routers.addInterface.bind(routers);
+    let interfacesAdded = 0;
+    routers.addInterface = async (...args) => {
+      await held;
+      interfacesAdded += 1;
+      return addInterface(...args);
+    };
+    const { servers } = h.clients.nova;
+    const createServer = servers.create.bind(servers);
+    servers.create = async (body) => {
+      if (body.name === `${CLUSTER}-cp-1`) {
+        expect(interfacesAdded).toBe(0);
+        release();
+      }
+      return createServer(body);
+    };
+    await createCluster({ ...h.createOptions(), backendClients: nsxtClients(nsx) });
+    expect(interfacesAdded).toBe(2);
+    // bound once the router is there: external kubectl reaches the management VIP
+    const fips = await h.clients.neutron.floatingIps.list({ tags: [clusterTag(CLUSTER)] });
+    const [mgmtVip] = await h.clients.neutron.ports.list({
+      filters: { name: `viok-${CLUSTER}-port-vip-mgmt` },
+    });
+    expect(fips.find((f) => f.tags?.includes(keyTag('floatingip/api')))?.port_id).toBe(mgmtVip?.id);
   });
 
   it('renders NCP settings, NIC names and the external address into the node user data', async () => {

@@ -33,6 +33,9 @@ export const VIP_KEY = 'port/vip';
  */
 export const MGMT_VIP_KEY = 'port/vip-mgmt';
 export const FIP_KEY = 'floatingip/api';
+/** Binding a floating IP allocated on its own to its port, e.g. floatingip-binding/api. */
+export const fipBindingKey = (fipKey: string): string =>
+  fipKey.replace(/^floatingip\//, 'floatingip-binding/');
 /** A Kubernetes node's floating IP on its management port, e.g. floatingip/worker-2. */
 export const nodeFipKey = (short: string): string => `floatingip/${short}`;
 const NIC_ROLE: Record<NetworkRole, NodeNic['role']> = { mgmt: 'management', api: 'api', pod: 'pod' };
@@ -135,41 +138,75 @@ export const nsxtGraph: Pick<Backend, 'plan'> = {
     }
 
     /**
-     * A floating IP on the management port `portKey`, kept when the port is recreated (a node after
-     * ERROR, a lost VIP port): it follows the new port.
+     * A floating IP; with `portKey` (a management port) bound to it at creation and kept when the port
+     * is recreated (a node after ERROR): it follows the new port. Without, only allocated from the
+     * external network: no dependency, so its address is known at once.
      */
-    const floatingIpResource = (key: string, portKey: string, description: string): PlannedResource => ({
+    const floatingIpResource = (key: string, description: string, portKey?: string): PlannedResource => ({
       key,
       kind: 'floatingip',
       name: neutronName(cluster, key),
       service: 'neutron',
-      dependsOn: [portKey, interfaceKey('mgmt'), 'router/mgmt'],
+      dependsOn: portKey ? [portKey, interfaceKey('mgmt'), 'router/mgmt'] : [],
       cost: { neutron: { floatingip: 1 } },
       exists: async () => (await findNeutron(ctx, key, neutron.floatingIps)) !== undefined,
       ensure: async (c) => {
         const ext = await external();
-        const portId = c.output(portKey).id;
+        const portId = portKey ? c.output(portKey).id : undefined;
         const r = await ensureNeutron(ctx, 'floatingip', key, neutron.floatingIps, () => ({
           floating_network_id: ext.id,
-          port_id: portId,
+          ...(portId ? { port_id: portId } : {}),
           description: `viok cluster ${cluster}: ${description}`,
         }));
-        if (r.resource.port_id !== portId) await neutron.floatingIps.associate(r.resource.id, portId);
+        let boundTo = r.resource.port_id ?? null;
+        if (portId && boundTo !== portId)
+          boundTo = (await neutron.floatingIps.associate(r.resource.id, portId)).port_id ?? null;
         return {
           id: r.resource.id,
           action: r.action,
-          attributes: { address: r.resource.floating_ip_address },
+          attributes: { address: r.resource.floating_ip_address, portId: boundTo },
         };
       },
     });
-    // external kubectl: one floating IP on the management VIP port, wherever keepalived holds it
-    resources.push(floatingIpResource(FIP_KEY, MGMT_VIP_KEY, 'external kubectl to the API (management VIP)'));
+    /**
+     * Binds the floating IP `fipKey` to the port `portKey`: Neutron needs the port's subnet on a router
+     * with an external gateway for that, the allocation itself does not.
+     */
+    const floatingIpBinding = (fipKey: string, portKey: string): PlannedResource => ({
+      key: fipBindingKey(fipKey),
+      kind: 'floatingip-binding',
+      name: `${fipKey} on ${portKey}`,
+      service: 'neutron',
+      dependsOn: [fipKey, portKey, interfaceKey('mgmt'), 'router/mgmt'],
+      cost: {},
+      exists: async () => {
+        const [fip, target] = await Promise.all([
+          findNeutron(ctx, fipKey, neutron.floatingIps),
+          findNeutron(ctx, portKey, neutron.ports),
+        ]);
+        return fip !== undefined && target !== undefined && fip.port_id === target.id;
+      },
+      ensure: async (c) => {
+        const fip = c.output(fipKey);
+        const portId = c.output(portKey).id;
+        if (fip.attributes?.portId === portId) return { id: fip.id, action: 'found' };
+        await neutron.floatingIps.associate(fip.id, portId);
+        return { id: fip.id, action: 'created' };
+      },
+    });
+    // external kubectl: one floating IP on the management VIP port, wherever keepalived holds it. It is
+    // allocated first and bound later: the first control plane's API certificate carries its address,
+    // and binding needs the management router, which its server need not wait for
+    resources.push(
+      floatingIpResource(FIP_KEY, 'external kubectl to the API (management VIP)'),
+      floatingIpBinding(FIP_KEY, MGMT_VIP_KEY),
+    );
     // the seed's layout: each Kubernetes node's management NIC reachable from outside
     const withFip = defaulted(spec.spec.nsxt?.nodeFloatingIps, '/spec/nsxt/nodeFloatingIps');
     for (const node of k8sNodes)
       if (node.role === 'control-plane' ? withFip.controlPlane : withFip.workers)
         resources.push(
-          floatingIpResource(nodeFipKey(node.short), port(node, 'mgmt'), `${node.name} management NIC`),
+          floatingIpResource(nodeFipKey(node.short), `${node.name} management NIC`, port(node, 'mgmt')),
         );
 
     for (const node of k8sNodes) {
