@@ -11,7 +11,7 @@ export function provision(): typeof Provision {
   return require('../provision') as typeof Provision;
 }
 
-/** Just the state store, progress and cloud of a run: listing or describing loads no provisioning. */
+/** Just the state store, progress and cloud of a run: `viok get clusters` loads no provisioning. */
 function commandEnv(): typeof CommandEnv {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, as above
   return require('../provision/command-env') as typeof CommandEnv;
