@@ -11,7 +11,7 @@ import { BACKENDS } from '../../wizard/backends';
 import type * as Config from '../../config';
 import type * as OpenStack from '../../clients/openstack';
 import type * as Provision from '../../provision';
-import { commandNames, type Register } from './index';
+import type { Register } from './index';
 
 /** Flags as commander parses them (strings; the answers are converted and checked below). */
 type InitFlags = Record<string, string | boolean | undefined> & {
@@ -132,14 +132,12 @@ Exit codes: 0 written, 1 cloud failure, 2 missing or invalid answer, 130 interru
     .action(
       act(async (ctx, ...args) => {
         const flags = args[0] as InitFlags;
-        // only the command run is registered (start-up): ask the list of commands, not the parser
-        const hasPlan = commandNames.includes('plan');
-        return runInit(ctx, flags, hasPlan);
+        return runInit(ctx, flags);
       }),
     );
 };
 
-async function runInit(ctx: CliContext, flags: InitFlags, hasPlan: boolean): Promise<number> {
+async function runInit(ctx: CliContext, flags: InitFlags): Promise<number> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the wizard, clients and yaml load only for init
   const wizard = require('../../wizard') as typeof Wizard;
   const interactive = ctx.interactive && Boolean(process.stdin.isTTY);
@@ -183,12 +181,6 @@ async function runInit(ctx: CliContext, flags: InitFlags, hasPlan: boolean): Pro
   }
 
   const planCommand = `viok plan -f ${flags.output}${flags.sim ? ' --sim' : ''}`;
-  if (!hasPlan) {
-    ctx.out.info(
-      'This viok has no `plan` command yet; check the spec with `viok validate -f ' + flags.output + '`.',
-    );
-    return ExitCode.ok;
-  }
   let runPlan = Boolean(flags.plan);
   if (!runPlan && interactive && !flags.yes) {
     runPlan = await (

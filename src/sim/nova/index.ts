@@ -20,12 +20,12 @@ import {
   flavorSummary,
   keypairView,
   links,
-  novaTime,
   serverDetail,
   serverState,
   serverSummary,
 } from './render';
 import type { RenderContext } from './render';
+import { novaTime } from '../../clients/nova/time';
 
 export { MAX_VERSION, MIN_VERSION } from './microversion';
 export type { NovaState } from './model';

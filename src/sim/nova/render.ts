@@ -65,8 +65,6 @@ export function serverState(s: ServerRecord, now: number): ServerState {
   };
 }
 
-export { novaTime };
-
 /** The OS-SRV-USG times: microseconds and no zone, as Nova prints them. */
 function usageTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000');
