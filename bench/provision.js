@@ -176,29 +176,36 @@ const haveTime = fs.existsSync('/usr/bin/time');
 /** Without GNU time, a preload prints the peak RSS (KiB) as the process exits. */
 const RSS_PRELOAD = path.join(os.tmpdir(), `viok-bench-rss-${process.pid}.js`);
 
-/** Runs bin/viok; its wall time (ms), peak RSS (KiB), exit code, stdout and stderr. */
+/** Runs bin/viok as a user's shell does (its #! line picks Node and its flags); wall time (ms), peak RSS (KiB), exit code, stdout and stderr. */
 function runViok(args, { cwd, env }) {
-  // VIOK_BENCH_NODE_ARGS: Node flags for the viok process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
-  const nodeArgs = (process.env.VIOK_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const viokArgs = [...nodeArgs, path.join(root, 'bin', 'viok'), ...args];
+  // VIOK_BENCH_NODE_ARGS: more Node flags for the viok process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  const nodeOptions = [process.env.VIOK_BENCH_NODE_ARGS ?? ''];
+  const viok = path.join(root, 'bin', 'viok');
   let cmd;
   let argv;
   if (haveTime) {
     cmd = '/usr/bin/time';
-    argv = ['-f', 'VIOK_BENCH_MAXRSS_KB=%M', process.execPath, ...viokArgs];
+    argv = ['-f', 'VIOK_BENCH_MAXRSS_KB=%M', viok, ...args];
   } else {
     fs.writeFileSync(
       RSS_PRELOAD,
       "process.on('exit', () => process.stderr.write(`\\nVIOK_BENCH_MAXRSS_KB=${process.resourceUsage().maxRSS}\\n`));\n",
     );
-    cmd = process.execPath;
-    argv = ['--require', RSS_PRELOAD, ...viokArgs];
+    nodeOptions.push(`--require ${RSS_PRELOAD}`);
+    cmd = viok;
+    argv = args;
   }
+  const NODE_OPTIONS = nodeOptions.filter(Boolean).join(' ');
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(cmd, argv, {
       cwd,
-      env: { PATH: process.env.PATH, ...env },
+      // the Node that runs the bench first on PATH, so that the #! line finds the same one
+      env: {
+        PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH}`,
+        ...(NODE_OPTIONS ? { NODE_OPTIONS } : {}),
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out = [];
