@@ -34,8 +34,7 @@ export const VIP_KEY = 'port/vip';
 export const MGMT_VIP_KEY = 'port/vip-mgmt';
 export const FIP_KEY = 'floatingip/api';
 /** Binding a floating IP allocated on its own to its port, e.g. floatingip-binding/api. */
-const fipBindingKey = (fipKey: string): string =>
-  fipKey.replace(/^floatingip\//, 'floatingip-binding/');
+const fipBindingKey = (fipKey: string): string => fipKey.replace(/^floatingip\//, 'floatingip-binding/');
 /** A Kubernetes node's floating IP on its management port, e.g. floatingip/worker-2. */
 export const nodeFipKey = (short: string): string => `floatingip/${short}`;
 const NIC_ROLE: Record<NetworkRole, NodeNic['role']> = { mgmt: 'management', api: 'api', pod: 'pod' };
