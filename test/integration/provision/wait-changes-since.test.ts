@@ -39,7 +39,7 @@ describe('the ACTIVE wait lists only what changed', () => {
     const listAt = servers.listAt.bind(servers);
     servers.listAt = async (options) => {
       const listed = await listAt(options);
-      const changesSince = options.extra?.['changes-since'] !== undefined;
+      const changesSince = options?.extra?.['changes-since'] !== undefined;
       lists.push({ changesSince, names: listed.servers.map((s) => s.name) });
       return listed;
     };
