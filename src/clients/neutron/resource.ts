@@ -43,13 +43,21 @@ export class NeutronResource<T extends { id: string }, CreateBody extends object
       ...(signal ? { signal } : {}),
     });
     const created = res.data[this.singular] as T;
-    // the caller records the id before the tag PUT: a run that dies in between still knows the object
-    await onCreated?.(created.id);
-    if (tags && tags.length > 0 && !inline) {
-      const applied = await this.tagging.tags.replace(this.segment, created.id, tags);
-      return { ...created, tags: applied };
+    if (!tags || tags.length === 0 || inline) {
+      await onCreated?.(created.id);
+      return created;
     }
-    return created;
+    // The tag PUT goes out while the caller records the id, not after: a run that dies in between
+    // leaves the object recorded, or tagged, or neither (found by its name, as when it dies before
+    // the record), never worse than in sequence; and the record's write holds no API slot alone.
+    const [applied, recorded] = await Promise.allSettled([
+      this.tagging.tags.replace(this.segment, created.id, tags),
+      onCreated?.(created.id),
+    ]);
+    // a failed record first: its error names what exists in the cloud but not in the state
+    if (recorded.status === 'rejected') throw recorded.reason;
+    if (applied.status === 'rejected') throw applied.reason;
+    return { ...created, tags: applied.value };
   }
 
   async get(id: string, signal?: AbortSignal): Promise<T> {
