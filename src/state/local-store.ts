@@ -66,6 +66,15 @@ export class LocalStateStore implements StateStore {
     return e;
   }
 
+  /** Folders this store made or checked during this run. */
+  private readonly madeDirs = new Set<string>();
+
+  private async madeDir(cluster: string): Promise<string> {
+    const dir = await this.ensureDir(cluster);
+    this.madeDirs.add(dir);
+    return dir;
+  }
+
   private async ensureDir(cluster: string): Promise<string> {
     const dir = this.dir(cluster);
     try {
@@ -145,12 +154,23 @@ export class LocalStateStore implements StateStore {
     });
   }
 
-  async write(state: ClusterState): Promise<void> {
-    const dir = await this.ensureDir(state.name);
+  write(state: ClusterState): Promise<void> {
+    return this.writeState(state, false);
+  }
+
+  private async writeState(state: ClusterState, again: boolean): Promise<void> {
+    // a run writes its state hundreds of times: the folder is made (and its mode set) at the first
+    // write, and again only if it went away meanwhile
+    const known = this.dir(state.name);
+    const dir = this.madeDirs.has(known) ? known : await this.madeDir(state.name);
     const file = path.join(dir, 'state.json');
     try {
       await writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`, this.fs);
     } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !again) {
+        this.madeDirs.delete(dir);
+        return this.writeState(state, true);
+      }
       const code = (e as NodeJS.ErrnoException).code ?? String(e);
       throw new OperationError(
         `could not write the state file ${file} (${code}${code === 'ENOSPC' ? ': no space left on device' : ''});` +

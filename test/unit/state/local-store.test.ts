@@ -1,4 +1,4 @@
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LocalStateStore, defaultStateDir } from '../../../src/state/local-store';
@@ -41,6 +41,16 @@ describe('LocalStateStore', () => {
     expect(await store.list()).toEqual(['demo']);
     await store.remove('demo');
     expect(await store.read('demo')).toBeUndefined();
+  });
+
+  it('makes the folder again when it went away between two writes (0700, the state 0600)', async () => {
+    const store = new LocalStateStore(root);
+    await store.write(state('demo'));
+    rmSync(root, { recursive: true, force: true });
+    await store.write({ ...state('demo'), updatedAt: 'y' });
+    expect(statSync(path.join(root, 'demo')).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(root, 'demo', 'state.json')).mode & 0o777).toBe(0o600);
+    expect((await store.read('demo'))?.updatedAt).toBe('y');
   });
 
   it('refuses a second lock, naming the holder', async () => {
