@@ -96,7 +96,13 @@ function networkParts(nics: readonly NodeNic[] | undefined): { files: WriteFile[
   };
 }
 
-const gzipScript = (text: string): string => gzipSync(text, { level: 9 }).toString('base64');
+/** The last script gzipped: every node of a cluster carries the same install script (100 workers, one gzip). */
+let lastGzipped: { text: string; packed: string } | undefined;
+function gzipScript(text: string): string {
+  if (lastGzipped?.text !== text)
+    lastGzipped = { text, packed: gzipSync(text, { level: 9 }).toString('base64') };
+  return lastGzipped.packed;
+}
 
 function kubernetesScripts(
   v: KubernetesVersion,
