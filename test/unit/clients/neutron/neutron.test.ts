@@ -32,6 +32,27 @@ describe('Neutron client', () => {
     ]);
   });
 
+  test('without tag-creation: the tag PUT goes out while the id is being recorded; a failed record wins', async () => {
+    const { client, http } = neutronWith(['standard-attr-tag'], (req) =>
+      req.method === 'POST' ? { port: { id: 'p1', tags: [] } } : { tags: ['t'] },
+    );
+    let finishRecord: (() => void) | undefined;
+    const created = client.ports.create({ network_id: 'n', tags: ['t'] }, undefined, async (id) => {
+      expect(id).toBe('p1');
+      await new Promise<void>((resolve) => (finishRecord = resolve));
+    });
+    // the record's write has not finished, and the tags are already on their way
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(http.requests.filter((r) => r.method === 'PUT').map((r) => r.path)).toEqual(['/ports/p1/tags']);
+    finishRecord?.();
+    expect((await created).tags).toEqual(['t']);
+
+    const failedRecord = client.ports.create({ network_id: 'n', tags: ['t'] }, undefined, () =>
+      Promise.reject(new Error('disk full')),
+    );
+    await expect(failedRecord).rejects.toThrow('disk full');
+  });
+
   test('with tag-creation: tags ride in the POST, no extra call', async () => {
     const { client, http } = neutronWith(['standard-attr-tag', 'tag-creation'], () => ({
       security_group: { id: 'g1', name: 'sg', tags: ['t'] },
